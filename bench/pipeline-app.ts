@@ -1,0 +1,53 @@
+// The real app for the bench, assembled as `npm start` does, on a fresh migrated libSQL file with bench members.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../src/app.js';
+import { openStore } from '../src/db/client.js';
+import { migrateStore } from '../src/db/migrate.js';
+import { createDeps, type AppDeps } from '../src/deps.js';
+import { parseEnv } from '../src/env.js';
+import { createLogger } from '../src/lib/log.js';
+import { MemoryState } from '../src/state/memory.js';
+import { seedBenchMembers } from './seed.js';
+
+export interface BenchPipeline {
+  app: ReturnType<typeof createApp>;
+  deps: AppDeps;
+  users: string[];
+  note: string;
+  close(): void;
+}
+
+/**
+ * createDeps + createApp with in-memory state and the offline brain (the config is built here, not
+ * read from process.env, so an OPENAI_API_KEY in the shell cannot switch brains), an info-level
+ * logger, and the per-member rate limit out of the way. Differences from `npm start`, both
+ * deliberate: bench members instead of the demo seed, and no scheduler (its jobs run once while
+ * seeding, so its first tick does not land inside a measurement).
+ */
+export async function createBenchPipeline(options: { members: number; fetch?: typeof fetch }): Promise<BenchPipeline> {
+  const dir = mkdtempSync(join(tmpdir(), 'ma-bench-'));
+  const config = parseEnv({
+    NODE_ENV: 'production',
+    DATABASE_URL: `file:${join(dir, 'store.db')}`,
+    RATE_LIMIT_PER_MINUTE: '1000000000',
+    ADMIN_TOKEN: 'bench-admin-token',
+    ORDER_WEBHOOK_SECRET: 'bench-order-secret',
+    WEBCHAT_SECRET: 'bench-webchat-secret',
+  });
+  const store = await openStore(config.DATABASE_URL);
+  await migrateStore(store);
+  const deps = createDeps({ config, store, state: new MemoryState(), log: createLogger(config.LOG_LEVEL), fetch: options.fetch });
+  const seeded = await seedBenchMembers(deps.domain, options.members);
+  return {
+    app: createApp(deps),
+    deps,
+    users: seeded.users,
+    note: `${seeded.users.length} linked members, ${seeded.orders} paid orders, ${seeded.coupons} redeemed coupons`,
+    close() {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

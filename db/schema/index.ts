@@ -1,0 +1,11 @@
+// The member store's schema: one file per aggregate, re-exported here.
+export * from './members.js';
+export * from './channel-identities.js';
+export * from './tiers.js';
+export * from './points-ledger.js';
+export * from './coupons.js';
+export * from './products.js';
+export * from './orders.js';
+export * from './conversations.js';
+export * from './feedback.js';
+export * from './llm-turns.js';

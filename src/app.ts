@@ -1,0 +1,67 @@
+// createApp(deps): middleware and one route module per area; no I/O at import time.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { botFrameworkRoutes } from './channels/botframework/route.js';
+import { webchatPageRoutes } from './channels/webchat/page.js';
+import { webchatDocs, webchatRoutes } from './channels/webchat/routes.js';
+import type { AppDeps } from './deps.js';
+import type { AppEnv } from './http/app-env.js';
+import { notFound, onError } from './http/errors.js';
+import { DomainError } from './lib/errors.js';
+import { requestId } from './http/middleware.js';
+import { buildOpenApi, type RouteDoc } from './http/openapi.js';
+import { adminDocs, adminRoutes } from './http/routes/admin.js';
+import { healthRoutes } from './http/routes/health.js';
+import { orderDocs, orderRoutes } from './http/routes/orders.js';
+import { activitySchema } from './channels/botframework/route.js';
+
+export const APP_VERSION = '0.1.0';
+
+/** Largest accepted request body; bigger ones get 413 before anything parses them. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+const messagesDoc: RouteDoc = {
+  method: 'post',
+  path: '/api/messages',
+  summary: 'Bot Framework messaging endpoint (Azure Bot Service channels and the Emulator)',
+  tag: 'channels',
+  security: 'botFramework',
+  body: activitySchema,
+  errors: { 401: 'Bot Framework authentication failed (when MicrosoftAppId is set)' },
+};
+
+export const ROUTE_DOCS: RouteDoc[] = [messagesDoc, ...webchatDocs, ...orderDocs, ...adminDocs];
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+  app.use('*', requestId());
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new DomainError('payload_too_large', `Request body is larger than ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+  app.onError(onError);
+  app.notFound(notFound);
+
+  app.route('/', healthRoutes());
+  app.route('/', botFrameworkRoutes(deps.botAdapter));
+  app.route('/', webchatRoutes());
+  app.route('/', webchatPageRoutes());
+  app.route('/', orderRoutes());
+  app.route('/', adminRoutes());
+  const openapi = buildOpenApi(ROUTE_DOCS, { version: APP_VERSION });
+  app.get('/openapi.json', (c) => c.json(openapi));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

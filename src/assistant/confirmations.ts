@@ -1,0 +1,90 @@
+// Side effects need a confirmation turn: a tool stores a pending action; code, not a model, checks the reply.
+import { DomainError } from '../lib/errors.js';
+import { redeemCoupon } from '../domain/loyalty/index.js';
+import { formatPoints } from '../lib/money.js';
+import { render } from './templates.js';
+import type { OutboundReply, TurnCtx } from './types.js';
+import { formatDate } from '../lib/time.js';
+
+/** How long a pending confirmation waits for the member's "yes". */
+export const CONFIRMATION_TTL_SECONDS = 300;
+
+export interface PendingRedemption {
+  action: 'redeem';
+  memberId: string;
+  couponId: string;
+  couponName: string;
+  cost: number;
+  /** Part of the idempotency key: a retried "yes" redeems once, a new request gets a new nonce. */
+  nonce: string;
+}
+
+const key = (ctx: TurnCtx) => `confirm:${ctx.conversationId}`;
+
+const YES = /^(y|yes|yeah|yep|ok|okay|confirm|confirmed|sure|do it|go ahead|是|是的|确认|确定|好|好的|可以|对|嗯|兑换吧|确认兑换)[\s!.。！~]*$/i;
+const NO = /^(n|no|nope|cancel|stop|don'?t|never ?mind|不|不要|取消|算了|否|不用了|不用)[\s!.。！~]*$/i;
+
+/** Records a redemption waiting for the member's confirmation (replacing any earlier one). */
+export async function requestConfirmation(ctx: TurnCtx, pending: Omit<PendingRedemption, 'nonce' | 'memberId'>): Promise<void> {
+  const value: PendingRedemption = { ...pending, memberId: ctx.member.id, nonce: crypto.randomUUID() };
+  await ctx.state.set(key(ctx), JSON.stringify(value), { ttlSeconds: CONFIRMATION_TTL_SECONDS });
+}
+
+/**
+ * Resolves a pending confirmation if one exists: "yes" redeems (idempotent per nonce), "no" cancels,
+ * anything else drops it and returns null so the message is handled as a new request.
+ */
+export async function resolveConfirmation(ctx: TurnCtx, text: string): Promise<{ replies: OutboundReply[]; intent: string } | null> {
+  const raw = await ctx.state.get(key(ctx));
+  const t = text.trim();
+  if (!raw) {
+    // A bare "yes" with nothing pending (e.g. after the 5-minute window) deserves an explanation.
+    return YES.test(t) && /^(确认|confirm|确认兑换)/i.test(t) ? { replies: [{ text: render(ctx.lang, 'redeem_expired') }], intent: 'redeem_confirm' } : null;
+  }
+  const pending = JSON.parse(raw) as PendingRedemption;
+  if (pending.memberId !== ctx.member.id) {
+    await ctx.state.del(key(ctx));
+    return null;
+  }
+  if (NO.test(t)) {
+    await ctx.state.del(key(ctx));
+    return { replies: [{ text: render(ctx.lang, 'redeem_cancelled') }], intent: 'redeem_cancel' };
+  }
+  if (!YES.test(t)) {
+    await ctx.state.del(key(ctx));
+    return null;
+  }
+  try {
+    const result = await redeemCoupon({
+      ctx: ctx.domain,
+      input: { memberId: ctx.member.id, couponId: pending.couponId, idempotencyKey: `chat:${ctx.conversationId}:${pending.nonce}` },
+    });
+    await ctx.state.del(key(ctx));
+    return {
+      replies: [
+        {
+          text: render(ctx.lang, 'redeem_done', {
+            cost: formatPoints(result.pointsSpent),
+            name: pending.couponName,
+            expires: formatDate(result.expiresAt, ctx.member.timeZone),
+            balance: formatPoints(result.balanceAfter),
+          }),
+        },
+      ],
+      intent: 'redeem_confirm',
+    };
+  } catch (err) {
+    await ctx.state.del(key(ctx));
+    if (err instanceof DomainError && err.code === 'insufficient_points') {
+      const d = err.details as { balance: number; cost: number };
+      return {
+        replies: [{ text: render(ctx.lang, 'redeem_insufficient', { name: pending.couponName, cost: formatPoints(d.cost), balance: formatPoints(d.balance) }) }],
+        intent: 'redeem_confirm',
+      };
+    }
+    if (err instanceof DomainError) {
+      return { replies: [{ text: render(ctx.lang, 'redeem_failed', { reason: err.message }) }], intent: 'redeem_confirm' };
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,87 @@
+// High-precision keyword rules for cues the statistical model must never miss (e.g. "转人工", a bare "thanks").
+import type { Intent, Lang } from './intents.js';
+import { wordTokens } from './text.js';
+
+interface Rule {
+  intent: Intent;
+  pattern: RegExp;
+  /** The rule only fires when this does not match (guards against obvious counter-examples). */
+  unless?: RegExp;
+}
+
+// Each pattern names the intent unambiguously on its own; anything fuzzier is left to the model.
+const ZH_RULES: Rule[] = [
+  { intent: 'human_agent', pattern: /转人工|换人工|人工客服|人工服务|真人客服|接人工|找人工|转接人工|转接客服|人工坐席/, unless: /投诉|差|态度/ },
+  { intent: 'points_history', pattern: /积分(明细|记录|流水|变动|历史)|积分.{0,6}(过期|到期|失效|清零|有效期)/ },
+  { intent: 'next_tier', pattern: /保级|升级进度|还差多少.{0,4}升级|降级/ },
+  { intent: 'points_balance', pattern: /积分余额|多少积分|积分(还剩|还有|剩)多少/, unless: /兑换|换|抵|需要|升级|过期|到期|明细|记录|获得|赚|得了/ },
+  // A bare "积分" / "我的积分" asks for the balance (the most common points question).
+  { intent: 'points_balance', pattern: /^(我的|我|查|查询|看看)?(会员)?积分[?？!！。.\s]*$/ },
+  // Likewise a bare "我的等级" asks which tier the member is in.
+  { intent: 'tier_benefits', pattern: /^(我的|我|查|查询|看看)?(会员)?(等级|级别)[?？!！。.\s]*$/ },
+  // Managing an order (cancel, change, address) is not order tracking; the product cannot do it.
+  { intent: 'out_of_scope', pattern: /(取消|撤销|修改|更改|改)(一下)?(订单|收货地址|地址)|退(款|货)/ },
+];
+
+const EN_RULES: Rule[] = [
+  // A bare "points" / "my points" asks for the balance (the most common points question).
+  { intent: 'points_balance', pattern: /^(my |check my |show my )?(points|pts|rewards|reward points|loyalty points)[?.!\s]*$/ },
+  { intent: 'tier_benefits', pattern: /^(my |show my |what is my |whats my )?(current )?(membership |member |loyalty )?(tier|level|status)[?.!\s]*$/ },
+  {
+    intent: 'human_agent',
+    pattern: /\b(talk|speak|chat|connect me|transfer me|put me through)\b.{0,25}\b(human|real person|live agent|an agent|representative|operator)\b/,
+    unless: /\b(complain|complaint|rude|terrible)\b/,
+  },
+  // Changing, cancelling or adding to an order is order management (out of scope), not "where is my order".
+  {
+    intent: 'out_of_scope',
+    pattern:
+      /\b(cancel\w*|chang\w*|modif\w*|edit\w*|switch\w*|swap\w*|add\w*|remov\w*|delet\w*)\b.{0,30}\b(orders?|purchases?)\b|\b(orders?|purchases?)\b.{0,30}\b(cancel\w*|modif\w*|edit\w*)\b/,
+    unless: /\b(status|where|track\w*|arriv\w*|eta|when|shipped|delivered|points?)\b/,
+  },
+];
+
+/** Words that carry nothing but politeness; a message made only of them is a greeting, thanks or goodbye. */
+const EN_PLEASANTRY = new Set(
+  (
+    'hi hello hey heya hiya yo howdy greetings there good morning afternoon evening night day bye goodbye byebye see you ' +
+    'later soon take care thanks thank very much so a lot many bunch ton again cheers appreciate it appreciated ok okay great ' +
+    'cool nice awesome perfect alright fine sure yes yeah yep no nope got that is all for now bot friend buddy pal dear sir ' +
+    'madam and the kindly really too lovely wonderful excellent amazing brilliant fantastic super helpful was this me have a ' +
+    'cya ttyl welcome oh ah wow haha lol hehe how are is going doing what up sup been new today my your i am glad happy ' +
+    'to meet nice talk talking chat chatting with for help helping everything well'
+  ).split(' '),
+);
+const EN_PLEASANTRY_CORE = /\b(hi|hello|hey|heya|hiya|yo|howdy|greetings|morning|afternoon|evening|night|bye|goodbye|thanks|thank|cheers|appreciated?|cya|ttyl|ok|okay|great|cool|nice|awesome|perfect|alright|yes|no|yeah|yep|nope|sure|wow|haha|lol)\b/;
+
+/** Chinese politeness vocabulary, longest first so "非常感谢" is removed before "感谢". */
+const ZH_PLEASANTRY =
+  /你好|您好|哈喽|早上好|中午好|下午好|晚上好|早安|晚安|谢谢|多谢|感谢|谢了|谢啦|非常|十分|万分|真的|真是|太|再见|拜拜|回见|下次见|好的|好吧|好啊|好呀|好|嗯|哦|噢|行|可以|收到|明白|了解|知道|清楚|懂|了|啦|啊|呀|哈|呢|吧|你|您|亲|的|帮助|帮忙|辛苦|麻烦|没有问题|没问题|没事|我|就这样|不用|暂时|不客气|嗨|在吗|ok|thanks|thank you|thx|hi|hello|bye/g;
+const ZH_THANKS = /谢|感谢|辛苦|再见|拜拜/;
+/** Signs that a Chinese message also asks for something (so a "谢谢" in it is just politeness around a request). */
+const ZH_REQUEST =
+  /[?？吗么]|请|帮我|帮忙(找|查|推荐|看)|我想|我要|想要|打算|能不能|可不可以|可以帮|能否|是否|有没有|有什么|有哪些|什么|哪|多少|怎么|如何|几|推荐(一|个|几|些|下)|给我|找(一|个|家)|查(一|下)|告诉我|再(帮|来|找|推荐|查|给)|还想|还要|另外|顺便|对了/;
+
+/** Product words: "谢谢，我的快递还没到" thanks but is really about an order, so the model must decide. */
+const ZH_IN_SCOPE = /积分|订单|快递|物流|包裹|发货|到货|签收|优惠|券|会员|等级|金卡|银卡|钻石|升级|保级|投诉|差评|人工|客服|兑换/;
+/** "没什么问题了" (nothing more to ask) contains 什么 but asks nothing. */
+const ZH_NEGATED_ASK = /没(有)?(什么|啥|别的|其他|其它)/g;
+
+/** Returns the intent a strong cue dictates, or null when no rule applies. */
+export function applyRules(normalized: string, lang: Lang): Intent | null {
+  for (const r of lang === 'zh-CN' ? ZH_RULES : EN_RULES) {
+    if (r.pattern.test(normalized) && !(r.unless && r.unless.test(normalized))) return r.intent;
+  }
+  if (lang === 'zh-CN') {
+    const rest = normalized.replace(ZH_PLEASANTRY, '').replace(/[\s\p{P}\p{S}]/gu, '');
+    if (rest.length === 0 && normalized.replace(/[\s\p{P}\p{S}]/gu, '').length > 0) return 'greeting_chitchat';
+    // "好的，谢谢你提供的信息" thanks for an answer; CrossWOZ-style turns that thank *and* ask stay with the model.
+    if (ZH_THANKS.test(normalized) && !ZH_IN_SCOPE.test(normalized) && !ZH_REQUEST.test(normalized.replace(ZH_NEGATED_ASK, ''))) {
+      return 'greeting_chitchat';
+    }
+  } else {
+    const toks = wordTokens(normalized);
+    if (toks.length > 0 && toks.length <= 12 && toks.every((t) => EN_PLEASANTRY.has(t)) && EN_PLEASANTRY_CORE.test(toks.join(' '))) return 'greeting_chitchat';
+  }
+  return null;
+}

@@ -1,0 +1,28 @@
+// Tool: the status of one of the member's orders, or of their latest orders.
+import { z } from 'zod';
+import { getOrders } from '../../domain/orders/index.js';
+import { day, pick, yuan } from './format.js';
+import { defineTool } from './tool.js';
+
+export const getOrderStatusTool = defineTool({
+  name: 'get_order_status',
+  description: "Status, carrier and tracking number of the member's order with the given id, or of their 3 latest orders.",
+  input: z.object({ orderId: z.string().max(64).optional() }).strict(),
+  sideEffect: false,
+  async run({ ctx, input }) {
+    const rows = await getOrders({ ctx: ctx.domain, input: { memberId: ctx.member.id, orderId: input.orderId, limit: 3 } });
+    return {
+      requestedOrderId: input.orderId ?? null,
+      orders: rows.map((o) => ({
+        id: o.id,
+        status: o.status,
+        orderedOn: day(o.orderedAt, ctx.member.timeZone),
+        total: yuan(o.totalCents),
+        items: o.itemCount,
+        products: o.productNames.map((p) => pick(ctx.lang, p.nameZh, p.name)),
+        carrier: o.carrier,
+        trackingNo: o.trackingNo,
+      })),
+    };
+  },
+});

@@ -1,0 +1,28 @@
+// The tool set shared by the offline brain and the language-model brain.
+import { getOrderStatusTool } from './get-order-status.js';
+import { getPointsBalanceTool } from './get-points-balance.js';
+import { getPointsHistoryTool } from './get-points-history.js';
+import { getTierBenefitsTool } from './get-tier-benefits.js';
+import { getTierStatusTool } from './get-tier-status.js';
+import { listCouponsTool } from './list-coupons.js';
+import { recommendProductsTool } from './recommend-products.js';
+import { redeemPointsTool } from './redeem-points.js';
+import { requestHumanTool } from './request-human.js';
+import { submitFeedbackTool } from './submit-feedback.js';
+
+export const tools = {
+  get_points_balance: getPointsBalanceTool,
+  get_points_history: getPointsHistoryTool,
+  get_tier_status: getTierStatusTool,
+  get_tier_benefits: getTierBenefitsTool,
+  list_coupons: listCouponsTool,
+  get_order_status: getOrderStatusTool,
+  recommend_products: recommendProductsTool,
+  redeem_points: redeemPointsTool,
+  submit_feedback: submitFeedbackTool,
+  request_human: requestHumanTool,
+} as const;
+
+export type ToolName = keyof typeof tools;
+export type { Tool } from './tool.js';
+export { defineTool } from './tool.js';

@@ -1,0 +1,35 @@
+// Tool: coupons the member holds, and coupons they can buy with points.
+import { z } from 'zod';
+import { listMemberCoupons, listRedeemableCoupons } from '../../domain/loyalty/index.js';
+import { day, pick, yuan } from './format.js';
+import { defineTool } from './tool.js';
+
+export const listCouponsTool = defineTool({
+  name: 'list_coupons',
+  description: "The member's usable coupons (with expiry) and the coupons that can be redeemed with points (with their points cost).",
+  input: z.object({}).strict(),
+  sideEffect: false,
+  async run({ ctx }) {
+    const [held, redeemable] = await Promise.all([
+      listMemberCoupons({ ctx: ctx.domain, input: { memberId: ctx.member.id } }),
+      listRedeemableCoupons({ ctx: ctx.domain, input: {} }),
+    ]);
+    return {
+      coupons: held.map((h) => ({
+        id: h.id,
+        name: pick(ctx.lang, h.coupon.nameZh, h.coupon.nameEn),
+        value: yuan(h.coupon.valueCents),
+        minSpend: yuan(h.coupon.minSpendCents),
+        expiresOn: day(h.expiresAt, ctx.member.timeZone),
+      })),
+      redeemable: redeemable.map((c, i) => ({
+        option: i + 1,
+        couponId: c.id,
+        name: pick(ctx.lang, c.nameZh, c.nameEn),
+        pointsCost: c.pointsCost ?? 0,
+        value: yuan(c.valueCents),
+        minSpend: yuan(c.minSpendCents),
+      })),
+    };
+  },
+});

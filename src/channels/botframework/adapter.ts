@@ -1,0 +1,143 @@
+// A lean Bot Framework adapter: Fetch Request in, Response out, replies over fetch. Runs on Node and Workers.
+import { BotAdapter, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder-core';
+import {
+  AuthenticationConfiguration,
+  BotFrameworkAuthenticationFactory,
+  PasswordServiceClientCredentialFactory,
+  type BotFrameworkAuthentication,
+} from 'botframework-connector';
+import type { Logger } from '../../lib/log.js';
+import { BotTokenProvider, type BotCredentials } from './token-provider.js';
+
+export interface FetchBotAdapterOptions {
+  credentials?: BotCredentials;
+  fetch?: typeof fetch;
+  log: Logger;
+  /** Attempts per outbound call on 429/5xx (with backoff honouring Retry-After). */
+  maxAttempts?: number;
+}
+
+/** Thrown when the inbound request's JWT does not validate; the route answers 401. */
+export class BotAuthError extends Error {}
+
+const INVOKE_RESPONSE = Symbol('invokeResponse');
+
+/**
+ * Why not CloudAdapter: it builds an Azure ServiceClient per turn and its MSAL client hangs in workerd.
+ * This adapter keeps botbuilder's TurnContext and JWT validation, and talks to the connector REST API
+ * (POST {serviceUrl}/v3/conversations/{id}/activities/{replyToId}) with fetch.
+ * Without credentials it behaves like the Emulator expects: no inbound auth, no outbound token.
+ */
+export class FetchBotAdapter extends BotAdapter {
+  private readonly auth: BotFrameworkAuthentication | null;
+  private readonly tokens: BotTokenProvider | null;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly options: FetchBotAdapterOptions) {
+    super();
+    this.fetchImpl = options.fetch ?? fetch;
+    const c = options.credentials;
+    if (c) {
+      const factory = c.tenantId
+        ? new PasswordServiceClientCredentialFactory(c.appId, c.appPassword, c.tenantId)
+        : new PasswordServiceClientCredentialFactory(c.appId, c.appPassword);
+      this.auth = BotFrameworkAuthenticationFactory.create(
+        '',
+        true,
+        undefined as unknown as string,
+        undefined as unknown as string,
+        undefined as unknown as string,
+        undefined as unknown as string,
+        undefined as unknown as string,
+        undefined as unknown as string,
+        undefined as unknown as string,
+        factory,
+        new AuthenticationConfiguration(),
+      );
+      this.tokens = new BotTokenProvider(c, this.fetchImpl);
+    } else {
+      this.auth = null;
+      this.tokens = null;
+    }
+  }
+
+  /** Authenticates (when configured) and runs `logic` for one activity; returns the invoke response if any. */
+  async processActivity(activity: Activity, authHeader: string, logic: (context: TurnContext) => Promise<void>): Promise<{ status: number; body?: unknown } | null> {
+    if (this.auth) {
+      try {
+        await this.auth.authenticateRequest(activity, authHeader);
+      } catch (err) {
+        throw new BotAuthError(err instanceof Error ? err.message : 'unauthorized');
+      }
+    }
+    const context = new TurnContext(this, activity);
+    await this.runMiddleware(context, logic);
+    const invoke = context.turnState.get(INVOKE_RESPONSE) as Partial<Activity> | undefined;
+    if (invoke?.value) return invoke.value as { status: number; body?: unknown };
+    return activity.type === 'invoke' ? { status: 200 } : null;
+  }
+
+  override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    const out: ResourceResponse[] = [];
+    for (const activity of activities) {
+      if (activity.type === 'invokeResponse') {
+        context.turnState.set(INVOKE_RESPONSE, activity);
+        out.push({ id: '' });
+        continue;
+      }
+      if (activity.type === 'delay' || (activity.type === 'trace' && activity.channelId !== 'emulator')) {
+        out.push({ id: '' });
+        continue;
+      }
+      const conv = encodeURIComponent(activity.conversation?.id ?? '');
+      const path = activity.replyToId
+        ? `/v3/conversations/${conv}/activities/${encodeURIComponent(activity.replyToId)}`
+        : `/v3/conversations/${conv}/activities`;
+      const res = await this.call('POST', activity.serviceUrl ?? '', path, activity);
+      out.push((res as ResourceResponse | null) ?? { id: '' });
+    }
+    return out;
+  }
+
+  override async updateActivity(_context: TurnContext, activity: Partial<Activity>): Promise<ResourceResponse | void> {
+    const path = `/v3/conversations/${encodeURIComponent(activity.conversation?.id ?? '')}/activities/${encodeURIComponent(activity.id ?? '')}`;
+    return (await this.call('PUT', activity.serviceUrl ?? '', path, activity)) as ResourceResponse;
+  }
+
+  override async deleteActivity(_context: TurnContext, reference: Partial<ConversationReference>): Promise<void> {
+    const path = `/v3/conversations/${encodeURIComponent(reference.conversation?.id ?? '')}/activities/${encodeURIComponent(reference.activityId ?? '')}`;
+    await this.call('DELETE', reference.serviceUrl ?? '', path);
+  }
+
+  /** Proactive messages (agent replies, broadcasts): a continuation turn on a stored reference. */
+  override async continueConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const activity = TurnContext.applyConversationReference({ type: 'event', name: 'continueConversation' }, reference, true) as Activity;
+    const context = new TurnContext(this, activity);
+    await this.runMiddleware(context, logic);
+  }
+
+  private async call(method: string, serviceUrl: string, path: string, body?: unknown): Promise<unknown> {
+    if (!/^https?:\/\//i.test(serviceUrl)) throw new Error('activity has no valid serviceUrl');
+    const url = serviceUrl.replace(/\/+$/, '') + path;
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.tokens) headers.authorization = `Bearer ${await this.tokens.getToken()}`;
+    const attempts = this.options.maxAttempts ?? 3;
+    for (let attempt = 1; ; attempt++) {
+      const res = await this.fetchImpl(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      if (res.ok) {
+        const text = await res.text();
+        return text ? JSON.parse(text) : null;
+      }
+      const retryable = res.status === 429 || res.status >= 500;
+      if (!retryable || attempt >= attempts) {
+        await res.body?.cancel();
+        throw new Error(`connector ${method} ${path} failed: ${res.status}`);
+      }
+      await res.body?.cancel();
+      const retryAfter = Number(res.headers.get('retry-after'));
+      const backoff = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 2 ** attempt * 100 + Math.random() * 100;
+      this.options.log.warn('connector call retried', { status: res.status, attempt });
+      await new Promise((r) => setTimeout(r, Math.min(backoff, 10_000)));
+    }
+  }
+}

@@ -1,0 +1,118 @@
+// The one place the app's collaborators are wired: domain context, brain, turn pipeline, channel adapters.
+import { LlmBrain } from './assistant/llm/index.js';
+import { OfflineBrain } from './assistant/offline/brain.js';
+import type { Brain } from './assistant/types.js';
+import { FetchBotAdapter } from './channels/botframework/adapter.js';
+import type { Store } from './db/client.js';
+import { DEFAULT_RULES, type DomainCtx, type LoyaltyRules } from './domain/context.js';
+import type { AppConfig } from './env.js';
+import { randomSecret } from './lib/crypto.js';
+import { createLogger, type Logger } from './lib/log.js';
+import { systemClock, type Clock } from './lib/time.js';
+import type { StatePort } from './state/port.js';
+import { createTurnPipeline, type TurnPipeline } from './turn/pipeline.js';
+
+export interface AppDeps {
+  config: AppConfig;
+  store: Store;
+  state: StatePort;
+  domain: DomainCtx;
+  brain: Brain;
+  log: Logger;
+  pipeline: TurnPipeline;
+  botAdapter: FetchBotAdapter;
+  adminToken: string;
+  orderWebhookSecret: string;
+  webchat: { secret: string; demoPicker: boolean; demoMemberIds: string[] };
+  /** Secrets generated because configuration left them empty (development only), to print once. */
+  generated: Partial<Record<'ADMIN_TOKEN' | 'ORDER_WEBHOOK_SECRET' | 'WEBCHAT_SECRET', string>>;
+}
+
+export interface DepsInput {
+  config: AppConfig;
+  store: Store;
+  state: StatePort;
+  clock?: Clock;
+  log?: Logger;
+  brain?: Brain;
+  /** Outbound HTTP (Bot Framework connector, token endpoint); tests point it at local servers. */
+  fetch?: typeof fetch;
+  demoMemberIds?: string[];
+}
+
+/** Loyalty rules from configuration (defaults match the seeded program). */
+export function rulesFromConfig(config: AppConfig): LoyaltyRules {
+  return {
+    ...DEFAULT_RULES,
+    expiryMonths: config.POINTS_EXPIRY_MONTHS,
+    expiringSoonDays: config.EXPIRING_SOON_DAYS,
+    keepTierHorizonDays: config.KEEP_TIER_HORIZON_DAYS,
+    linkCodeTtlMinutes: config.LINK_CODE_TTL_MINUTES,
+  };
+}
+
+/**
+ * Builds every dependency. Missing secrets are generated in development and refused in production,
+ * where a random per-process secret would silently break signatures across restarts and instances.
+ */
+export function createDeps(input: DepsInput): AppDeps {
+  const { config } = input;
+  const log = input.log ?? createLogger(config.LOG_LEVEL);
+  const generated: AppDeps['generated'] = {};
+  const secret = (name: keyof AppDeps['generated'], value: string | undefined) => {
+    if (value) return value;
+    if (config.NODE_ENV === 'production') throw new Error(`${name} must be set in production`);
+    return (generated[name] = randomSecret());
+  };
+  const domain: DomainCtx = { store: input.store, clock: input.clock ?? systemClock, rules: rulesFromConfig(config) };
+  const offline = new OfflineBrain();
+  const brain =
+    input.brain ??
+    (config.OPENAI_API_KEY || config.OPENAI_BASE_URL
+      ? new LlmBrain({
+          apiKey: config.OPENAI_API_KEY,
+          baseURL: config.OPENAI_BASE_URL,
+          model: config.OPENAI_MODEL,
+          callTimeoutMs: config.OPENAI_TIMEOUT_MS,
+          turnBudgetMs: config.OPENAI_TURN_BUDGET_MS,
+          fallback: offline,
+          log,
+          fetch: input.fetch,
+        })
+      : offline);
+  const pipeline = createTurnPipeline({
+    domain,
+    state: input.state,
+    brain,
+    log,
+    limits: { ratePerMinute: config.RATE_LIMIT_PER_MINUTE, maxMessageChars: config.MAX_MESSAGE_CHARS, dedupeTtlSeconds: config.DEDUPE_TTL_SECONDS },
+  });
+  const credentials =
+    config.MicrosoftAppId && config.MicrosoftAppPassword
+      ? {
+          appId: config.MicrosoftAppId,
+          appPassword: config.MicrosoftAppPassword,
+          tenantId: config.MicrosoftAppType === 'SingleTenant' ? config.MicrosoftAppTenantId : undefined,
+          tokenUrl: config.BOT_TOKEN_URL,
+        }
+      : undefined;
+  if (config.MicrosoftAppId && !config.MicrosoftAppPassword) throw new Error('MicrosoftAppPassword must be set when MicrosoftAppId is');
+  return {
+    config,
+    store: input.store,
+    state: input.state,
+    domain,
+    brain,
+    log,
+    pipeline,
+    botAdapter: new FetchBotAdapter({ credentials, fetch: input.fetch, log }),
+    adminToken: secret('ADMIN_TOKEN', config.ADMIN_TOKEN),
+    orderWebhookSecret: secret('ORDER_WEBHOOK_SECRET', config.ORDER_WEBHOOK_SECRET),
+    webchat: {
+      secret: secret('WEBCHAT_SECRET', config.WEBCHAT_SECRET),
+      demoPicker: config.WEBCHAT_DEMO_PICKER ?? config.NODE_ENV !== 'production',
+      demoMemberIds: input.demoMemberIds ?? [],
+    },
+    generated,
+  };
+}

@@ -1,0 +1,2 @@
+// Conversations: transcript and channel references.
+export { recordTurn, saveConversationReference, type RecordTurnInput } from './record-turn.js';

@@ -1,0 +1,44 @@
+// Tier status: current tier, rolling spend, the gap to the next tier and what keeps the current one.
+import { eq } from 'drizzle-orm';
+import { members, type Tier } from '../../../db/schema/index.js';
+import { DomainError } from '../../lib/errors.js';
+import { addMonths, DAY_MS } from '../../lib/time.js';
+import type { Verb } from '../context.js';
+import { spendSince } from './rolling-spend.js';
+import { listTiers, nextTierAfter } from './tiers.js';
+
+export interface TierStatus {
+  tier: Tier;
+  /** Spend in the rolling window, cents. */
+  rollingSpendCents: number;
+  nextTier: { tier: Tier; spendNeededCents: number } | null;
+  /**
+   * To still qualify at `by`, the member must add this much spend before then (spend older than the
+   * window drops out). Null for the base tier, which needs nothing to keep.
+   */
+  keep: { spendNeededCents: number; by: Date } | null;
+  tiers: Tier[];
+}
+
+export const getTierStatus: Verb<{ memberId: string }, TierStatus> = async ({ ctx, input }) => {
+  const db = ctx.store.db;
+  const now = ctx.clock();
+  const [member] = await db.select({ tierCode: members.tierCode }).from(members).where(eq(members.id, input.memberId));
+  if (!member) throw new DomainError('not_found', 'Member not found');
+  const all = await listTiers(db);
+  const tier = all.find((t) => t.code === member.tierCode) ?? all[0];
+  const windowStart = addMonths(now, -ctx.rules.tierWindowMonths);
+  const by = new Date(now.getTime() + ctx.rules.keepTierHorizonDays * DAY_MS);
+  const [rolling, stillCounting] = await Promise.all([
+    spendSince(db, input.memberId, windowStart),
+    spendSince(db, input.memberId, addMonths(by, -ctx.rules.tierWindowMonths)),
+  ]);
+  const next = nextTierAfter(all, tier.code);
+  return {
+    tier,
+    rollingSpendCents: rolling,
+    nextTier: next ? { tier: next, spendNeededCents: Math.max(0, next.thresholdCents - rolling) } : null,
+    keep: tier.thresholdCents > 0 ? { spendNeededCents: Math.max(0, tier.thresholdCents - stillCounting), by } : null,
+    tiers: all,
+  };
+};

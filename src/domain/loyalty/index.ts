@@ -1,0 +1,11 @@
+// Loyalty: points, tiers, coupons and the jobs that keep them right.
+export { getPointsSummary, type PointsSummary } from './get-points-summary.js';
+export { getPointsHistory } from './get-points-history.js';
+export { getTierStatus, type TierStatus } from './get-tier-status.js';
+export { redeemCoupon, type RedeemInput, type RedeemResult } from './redeem-coupon.js';
+export { listMemberCoupons, listRedeemableCoupons, type HeldCoupon } from './coupons.js';
+export { expirePoints } from './expire-points.js';
+export { reviewAllTiers, reviewMemberTier } from './review-tier.js';
+export { listTiers, tierForSpend, nextTierAfter, pointsForAmount } from './tiers.js';
+export { appendEntry, drawLots, spendableBalance, findEntry } from './ledger.js';
+export { spendSince, SPEND_STATUSES } from './rolling-spend.js';

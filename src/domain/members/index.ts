@@ -1,0 +1,4 @@
+// Members: lookups, identity linking and the member card.
+export { getMember, findMemberByChannel } from './find-member.js';
+export { issueLinkCode, linkIdentity, bindVerifiedIdentity } from './link-identity.js';
+export { getMemberCard, type MemberCard } from './get-member-card.js';

@@ -1,0 +1,2 @@
+// Products: catalog lookups.
+export { getBestSellers, type BestSeller } from './best-sellers.js';

@@ -1,0 +1,60 @@
+// Configuration: one zod schema, parsed once at each entry; the parsed object is passed down, never re-read.
+import { z } from 'zod';
+
+const bool = z
+  .union([z.boolean(), z.string()])
+  .transform((v) => (typeof v === 'boolean' ? v : ['1', 'true', 'yes', 'on'].includes(v.toLowerCase())));
+const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(3978),
+  PUBLIC_URL: optionalString,
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  DATABASE_URL: z.string().default('file:./data/member-assistant.db'),
+  DATABASE_AUTH_TOKEN: optionalString,
+  /** Seed demo data into an empty store on start (on by default in development). */
+  SEED_DEMO: bool.optional(),
+  ADMIN_TOKEN: optionalString,
+  ORDER_WEBHOOK_SECRET: optionalString,
+  WEBCHAT_SECRET: optionalString,
+  /** Development only: the web chat offers a demo-member picker instead of requiring a shop token. */
+  WEBCHAT_DEMO_PICKER: bool.optional(),
+  MicrosoftAppId: optionalString,
+  MicrosoftAppPassword: optionalString,
+  MicrosoftAppTenantId: optionalString,
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  /** Token endpoint for outbound Bot Framework calls (overridable for sovereign clouds and tests). */
+  BOT_TOKEN_URL: optionalString,
+  RATE_LIMIT_PER_MINUTE: int(20),
+  MAX_MESSAGE_CHARS: int(2000),
+  DEDUPE_TTL_SECONDS: int(86_400),
+  POINTS_EXPIRY_MONTHS: int(12),
+  EXPIRING_SOON_DAYS: int(30),
+  KEEP_TIER_HORIZON_DAYS: int(90),
+  LINK_CODE_TTL_MINUTES: int(15),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalString,
+  OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  /** Per model call, and for the whole turn (all calls and tools). */
+  OPENAI_TIMEOUT_MS: int(8_000),
+  OPENAI_TURN_BUDGET_MS: int(20_000),
+  /** Bot Framework turns still thinking after this long are acknowledged and answered asynchronously. */
+  BOT_ACK_AFTER_MS: int(4_000),
+});
+
+export type AppConfig = z.infer<typeof envSchema>;
+
+/** Parses configuration from an env record; throws a readable error listing every bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): AppConfig {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid configuration:\n${lines}`);
+  }
+  return result.data;
+}

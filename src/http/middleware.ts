@@ -1,0 +1,54 @@
+// HTTP middleware: request ids, staff bearer auth, JSON body parsing with zod.
+import type { Context, MiddlewareHandler } from 'hono';
+import type { z } from 'zod';
+import { DomainError } from '../lib/errors.js';
+import type { AppEnv } from './app-env.js';
+
+export function requestId(): MiddlewareHandler<AppEnv> {
+  return async function requestIdMiddleware(c, next) {
+    const incoming = c.req.header('x-request-id');
+    const id = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+    c.set('requestId', id);
+    await next();
+    c.header('x-request-id', id);
+  };
+}
+
+/** Constant-time string comparison (no early exit on the first differing byte). */
+export function safeEqual(a: string, b: string): boolean {
+  const ea = new TextEncoder().encode(a);
+  const eb = new TextEncoder().encode(b);
+  let diff = ea.length ^ eb.length;
+  for (let i = 0; i < Math.max(ea.length, eb.length); i++) diff |= (ea[i] ?? 0) ^ (eb[i] ?? 0);
+  return diff === 0;
+}
+
+/** Guards /api/admin/*: `Authorization: Bearer <ADMIN_TOKEN>`. */
+export function adminAuth(): MiddlewareHandler<AppEnv> {
+  return async function adminAuthMiddleware(c, next) {
+    const header = c.req.header('authorization') ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    if (!token || !safeEqual(token, c.get('deps').adminToken)) throw new DomainError('unauthorized', 'A valid admin bearer token is required');
+    await next();
+  };
+}
+
+/** Reads and validates a JSON body; malformed JSON and schema failures are 400s that name the fields. */
+export async function jsonBody<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.output<S>> {
+  let raw: unknown;
+  try {
+    raw = await c.req.json();
+  } catch {
+    throw new DomainError('bad_request', 'Body must be valid JSON');
+  }
+  return parseWith(schema, raw);
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const r = schema.safeParse(raw);
+  if (!r.success) {
+    const msg = r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+    throw new DomainError('bad_request', `Invalid request: ${msg}`);
+  }
+  return r.data;
+}

@@ -1,0 +1,75 @@
+// Staff API for operators and checks: member cards, link codes and on-demand jobs. Bearer ADMIN_TOKEN.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { expirePoints, reviewAllTiers } from '../../domain/loyalty/index.js';
+import { findMemberByChannel, getMemberCard, issueLinkCode } from '../../domain/members/index.js';
+import { DomainError } from '../../lib/errors.js';
+import type { AppEnv } from '../app-env.js';
+import { adminAuth, parseWith } from '../middleware.js';
+import type { RouteDoc } from '../openapi.js';
+
+export const memberCardSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  locale: z.enum(['zh-CN', 'en']),
+  timeZone: z.string(),
+  marketingConsent: z.boolean(),
+  tier: z.object({ code: z.string(), name: z.string(), nameZh: z.string(), nameEn: z.string() }),
+  points: z.object({ balance: z.number().int(), expiringSoon: z.object({ points: z.number().int(), before: z.string() }) }),
+  nextTier: z.object({ code: z.string(), spendNeeded: z.number().describe('yuan') }).nullable(),
+  rollingSpend: z.number().describe('yuan, rolling 12 months'),
+});
+
+const lookupQuery = z.object({ channel: z.string().min(1).max(64), channelUserId: z.string().min(1).max(256) });
+const jobName = z.enum(['expire-points', 'review-tiers']);
+
+export const adminDocs: RouteDoc[] = [
+  { method: 'get', path: '/api/admin/members/{id}', summary: "A member's loyalty card", tag: 'admin', security: 'admin', response: memberCardSchema, errors: { 401: 'Missing or wrong token', 404: 'No such member' } },
+  { method: 'get', path: '/api/admin/members', summary: 'Find a member by channel identity', tag: 'admin', security: 'admin', query: lookupQuery, response: memberCardSchema, errors: { 401: 'Missing or wrong token', 404: 'Identity not linked' } },
+  {
+    method: 'post',
+    path: '/api/admin/members/{id}/link-codes',
+    summary: "Issue a one-time code the member sends in chat (\"link 123456\") to link a channel identity; the shop's account page calls this",
+    tag: 'admin',
+    security: 'admin',
+    response: z.object({ code: z.string(), expiresAt: z.string() }),
+    errors: { 401: 'Missing or wrong token', 404: 'No such member' },
+  },
+  {
+    method: 'post',
+    path: '/api/admin/jobs/{name}',
+    summary: 'Run a scheduled job now: expire-points or review-tiers',
+    tag: 'admin',
+    security: 'admin',
+    response: z.object({ job: jobName, result: z.record(z.string(), z.number()) }),
+    errors: { 401: 'Missing or wrong token', 404: 'No such job' },
+  },
+];
+
+export function adminRoutes() {
+  const app = new Hono<AppEnv>();
+  app.use('/api/admin/*', adminAuth());
+  app.get('/api/admin/members/:id', async (c) => {
+    const card = await getMemberCard({ ctx: c.get('deps').domain, input: { memberId: c.req.param('id') } });
+    return c.json(card);
+  });
+  app.get('/api/admin/members', async (c) => {
+    const q = parseWith(lookupQuery, c.req.query());
+    const ctx = c.get('deps').domain;
+    const member = await findMemberByChannel({ ctx, input: { channelId: q.channel, channelUserId: q.channelUserId } });
+    if (!member) throw new DomainError('not_found', 'No member is linked to that channel identity');
+    return c.json(await getMemberCard({ ctx, input: { memberId: member.id } }));
+  });
+  app.post('/api/admin/members/:id/link-codes', async (c) => {
+    const r = await issueLinkCode({ ctx: c.get('deps').domain, input: { memberId: c.req.param('id') } });
+    return c.json({ code: r.code, expiresAt: r.expiresAt.toISOString() });
+  });
+  app.post('/api/admin/jobs/:name', async (c) => {
+    const name = jobName.safeParse(c.req.param('name'));
+    if (!name.success) throw new DomainError('not_found', 'Unknown job');
+    const ctx = c.get('deps').domain;
+    const result = name.data === 'expire-points' ? await expirePoints({ ctx, input: {} }) : await reviewAllTiers({ ctx, input: {} });
+    return c.json({ job: name.data, result });
+  });
+  return app;
+}

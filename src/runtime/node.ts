@@ -1,0 +1,60 @@
+// Node entry (`npm start`): local libSQL file migrated and seeded on first start, in-memory state, offline brain.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { serve } from '@hono/node-server';
+import { DEMO_EN_MEMBER_ID, DEMO_ZH_MEMBER_ID, isSeeded, seedDemo } from '../../db/seed/demo.js';
+import { createApp } from '../app.js';
+import { openStore } from '../db/client.js';
+import { migrateStore } from '../db/migrate.js';
+import { createDeps } from '../deps.js';
+import { parseEnv } from '../env.js';
+import { startScheduler } from '../jobs/scheduler.js';
+import { createLogger } from '../lib/log.js';
+import { MemoryState } from '../state/memory.js';
+
+async function main() {
+  const config = parseEnv(process.env);
+  const log = createLogger(config.LOG_LEVEL);
+  if (config.DATABASE_URL.startsWith('file:')) {
+    mkdirSync(dirname(resolve(config.DATABASE_URL.slice('file:'.length))), { recursive: true });
+  }
+  const store = await openStore(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  await migrateStore(store);
+  const deps = createDeps({ config, store, state: new MemoryState(), log, demoMemberIds: [DEMO_ZH_MEMBER_ID, DEMO_EN_MEMBER_ID] });
+  if ((config.SEED_DEMO ?? config.NODE_ENV !== 'production') && !(await isSeeded(store))) {
+    const started = Date.now();
+    const r = await seedDemo(deps.domain);
+    log.info('demo data seeded', { members: r.members, orders: r.orders, ms: Date.now() - started });
+  }
+  const stopJobs = startScheduler(deps.domain, log);
+  const app = createApp(deps);
+  const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
+    const base = config.PUBLIC_URL ?? `http://localhost:${info.port}`;
+    const lines = [
+      `Member Assistant is listening on ${base}`,
+      `  web chat          ${base}/`,
+      `  Bot Framework     ${base}/api/messages  (Emulator: no app id/password needed)`,
+      `  health / ready    ${base}/health  ${base}/ready`,
+      `  API description   ${base}/openapi.json`,
+    ];
+    for (const [name, value] of Object.entries(deps.generated)) {
+      lines.push(`  ${name} (generated for this run; set it to keep it): ${value}`);
+    }
+    console.log(lines.join('\n'));
+  });
+  const shutdown = () => {
+    stopJobs();
+    server.close(() => {
+      store.close();
+      process.exit(0);
+    });
+    setTimeout(() => process.exit(0), 5_000).unref();
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

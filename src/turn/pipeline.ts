@@ -1,0 +1,145 @@
+// The turn pipeline: dedupe, identify, link, rate-limit, confirm-or-think, reply, persist. Channel-neutral.
+import { resolveConfirmation } from '../assistant/confirmations.js';
+import { render } from '../assistant/templates.js';
+import type { Brain, BrainReply, Lang, OutboundReply, TurnCtx } from '../assistant/types.js';
+import type { DomainCtx } from '../domain/context.js';
+import { recordTurn } from '../domain/conversations/index.js';
+import { findMemberByChannel, linkIdentity } from '../domain/members/index.js';
+import { DomainError } from '../lib/errors.js';
+import type { Logger } from '../lib/log.js';
+import type { StatePort } from '../state/port.js';
+import { langFromLocale, replyLang } from './lang.js';
+import type { InboundActivity, TurnResult } from './types.js';
+
+export interface PipelineDeps {
+  domain: DomainCtx;
+  state: StatePort;
+  brain: Brain;
+  log: Logger;
+  limits: { ratePerMinute: number; maxMessageChars: number; dedupeTtlSeconds: number };
+}
+
+const LINK = /^\s*(?:绑定|link)\s*[:：]?\s*(\d{6})\s*$/i;
+const PENDING = 'pending';
+
+export type TurnPipeline = (activity: InboundActivity) => Promise<TurnResult>;
+
+/** Builds the pipeline once per app; the returned function handles one activity. */
+export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
+  const { domain, state, log, limits } = deps;
+
+  return async function handleTurn(activity) {
+    if (activity.type === 'other') return { replies: [], duplicate: false, memberId: null };
+
+    const dedupeKey = activity.activityId ? `dedupe:${activity.channelId}:${activity.channelConversationId}:${activity.activityId}` : null;
+    if (dedupeKey) {
+      const fresh = await state.set(dedupeKey, PENDING, { ttlSeconds: limits.dedupeTtlSeconds, onlyIfAbsent: true });
+      if (!fresh) {
+        const prior = await state.get(dedupeKey);
+        const replies = prior && prior !== PENDING ? (JSON.parse(prior) as OutboundReply[]) : [];
+        return { replies, duplicate: true, memberId: null };
+      }
+    }
+
+    const result = await process(activity);
+    if (dedupeKey) await state.set(dedupeKey, JSON.stringify(result.replies), { ttlSeconds: limits.dedupeTtlSeconds });
+    return result;
+  };
+
+  async function process(activity: InboundActivity): Promise<TurnResult> {
+    const conversationId = `${activity.channelId}:${activity.channelConversationId}`;
+    const identity = { channelId: activity.channelId, channelUserId: activity.channelUserId };
+    let member = await findMemberByChannel({ ctx: domain, input: identity });
+    const text = (activity.text ?? '').trim();
+    let lang: Lang = replyLang(text, member ? member.locale : langFromLocale(activity.locale));
+    const reply = (key: Parameters<typeof render>[1], vars?: Record<string, string | number>): OutboundReply => ({ text: render(lang, key, vars) });
+
+    if (activity.type === 'conversationUpdate') {
+      if (!activity.userJoined) return { replies: [], duplicate: false, memberId: member?.id ?? null };
+      const replies = [member ? reply('greeting', { name: member.name }) : reply('greeting_anonymous')];
+      await persist(activity, conversationId, member?.id ?? null, undefined, undefined, replies);
+      return { replies, duplicate: false, memberId: member?.id ?? null, intent: 'greeting' };
+    }
+
+    if (!text) {
+      const replies = activity.hasAttachments ? [reply('attachment_only')] : [];
+      return { replies, duplicate: false, memberId: member?.id ?? null };
+    }
+    if (text.length > limits.maxMessageChars) {
+      const replies = [reply('too_long', { max: limits.maxMessageChars })];
+      // The oversized body is not stored: it may be pasted personal data and is not something we answer.
+      await persist(activity, conversationId, member?.id ?? null, `[message of ${text.length} characters not stored]`, 'too_long', replies);
+      return { replies, duplicate: false, memberId: member?.id ?? null, intent: 'too_long' };
+    }
+
+    const link = LINK.exec(text);
+    if (link) {
+      try {
+        member = await linkIdentity({ ctx: domain, input: { code: link[1], ...identity } });
+        lang = replyLang(text, member.locale);
+        log.info('identity linked', { channelId: activity.channelId, memberId: member.id });
+        const replies = [reply('link_success', { name: member.name })];
+        await persist(activity, conversationId, member.id, text, 'link', replies);
+        return { replies, duplicate: false, memberId: member.id, intent: 'link' };
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        const replies = [reply('link_invalid')];
+        await persist(activity, conversationId, member?.id ?? null, '[link code]', 'link_failed', replies);
+        return { replies, duplicate: false, memberId: member?.id ?? null, intent: 'link_failed' };
+      }
+    }
+
+    if (!member) {
+      // Unknown users get no account data, only how to link; their text is not stored.
+      const replies = [reply('link_required')];
+      return { replies, duplicate: false, memberId: null, intent: 'link_required' };
+    }
+
+    const window = Math.floor(domain.clock().getTime() / 60_000);
+    const count = await state.incr(`rl:${member.id}:${window}`, 60);
+    if (count > limits.ratePerMinute) {
+      // One notice per window; after that, silence (a flood gets no flood back).
+      const replies = count === limits.ratePerMinute + 1 ? [reply('rate_limited')] : [];
+      return { replies, duplicate: false, memberId: member.id, intent: 'rate_limited' };
+    }
+
+    const ctx: TurnCtx = { domain, state, member, lang, conversationId, channelId: activity.channelId };
+    let answer: BrainReply;
+    try {
+      answer = (await resolveConfirmation(ctx, text)) ?? (await deps.brain.respond(ctx, text));
+    } catch (err) {
+      log.error('turn failed', { memberId: member.id, channelId: activity.channelId, brain: deps.brain.name, err });
+      answer = { replies: [reply('error')], intent: 'error' };
+    }
+    await persist(activity, conversationId, member.id, text, answer.intent, answer.replies);
+    return { replies: answer.replies, duplicate: false, memberId: member.id, intent: answer.intent };
+  }
+
+  async function persist(
+    activity: InboundActivity,
+    conversationId: string,
+    memberId: string | null,
+    inbound: string | undefined,
+    intent: string | undefined,
+    replies: OutboundReply[],
+  ): Promise<void> {
+    try {
+      await recordTurn({
+        ctx: domain,
+        input: {
+          conversationId,
+          channelId: activity.channelId,
+          channelUserId: activity.channelUserId,
+          memberId,
+          activityId: activity.activityId,
+          inbound,
+          intent,
+          replies: replies.map((r) => r.text),
+        },
+      });
+    } catch (err) {
+      // The member still gets the answer; a lost transcript line is logged, not turned into an error.
+      log.error('transcript write failed', { conversationId, err });
+    }
+  }
+}

@@ -1,0 +1,147 @@
+// Staff API, order webhook, health and the OpenAPI document, over the app's real request handling.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hmacHex } from '../../src/lib/crypto.js';
+import { createTestApp, TEST_ADMIN_TOKEN, TEST_ORDER_SECRET, type TestApp } from '../support/app.js';
+import { addMember, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
+
+const clock = fixedClock('2026-06-01T08:00:00Z');
+let t: TestApp;
+const admin = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+
+async function signedOrder(body: unknown, opts: { secret?: string; ts?: number; raw?: string } = {}) {
+  const raw = opts.raw ?? JSON.stringify(body);
+  const ts = String(opts.ts ?? Math.floor(Date.now() / 1000));
+  const sig = await hmacHex(opts.secret ?? TEST_ORDER_SECRET, `${ts}.${raw}`);
+  return t.app.request('/api/orders', { method: 'POST', headers: { 'content-type': 'application/json', 'x-timestamp': ts, 'x-signature': `sha256=${sig}` }, body: raw });
+}
+
+const order = (id: string, status = 'paid', amount = '1999.90') => ({
+  orderId: id,
+  memberId: 'api-1',
+  status,
+  orderedAt: '2026-05-30T10:00:00+08:00',
+  lines: [{ productId: 'P1', quantity: 2, amount }],
+});
+
+beforeAll(async () => {
+  t = await createTestApp({ clock });
+  await seedProgram(t.store);
+  await addMember(t.store, clock, { id: 'api-1', name: 'Zhang Wei', locale: 'zh-CN', identity: { channelId: 'emulator', channelUserId: 'u-api' } });
+});
+afterAll(() => t.close());
+
+describe('health', () => {
+  it('GET /health is ok without dependencies and /ready checks the store', async () => {
+    const h = await t.app.request('/health');
+    expect(h.status).toBe(200);
+    expect(await h.json()).toEqual({ status: 'ok' });
+    const r = await t.app.request('/ready');
+    expect(r.status).toBe(200);
+  });
+});
+
+describe('POST /api/orders', () => {
+  it('records a signed paid order, earns points, and a replay is a no-op', async () => {
+    const res = await signedOrder(order('W1'));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ orderId: 'W1', outcome: 'created', pointsEarned: 1999 });
+    const again = await signedOrder(order('W1'));
+    expect(await again.json()).toMatchObject({ outcome: 'unchanged', pointsEarned: 0 });
+    const card = await (await t.app.request('/api/admin/members/api-1', { headers: admin })).json();
+    expect(card.points.balance).toBe(1999);
+  });
+
+  it('ships and refunds: shipping keeps points, the refund reverses them', async () => {
+    await signedOrder({ ...order('W2', 'paid', '100'), carrier: 'SF Express', trackingNo: 'SF123' });
+    const shipped = await (await signedOrder(order('W2', 'shipped', '100'))).json();
+    expect(shipped).toMatchObject({ outcome: 'updated', pointsEarned: 0 });
+    const refunded = await (await signedOrder(order('W2', 'refunded', '100'))).json();
+    expect(refunded).toMatchObject({ pointsReversed: 100 });
+  });
+
+  it('rejects bad signatures, stale timestamps and bad bodies', async () => {
+    expect((await signedOrder(order('W3'), { secret: 'wrong' })).status).toBe(401);
+    expect((await signedOrder(order('W3'), { ts: Math.floor(Date.now() / 1000) - 3600 })).status).toBe(401);
+    const unsigned = await t.app.request('/api/orders', { method: 'POST', body: JSON.stringify(order('W3')) });
+    expect(unsigned.status).toBe(401);
+    const notJson = await signedOrder(null, { raw: '{"orderId":' });
+    expect(notJson.status).toBe(400);
+    const invalid = await signedOrder({ ...order('W3'), lines: [] });
+    expect(invalid.status).toBe(400);
+    const body = (await invalid.json()) as { error: { code: string; message: string; requestId: string } };
+    expect(body.error.code).toBe('bad_request');
+    expect(body.error.message).toContain('lines');
+    expect(body.error.requestId).toBeTruthy();
+    const negative = await signedOrder({ ...order('W3'), lines: [{ productId: 'P1', quantity: 1, amount: '-5' }] });
+    expect(negative.status).toBe(400);
+    const unknownMember = await signedOrder({ ...order('W3'), memberId: 'nobody' });
+    expect(unknownMember.status).toBe(404);
+    const unknownProduct = await signedOrder({ ...order('W3'), lines: [{ productId: 'NEW', quantity: 1, amount: '5' }] });
+    expect(unknownProduct.status).toBe(400);
+    // Nothing half-written: W3 does not exist after all those failures.
+    const card = await (await t.app.request('/api/admin/members/api-1', { headers: admin })).json();
+    expect(card.points.balance).toBe(1999);
+  });
+
+  it('rejects oversized bodies with 413', async () => {
+    const res = await t.app.request('/api/orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(300 * 1024) });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+  });
+});
+
+describe('admin API', () => {
+  it('requires the bearer token', async () => {
+    expect((await t.app.request('/api/admin/members/api-1')).status).toBe(401);
+    expect((await t.app.request('/api/admin/members/api-1', { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
+  });
+
+  it('returns the member card by id and by channel identity', async () => {
+    await addMember(t.store, clock, { id: 'api-2', name: 'Amy Lee', locale: 'en' });
+    await paidOrder(t.deps.domain, 'api-2', 'A2', '2100', '2026-05-01T00:00:00Z');
+    const res = await t.app.request('/api/admin/members/api-2', { headers: admin });
+    expect(res.status).toBe(200);
+    const card = await res.json();
+    expect(card).toMatchObject({
+      id: 'api-2',
+      name: 'Amy Lee',
+      locale: 'en',
+      tier: { code: 'silver', name: 'Silver' },
+      points: { balance: 2100, expiringSoon: { points: 0 } },
+      nextTier: { code: 'gold', spendNeeded: 2900 },
+    });
+    expect(new Date(card.points.expiringSoon.before).toISOString()).toBe('2026-07-01T08:00:00.000Z');
+    const byChannel = await t.app.request('/api/admin/members?channel=emulator&channelUserId=u-api', { headers: admin });
+    expect((await byChannel.json()).id).toBe('api-1');
+    expect((await t.app.request('/api/admin/members?channel=emulator&channelUserId=nobody', { headers: admin })).status).toBe(404);
+    expect((await t.app.request('/api/admin/members?channel=emulator', { headers: admin })).status).toBe(400);
+    expect((await t.app.request('/api/admin/members/nobody', { headers: admin })).status).toBe(404);
+  });
+
+  it('runs jobs on demand', async () => {
+    const res = await t.app.request('/api/admin/jobs/review-tiers', { method: 'POST', headers: admin });
+    expect(res.status).toBe(200);
+    expect((await t.app.request('/api/admin/jobs/drop-tables', { method: 'POST', headers: admin })).status).toBe(404);
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const res = await t.app.request('/api/nope');
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found');
+  });
+});
+
+describe('GET /openapi.json', () => {
+  it('describes every JSON route the app serves', async () => {
+    const doc = (await (await t.app.request('/openapi.json')).json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(doc.openapi).toBe('3.1.0');
+    const served = t.app.routes
+      .filter((r) => r.path.startsWith('/api/') && r.method !== 'ALL')
+      .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
+    expect(served.length).toBeGreaterThan(8);
+    for (const route of served) {
+      const [method, path] = route.split(' ');
+      expect(doc.paths[path]?.[method], `${route} is not in openapi.json`).toBeDefined();
+    }
+  });
+});

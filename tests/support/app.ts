@@ -1,0 +1,43 @@
+// Test support: the real app on a fresh store, with a pinned clock and in-memory state.
+import { createApp } from '../../src/app.js';
+import { createDeps, type AppDeps } from '../../src/deps.js';
+import { parseEnv } from '../../src/env.js';
+import { silentLogger } from '../../src/lib/log.js';
+import type { Clock } from '../../src/lib/time.js';
+import { MemoryState } from '../../src/state/memory.js';
+import type { StatePort } from '../../src/state/port.js';
+import { createTestStore, type TestStore } from './store.js';
+
+export const TEST_ADMIN_TOKEN = 'test-admin-token';
+export const TEST_ORDER_SECRET = 'test-order-secret';
+export const TEST_WEBCHAT_SECRET = 'test-webchat-secret';
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  deps: AppDeps;
+  store: TestStore;
+  close(): void;
+}
+
+/** A full app (every route, offline brain) on a new migrated libSQL file. */
+export async function createTestApp(options: { clock?: Clock; env?: Record<string, string>; state?: StatePort; fetch?: typeof fetch; demoMemberIds?: string[] } = {}): Promise<TestApp> {
+  const store = await createTestStore();
+  const config = parseEnv({
+    NODE_ENV: 'test',
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    ORDER_WEBHOOK_SECRET: TEST_ORDER_SECRET,
+    WEBCHAT_SECRET: TEST_WEBCHAT_SECRET,
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const deps = createDeps({
+    config,
+    store,
+    state: options.state ?? new MemoryState(),
+    clock: options.clock,
+    log: silentLogger,
+    fetch: options.fetch,
+    demoMemberIds: options.demoMemberIds,
+  });
+  return { app: createApp(deps), deps, store, close: () => store.dispose() };
+}

@@ -1,0 +1,73 @@
+// A local Bot Framework connector: speaks the v3 REST API botbuilder replies to, and records every call.
+import { Hono } from 'hono';
+import { startServer, type RunningServer } from './server.js';
+
+export interface CapturedActivity {
+  conversationId: string;
+  replyToId?: string;
+  authorization?: string;
+  activity: { type: string; text?: string; suggestedActions?: { actions: { title: string; value: string }[] }; [k: string]: unknown };
+}
+
+export interface LocalConnector extends RunningServer {
+  captured: CapturedActivity[];
+  /** Replies captured for one conversation, in order. */
+  repliesTo(conversationId: string): CapturedActivity[];
+  /** Makes the next `n` calls fail with `status` (429/5xx retry tests). */
+  failNext(n: number, status: number, retryAfter?: string): void;
+  /** Serves a token endpoint too (client-credentials), counting requests. */
+  tokenRequests: number;
+}
+
+export async function startLocalConnector(): Promise<LocalConnector> {
+  const captured: CapturedActivity[] = [];
+  let failures: { left: number; status: number; retryAfter?: string } = { left: 0, status: 500 };
+  const state = { tokenRequests: 0 };
+  const app = new Hono();
+  const record = async (c: import('hono').Context, conversationId: string, replyToId?: string) => {
+    if (failures.left > 0) {
+      failures.left -= 1;
+      return c.json({ error: { code: 'Throttled' } }, failures.status as 429, failures.retryAfter ? { 'retry-after': failures.retryAfter } : {});
+    }
+    const activity = await c.req.json();
+    captured.push({ conversationId, replyToId, authorization: c.req.header('authorization'), activity });
+    return c.json({ id: `reply-${captured.length}` });
+  };
+  app.post('/v3/conversations/:conv/activities/:replyTo', (c) => record(c, c.req.param('conv'), c.req.param('replyTo')));
+  app.post('/v3/conversations/:conv/activities', (c) => record(c, c.req.param('conv')));
+  app.post('/oauth2/token', async (c) => {
+    state.tokenRequests += 1;
+    const form = await c.req.parseBody();
+    if (form.grant_type !== 'client_credentials') return c.json({ error: 'unsupported_grant_type' }, 400);
+    return c.json({ token_type: 'Bearer', expires_in: 3600, access_token: `token-for-${form.client_id}` });
+  });
+  const server = await startServer(app.fetch);
+  return {
+    ...server,
+    captured,
+    repliesTo: (id) => captured.filter((c) => c.conversationId === id),
+    failNext: (n, status, retryAfter) => (failures = { left: n, status, retryAfter }),
+    get tokenRequests() {
+      return state.tokenRequests;
+    },
+  };
+}
+
+let seq = 0;
+/** A Bot Framework activity as the Emulator sends it. */
+export function emulatorActivity(connectorUrl: string, userId: string, text: string | undefined, extra: Record<string, unknown> = {}) {
+  seq += 1;
+  return {
+    type: 'message',
+    id: `act-${Date.now()}-${seq}`,
+    timestamp: new Date().toISOString(),
+    channelId: 'emulator',
+    serviceUrl: connectorUrl,
+    from: { id: userId, name: 'User' },
+    recipient: { id: 'bot', name: 'Bot' },
+    conversation: { id: `conv-${userId}` },
+    text,
+    locale: 'en-US',
+    ...extra,
+  };
+}

@@ -1,0 +1,72 @@
+// Test fixtures built through the domain (tiers, a catalog, members with orders): numbers tests can compute by hand.
+import { coupons, members, products, tiers, channelIdentities } from '../../db/schema/index.js';
+import { DEFAULT_TIERS } from '../../db/seed/program.js';
+import type { Store } from '../../src/db/client.js';
+import { DEFAULT_RULES, type DomainCtx } from '../../src/domain/context.js';
+import { recordOrder, orderEventSchema, type OrderEventInput } from '../../src/domain/orders/index.js';
+import type { Clock } from '../../src/lib/time.js';
+
+/** A clock tests can move. */
+export function fixedClock(iso: string): Clock & { set(iso: string): void; advanceDays(n: number): void } {
+  let now = new Date(iso);
+  const clock = (() => new Date(now.getTime())) as Clock & { set(iso: string): void; advanceDays(n: number): void };
+  clock.set = (v) => (now = new Date(v));
+  clock.advanceDays = (n) => (now = new Date(now.getTime() + n * 86_400_000));
+  return clock;
+}
+
+export function domainCtx(store: Store, clock: Clock): DomainCtx {
+  return { store, clock, rules: { ...DEFAULT_RULES } };
+}
+
+/** Tiers, three products and two point-priced coupons. */
+export async function seedProgram(store: Store): Promise<void> {
+  await store.write(async (tx) => {
+    await tx.insert(tiers).values(DEFAULT_TIERS).onConflictDoNothing();
+    await tx
+      .insert(products)
+      .values([
+        { id: 'P1', name: 'Green tea', nameZh: '绿茶', category: 'Drinks', priceCents: 1_500, stock: 50 },
+        { id: 'P2', name: 'Rice cooker', nameZh: '电饭煲', category: 'Home', priceCents: 39_900, stock: 5 },
+        { id: 'P3', name: 'Gold gift box', nameZh: '金卡礼盒', category: 'Gifts', priceCents: 19_900, stock: 3, minTierCode: 'gold' },
+      ])
+      .onConflictDoNothing();
+    await tx
+      .insert(coupons)
+      .values([
+        { id: 'C5', nameZh: '5 元无门槛券', nameEn: '¥5 off, no minimum', valueCents: 500, pointsCost: 500, validDays: 30 },
+        { id: 'C12', nameZh: '满 99 减 12 元券', nameEn: '¥12 off ¥99', valueCents: 1_200, minSpendCents: 9_900, pointsCost: 1_000, validDays: 30 },
+      ])
+      .onConflictDoNothing();
+  });
+}
+
+export async function addMember(
+  store: Store,
+  clock: Clock,
+  m: { id: string; name?: string; locale?: 'zh-CN' | 'en'; timeZone?: string; identity?: { channelId: string; channelUserId: string } },
+): Promise<void> {
+  await store.write(async (tx) => {
+    await tx.insert(members).values({
+      id: m.id,
+      name: m.name ?? `Member ${m.id}`,
+      locale: m.locale ?? 'en',
+      timeZone: m.timeZone ?? 'UTC',
+      createdAt: clock(),
+    });
+    if (m.identity) await tx.insert(channelIdentities).values({ ...m.identity, memberId: m.id, verifiedAt: clock() });
+  });
+}
+
+/** Records a paid order of one line of P1 for `amount` yuan (a decimal string), paid at `paidAt`. */
+export async function paidOrder(ctx: DomainCtx, memberId: string, orderId: string, amount: string, paidAt: string, status: OrderEventInput['status'] = 'paid') {
+  const event = orderEventSchema.parse({
+    orderId,
+    memberId,
+    status,
+    orderedAt: paidAt,
+    paidAt,
+    lines: [{ productId: 'P1', quantity: 1, amount }],
+  });
+  return recordOrder({ ctx, input: event });
+}

@@ -1,0 +1,24 @@
+// Reply templates: both locales define the same keys with the same variables; rendering is strict.
+import { describe, expect, it } from 'vitest';
+import en from '../../prompts/en/replies.json';
+import zh from '../../prompts/zh-CN/replies.json';
+import { render, TEMPLATE_KEYS } from '../../src/assistant/templates.js';
+
+const vars = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+
+describe('reply templates', () => {
+  it('have the same keys and variables in zh-CN and en', () => {
+    expect(Object.keys(zh).sort()).toEqual(Object.keys(en).sort());
+    for (const key of TEMPLATE_KEYS) expect(vars(zh[key]), key).toEqual(vars(en[key]));
+  });
+
+  it('substitute variables and refuse to send a placeholder', () => {
+    expect(render('en', 'points_balance', { balance: '1,234' })).toBe('You have 1,234 points.');
+    expect(render('zh-CN', 'points_balance', { balance: '1,234' })).toBe('您当前有 1,234 积分。');
+    expect(() => render('en', 'points_balance')).toThrow(/balance/);
+  });
+
+  it('do not evaluate anything: a value with braces is inserted as text', () => {
+    expect(render('en', 'link_success', { name: '{{balance}} ${process}' })).toContain('{{balance}} ${process}');
+  });
+});
