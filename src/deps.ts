@@ -3,6 +3,8 @@ import { LlmBrain } from './assistant/llm/index.js';
 import { OfflineBrain } from './assistant/offline/brain.js';
 import type { Brain } from './assistant/types.js';
 import { FetchBotAdapter } from './channels/botframework/adapter.js';
+import { BotFrameworkSender } from './channels/botframework/sender.js';
+import { Outbound } from './channels/outbound.js';
 import type { Store } from './db/client.js';
 import { DEFAULT_RULES, type DomainCtx, type LoyaltyRules } from './domain/context.js';
 import type { AppConfig } from './env.js';
@@ -21,6 +23,8 @@ export interface AppDeps {
   log: Logger;
   pipeline: TurnPipeline;
   botAdapter: FetchBotAdapter;
+  /** Proactive sends to a member's conversation, routed by channel (Bot Framework is the fallback). */
+  outbound: Outbound;
   adminToken: string;
   orderWebhookSecret: string;
   webchat: { secret: string; demoPicker: boolean; demoMemberIds: string[] };
@@ -97,6 +101,9 @@ export function createDeps(input: DepsInput): AppDeps {
         }
       : undefined;
   if (config.MicrosoftAppId && !config.MicrosoftAppPassword) throw new Error('MicrosoftAppPassword must be set when MicrosoftAppId is');
+  const botAdapter = new FetchBotAdapter({ credentials, fetch: input.fetch, log });
+  // Bot Framework serves every channel id it relays (emulator, msteams, slack, ...); others register their own.
+  const outbound = new Outbound(domain, new BotFrameworkSender(botAdapter));
   return {
     config,
     store: input.store,
@@ -105,7 +112,8 @@ export function createDeps(input: DepsInput): AppDeps {
     brain,
     log,
     pipeline,
-    botAdapter: new FetchBotAdapter({ credentials, fetch: input.fetch, log }),
+    botAdapter,
+    outbound,
     adminToken: secret('ADMIN_TOKEN', config.ADMIN_TOKEN),
     orderWebhookSecret: secret('ORDER_WEBHOOK_SECRET', config.ORDER_WEBHOOK_SECRET),
     webchat: {

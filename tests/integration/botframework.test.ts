@@ -174,3 +174,22 @@ describe('POST /api/messages', () => {
     }
   });
 });
+
+describe('proactive sends (agent replies, broadcasts)', () => {
+  it('posts a new message to the stored conversation and reports failures with their status', async () => {
+    await say('demo-en', 'hello');
+    const conversationId = 'emulator:conv-demo-en';
+    const before = connector.captured.length;
+    const sent = await t.deps.outbound.send(conversationId, [{ text: 'A person will reply here soon.' }]);
+    expect(sent.status).toBe('sent');
+    const [delivered] = connector.captured.slice(before);
+    expect(delivered).toMatchObject({ conversationId: 'conv-demo-en', replyToId: undefined });
+    expect(delivered.activity.text).toBe('A person will reply here soon.');
+
+    connector.failNext(3, 503);
+    expect(await t.deps.outbound.send(conversationId, [{ text: 'x' }])).toMatchObject({ status: 'failed', retryable: true, httpStatus: 503 });
+    connector.failNext(1, 403);
+    expect(await t.deps.outbound.send(conversationId, [{ text: 'x' }])).toMatchObject({ status: 'failed', retryable: false, httpStatus: 403 });
+    expect(await t.deps.outbound.send('emulator:never-seen', [{ text: 'x' }])).toMatchObject({ status: 'failed', retryable: false });
+  });
+});

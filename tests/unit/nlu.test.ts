@@ -203,7 +203,8 @@ describe('nlu: robustness', () => {
     }
   });
 
-  it('handles very long input (> 2000 chars) quickly and without throwing', () => {
+  // Speed is measured by `npm run bench`, not asserted here.
+  it('handles very long input (> 2000 chars) without throwing', () => {
     const inputs = [
       'where is my order '.repeat(200),
       '我的积分还有多少'.repeat(400),
@@ -212,9 +213,7 @@ describe('nlu: robustness', () => {
     ];
     for (const text of inputs) {
       expect(text.length).toBeGreaterThan(2000);
-      const t0 = performance.now();
       const c = classify(text);
-      expect(performance.now() - t0).toBeLessThan(50);
       expect(INTENTS).toContain(c.intent);
       expect(c.confidence).toBeGreaterThanOrEqual(0);
       expect(c.confidence).toBeLessThanOrEqual(1);
@@ -258,12 +257,5 @@ describe('nlu: determinism and confidence', () => {
   it('is confident on clear requests', () => {
     expect(classify('转人工').confidence).toBeGreaterThan(0.8);
     expect(classify('where is my package').confidence).toBeGreaterThan(0.6);
-  });
-
-  it('classifies well under 1 ms per message once trained', () => {
-    const n = 500;
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) classify(sample[i % sample.length]);
-    expect((performance.now() - t0) / n).toBeLessThan(1);
   });
 });

@@ -20,6 +20,22 @@ export interface FetchBotAdapterOptions {
 /** Thrown when the inbound request's JWT does not validate; the route answers 401. */
 export class BotAuthError extends Error {}
 
+/** A connector call that failed after its retries; carries what a dispatcher needs to decide when to retry. */
+export class ConnectorError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'ConnectorError';
+  }
+
+  get retryable(): boolean {
+    return this.status === 429 || this.status >= 500;
+  }
+}
+
 const INVOKE_RESPONSE = Symbol('invokeResponse');
 
 /**
@@ -129,13 +145,11 @@ export class FetchBotAdapter extends BotAdapter {
         return text ? JSON.parse(text) : null;
       }
       const retryable = res.status === 429 || res.status >= 500;
-      if (!retryable || attempt >= attempts) {
-        await res.body?.cancel();
-        throw new Error(`connector ${method} ${path} failed: ${res.status}`);
-      }
-      await res.body?.cancel();
       const retryAfter = Number(res.headers.get('retry-after'));
-      const backoff = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 2 ** attempt * 100 + Math.random() * 100;
+      const retryAfterMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined;
+      await res.body?.cancel();
+      if (!retryable || attempt >= attempts) throw new ConnectorError(`connector ${method} failed: ${res.status}`, res.status, retryAfterMs);
+      const backoff = retryAfterMs ?? 2 ** attempt * 100 + Math.random() * 100;
       this.options.log.warn('connector call retried', { status: res.status, attempt });
       await new Promise((r) => setTimeout(r, Math.min(backoff, 10_000)));
     }

@@ -47,7 +47,8 @@ export function toInbound(activity: Activity): InboundActivity {
   return { ...base, type: 'other' };
 }
 
-function toActivity(reply: OutboundReply, userId: string): Partial<Activity> {
+/** A reply as a Bot Framework message activity (suggestions become suggested actions). */
+export function toActivity(reply: OutboundReply, userId: string): Partial<Activity> {
   return {
     type: 'message',
     text: reply.text,
