@@ -29,7 +29,9 @@ if (!['all', 'tune', 'holdout'].includes(split)) {
   process.exit(2);
 }
 if (!existsSync(file)) {
-  console.error(`Evaluation file not found: ${file}\nThe shared eval data lives outside the repository (../shared/eval); pass --file to point elsewhere.`);
+  console.error(
+    `Evaluation file not found: ${file}\nThe shared eval data lives outside the repository (../shared/eval); pass --file to point elsewhere.`,
+  );
   process.exit(1);
 }
 
@@ -72,7 +74,9 @@ function report(title: string, rs: Result[]): void {
   const gold = new Set(rs.map((r) => r.row.intent));
   const labels = INTENTS.filter((i) => gold.has(i) || rs.some((r) => r.pred === i));
   console.log(`\n== ${title}: ${rs.length} rows, accuracy ${pct(rs.filter((r) => r.pred === r.row.intent).length / rs.length).trim()}%`);
-  console.log(`${'intent'.padEnd(34)} ${'prec'.padStart(6)} ${'recall'.padStart(6)} ${'F1'.padStart(6)} ${'support'.padStart(7)} ${'pred'.padStart(5)}`);
+  console.log(
+    `${'intent'.padEnd(34)} ${'prec'.padStart(6)} ${'recall'.padStart(6)} ${'F1'.padStart(6)} ${'support'.padStart(7)} ${'pred'.padStart(5)}`,
+  );
   const f1s: number[] = [];
   for (const l of labels) {
     const tp = rs.filter((r) => r.pred === l && r.row.intent === l).length;
@@ -82,12 +86,16 @@ function report(title: string, rs: Result[]): void {
     const rec = support ? tp / support : 0;
     const f1 = p + rec ? (2 * p * rec) / (p + rec) : 0;
     if (gold.has(l)) f1s.push(f1);
-    console.log(`${(gold.has(l) ? l : l + ' (not in gold)').padEnd(34)} ${pct(p)} ${pct(rec)} ${pct(f1)} ${String(support).padStart(7)} ${String(predicted).padStart(5)}`);
+    console.log(
+      `${(gold.has(l) ? l : l + ' (not in gold)').padEnd(34)} ${pct(p)} ${pct(rec)} ${pct(f1)} ${String(support).padStart(7)} ${String(predicted).padStart(5)}`,
+    );
   }
   const macro = f1s.reduce((a, b) => a + b, 0) / f1s.length;
   const oos = rs.filter((r) => r.row.intent === 'out_of_scope');
   const oosRecall = oos.length ? oos.filter((r) => r.pred === 'out_of_scope').length / oos.length : NaN;
-  console.log(`macro-F1 (over ${f1s.length} gold intents): ${pct(macro).trim()}%   out-of-scope recall: ${Number.isNaN(oosRecall) ? 'n/a' : pct(oosRecall).trim() + '%'}`);
+  console.log(
+    `macro-F1 (over ${f1s.length} gold intents): ${pct(macro).trim()}%   out-of-scope recall: ${Number.isNaN(oosRecall) ? 'n/a' : pct(oosRecall).trim() + '%'}`,
+  );
 }
 
 console.log(
@@ -95,8 +103,14 @@ console.log(
     `classification: ${elapsed.toFixed(1)} ms (${((elapsed * 1000) / Math.max(1, rows.length)).toFixed(0)} µs/row)`,
 );
 report('all languages', results);
-report('en', results.filter((r) => r.row.lang === 'en'));
-report('zh', results.filter((r) => r.row.lang !== 'en'));
+report(
+  'en',
+  results.filter((r) => r.row.lang === 'en'),
+);
+report(
+  'zh',
+  results.filter((r) => r.row.lang !== 'en'),
+);
 
 if (showErrors) {
   console.log('\n== errors (gold -> predicted, confidence)');

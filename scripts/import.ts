@@ -12,7 +12,13 @@ const USAGE = `Usage: npm run import -- --orders orders.csv [--products products
   products.csv  product_id,name,category,brand,price`;
 
 async function main() {
-  const args = parseArgs(process.argv.slice(2), { orders: 'string', products: 'string', 'database-url': 'string', 'batch-size': 'string', help: 'boolean' });
+  const args = parseArgs(process.argv.slice(2), {
+    orders: 'string',
+    products: 'string',
+    'database-url': 'string',
+    'batch-size': 'string',
+    help: 'boolean',
+  });
   if (args.help) {
     console.log(USAGE);
     return;
@@ -69,7 +75,8 @@ async function main() {
       `  points     ${num(report.orders.pointsEarned)} earned`,
       `  rejected   ${num(report.rejected.count)} row(s)`,
     ];
-    for (const [reason, n] of Object.entries(report.rejected.byReason).sort((a, b) => b[1] - a[1])) out.push(`    ${num(n).padStart(8)}  ${reason}`);
+    for (const [reason, n] of Object.entries(report.rejected.byReason).sort((a, b) => b[1] - a[1]))
+      out.push(`    ${num(n).padStart(8)}  ${reason}`);
     const firstFew = [...report.rejected.samples].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line).slice(0, 10);
     for (const r of firstFew) {
       out.push(`    ${r.file}.csv:${r.line}: ${r.reason}\n        ${r.raw.length > 120 ? `${r.raw.slice(0, 117)}...` : r.raw}`);

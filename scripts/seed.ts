@@ -20,7 +20,13 @@ const DEMO_MAX = 1_000;
 async function counts(store: Store) {
   const one = async (t: typeof members | typeof orders | typeof orderLines | typeof pointsLedger | typeof products) =>
     Number((await store.db.select({ n: count() }).from(t))[0]?.n ?? 0);
-  return { members: await one(members), orders: await one(orders), lines: await one(orderLines), ledger: await one(pointsLedger), products: await one(products) };
+  return {
+    members: await one(members),
+    orders: await one(orders),
+    lines: await one(orderLines),
+    ledger: await one(pointsLedger),
+    products: await one(products),
+  };
 }
 
 async function main() {
@@ -38,7 +44,9 @@ async function main() {
     const ctx = domainCtxFromEnv(store);
     if (await isSeeded(store)) {
       const c = await counts(store);
-      console.log(`${url} is already seeded (${num(c.members)} members, ${num(c.orders)} orders); nothing to do. Use --reset to start over.`);
+      console.log(
+        `${url} is already seeded (${num(c.members)} members, ${num(c.orders)} orders); nothing to do. Use --reset to start over.`,
+      );
       return;
     }
     const started = performance.now();

@@ -89,7 +89,11 @@ export function createDeps(input: DepsInput): AppDeps {
     state: input.state,
     brain,
     log,
-    limits: { ratePerMinute: config.RATE_LIMIT_PER_MINUTE, maxMessageChars: config.MAX_MESSAGE_CHARS, dedupeTtlSeconds: config.DEDUPE_TTL_SECONDS },
+    limits: {
+      ratePerMinute: config.RATE_LIMIT_PER_MINUTE,
+      maxMessageChars: config.MAX_MESSAGE_CHARS,
+      dedupeTtlSeconds: config.DEDUPE_TTL_SECONDS,
+    },
   });
   const credentials =
     config.MicrosoftAppId && config.MicrosoftAppPassword

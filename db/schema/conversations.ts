@@ -10,7 +10,9 @@ export const conversations = sqliteTable(
     channelUserId: text('channel_user_id').notNull(),
     memberId: text('member_id'),
     /** Who answers: the assistant or a human agent (handoff). */
-    owner: text('owner', { enum: ['bot', 'human'] }).notNull().default('bot'),
+    owner: text('owner', { enum: ['bot', 'human'] })
+      .notNull()
+      .default('bot'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     lastActivityAt: integer('last_activity_at', { mode: 'timestamp_ms' }).notNull(),
   },

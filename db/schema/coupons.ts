@@ -25,7 +25,9 @@ export const memberCoupons = sqliteTable(
     couponId: text('coupon_id')
       .notNull()
       .references(() => coupons.id),
-    status: text('status', { enum: ['available', 'used', 'expired'] }).notNull().default('available'),
+    status: text('status', { enum: ['available', 'used', 'expired'] })
+      .notNull()
+      .default('available'),
     source: text('source', { enum: ['redeem', 'gift', 'campaign'] }).notNull(),
     /** The redemption (or gift) key; the same key never issues a second coupon. */
     idempotencyKey: text('idempotency_key').notNull().unique(),

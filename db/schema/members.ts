@@ -7,7 +7,9 @@ export const members = sqliteTable(
   {
     id: text('id').primaryKey(),
     name: text('name').notNull(),
-    locale: text('locale', { enum: ['zh-CN', 'en'] }).notNull().default('zh-CN'),
+    locale: text('locale', { enum: ['zh-CN', 'en'] })
+      .notNull()
+      .default('zh-CN'),
     timeZone: text('time_zone').notNull().default('Asia/Shanghai'),
     /** ISO date YYYY-MM-DD, no time zone (a calendar fact). */
     birthday: text('birthday'),

@@ -163,7 +163,9 @@ const RANK: Record<string, number> = Object.fromEntries(DEFAULT_TIERS.map((t) =>
 function basket(rng: Rng, catalog: readonly Product[], tierCode: string, goal: number, budget: number): PlannedLine[] {
   const rank = RANK[tierCode] ?? 0;
   const allowed = catalog.filter((p) => p.minTierCode === null || (RANK[p.minTierCode] ?? 99) <= rank);
-  const weights = CATEGORIES.map((c) => [c.key, c.key === 'Electronics' ? 0.6 + rank : c.key === 'Baby' || c.key === 'Home' ? 1.5 : 3] as const);
+  const weights = CATEGORIES.map(
+    (c) => [c.key, c.key === 'Electronics' ? 0.6 + rank : c.key === 'Baby' || c.key === 'Home' ? 1.5 : 3] as const,
+  );
   const lines: PlannedLine[] = [];
   let sum = 0;
   for (let k = 0; k < 8 && sum < goal; k++) {
@@ -218,7 +220,9 @@ function planOrders(
   const aov = ORDER_VALUE[tierCode] ?? ORDER_VALUE.regular;
   const inWindow: PlannedOrder[] = [];
   let sum = 0;
-  const pinnedFirst = pins.first ? { orderedAt: pins.first.at, lines: pins.first.lines, total: sumLines(pins.first.lines), refund: false } : null;
+  const pinnedFirst = pins.first
+    ? { orderedAt: pins.first.at, lines: pins.first.lines, total: sumLines(pins.first.lines), refund: false }
+    : null;
   // It counts toward the tier only if it falls inside the window (expiry rules may put it before).
   if (pinnedFirst && pinnedFirst.orderedAt > windowStart) sum += pinnedFirst.total;
   while (sum < band.target) {
@@ -235,7 +239,7 @@ function planOrders(
   const recent = [...(pins.recent ?? [])].sort((a, b) => a.getTime() - b.getTime());
   const pinned = Math.min(recent.length, dates.length);
   for (let i = 0; i < pinned; i++) dates[dates.length - pinned + i] = recent[recent.length - pinned + i].getTime();
-  inWindow.forEach((o, i) => (o.orderedAt = new Date(dates[i])));
+  for (const [i, o] of inWindow.entries()) o.orderedAt = new Date(dates[i]);
   if (pinnedFirst) inWindow.push(pinnedFirst);
 
   const older: PlannedOrder[] = [];
@@ -243,7 +247,13 @@ function planOrders(
   const historyStart = addMonths(windowStart, -6).getTime();
   for (let i = 0; i < historyCount; i++) {
     const lines = basket(rng, catalog, tierCode, aov * rng.between(0.4, 1.4), aov * 3);
-    if (lines.length) older.push({ orderedAt: new Date(rng.int(historyStart, windowStart.getTime() - 3 * DAY_MS)), lines, total: sumLines(lines), refund: false });
+    if (lines.length)
+      older.push({
+        orderedAt: new Date(rng.int(historyStart, windowStart.getTime() - 3 * DAY_MS)),
+        lines,
+        total: sumLines(lines),
+        refund: false,
+      });
   }
   const refundCount = pins.refunds ?? (rng.chance(0.06) ? 1 : 0);
   for (let i = 0; i < refundCount; i++) {
@@ -263,7 +273,14 @@ function orderIdFor(at: Date, seq: number): string {
  * Turns planned orders into timed events. Each event is applied "as of" its own time so that tier
  * reviews and multipliers evolve as they would have live; statuses follow from the order's age.
  */
-function toEvents(rng: Rng, memberId: string, locale: 'zh-CN' | 'en', orders: PlannedOrder[], now: Date, nextSeq: () => number): TimedEvent[] {
+function toEvents(
+  rng: Rng,
+  memberId: string,
+  locale: 'zh-CN' | 'en',
+  orders: PlannedOrder[],
+  now: Date,
+  nextSeq: () => number,
+): TimedEvent[] {
   const out: TimedEvent[] = [];
   for (const o of orders) {
     const orderedAt = o.orderedAt;
@@ -317,7 +334,11 @@ export async function seedDemo(
   const windowStart = addMonths(now, -ctx.rules.tierWindowMonths);
   const catalog = DEMO_PRODUCTS;
   const byId = new Map(catalog.map((p) => [p.id, p]));
-  const line = (productId: string, quantity: number): PlannedLine => ({ productId, quantity, amount: byId.get(productId)!.priceCents * quantity });
+  const line = (productId: string, quantity: number): PlannedLine => ({
+    productId,
+    quantity,
+    amount: byId.get(productId)!.priceCents * quantity,
+  });
 
   // Plan every member first (pure JS), then write: the plan decides createdAt from the first order.
   let seq = 0;
@@ -358,8 +379,22 @@ export async function seedDemo(
     const first = planned[0]?.orderedAt.getTime() ?? now.getTime() - rng.int(20, 700) * DAY_MS;
     const createdAt = new Date(Math.min(now.getTime() - DAY_MS, first - rng.int(3, 120) * DAY_MS));
     const member = makeMember(rng, id, locale, createdAt, now);
-    if (id === DEMO_ZH_MEMBER_ID) Object.assign(member, { name: '林晓雯', birthday: '1992-08-16', phone: '+86 13800138000', marketingConsent: true, marketingConsentAt: createdAt });
-    if (id === DEMO_EN_MEMBER_ID) Object.assign(member, { name: 'Emily Carter', timeZone: 'Europe/London', email: 'emily.carter@example.com', marketingConsent: true, marketingConsentAt: createdAt });
+    if (id === DEMO_ZH_MEMBER_ID)
+      Object.assign(member, {
+        name: '林晓雯',
+        birthday: '1992-08-16',
+        phone: '+86 13800138000',
+        marketingConsent: true,
+        marketingConsentAt: createdAt,
+      });
+    if (id === DEMO_EN_MEMBER_ID)
+      Object.assign(member, {
+        name: 'Emily Carter',
+        timeZone: 'Europe/London',
+        email: 'emily.carter@example.com',
+        marketingConsent: true,
+        marketingConsentAt: createdAt,
+      });
     newMembers.push(member);
     events.push(toEvents(rng, id, locale, planned, now, nextSeq));
     orderCount += planned.length;
@@ -483,7 +518,8 @@ async function assertDemoMembers(ctx: DomainCtx): Promise<void> {
   if (zhTier !== 'gold') throw new Error(`Demo seed: ${DEMO_ZH_MEMBER_ID} should be gold, is ${zhTier}`);
   if (enTier !== 'silver') throw new Error(`Demo seed: ${DEMO_EN_MEMBER_ID} should be silver, is ${enTier}`);
   const zh = await getPointsSummary({ ctx, input: { memberId: DEMO_ZH_MEMBER_ID } });
-  if (zh.expiringSoon.points <= 0) throw new Error(`Demo seed: ${DEMO_ZH_MEMBER_ID} should have points expiring within ${ctx.rules.expiringSoonDays} days`);
+  if (zh.expiringSoon.points <= 0)
+    throw new Error(`Demo seed: ${DEMO_ZH_MEMBER_ID} should have points expiring within ${ctx.rules.expiringSoonDays} days`);
   const en = await getPointsSummary({ ctx, input: { memberId: DEMO_EN_MEMBER_ID } });
   if (en.balance <= 0) throw new Error(`Demo seed: ${DEMO_EN_MEMBER_ID} should have a non-zero balance`);
 }

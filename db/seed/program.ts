@@ -30,7 +30,13 @@ export const DEFAULT_TIERS: Tier[] = [
     thresholdCents: 500_000,
     multiplierPct: 150,
     benefitsZh: ['积分 1.5 倍', '每月免运费券 2 张', '生日双倍积分', '专属客服通道', '新品优先购'],
-    benefitsEn: ['1.5x points', 'Two free-shipping coupons a month', 'Double points in your birthday month', 'Priority customer service', 'Early access to new products'],
+    benefitsEn: [
+      '1.5x points',
+      'Two free-shipping coupons a month',
+      'Double points in your birthday month',
+      'Priority customer service',
+      'Early access to new products',
+    ],
   },
   {
     code: 'diamond',
@@ -40,6 +46,13 @@ export const DEFAULT_TIERS: Tier[] = [
     thresholdCents: 1_000_000,
     multiplierPct: 200,
     benefitsZh: ['积分 2 倍', '全年无限免运费', '生日双倍积分及生日礼', '一对一专属顾问', '钻石专享商品', '极速退款'],
-    benefitsEn: ['2x points', 'Free shipping all year', 'Double birthday points and a birthday gift', 'A personal advisor', 'Diamond-only products', 'Express refunds'],
+    benefitsEn: [
+      '2x points',
+      'Free shipping all year',
+      'Double birthday points and a birthday gift',
+      'A personal advisor',
+      'Diamond-only products',
+      'Express refunds',
+    ],
   },
 ];

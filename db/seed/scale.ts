@@ -44,25 +44,130 @@ async function insertRows(tx: Tx, table: string, columns: readonly string[], row
   const select = columns.map((_, i) => `value ->> ${i}`).join(', ');
   const head = sql.raw(`${verb} INTO ${table} (${columns.join(', ')}) SELECT ${select} FROM json_each(`);
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    const json = JSON.stringify(rows.slice(i, i + ROWS_PER_INSERT).map((r) => r.map((v) => (typeof v === 'boolean' ? Number(v) : (v ?? null)))));
+    const json = JSON.stringify(
+      rows.slice(i, i + ROWS_PER_INSERT).map((r) => r.map((v) => (typeof v === 'boolean' ? Number(v) : (v ?? null)))),
+    );
     await tx.run(sql`${head}${json})`);
   }
 }
 
 const PRODUCT_WORDS: Record<string, { nouns: [string, string][]; lo: number; hi: number }> = {
-  Fresh: { nouns: [['Apples', '苹果'], ['Pork belly', '五花肉'], ['Tofu', '豆腐'], ['Salmon', '三文鱼'], ['Grapes', '葡萄'], ['Chicken wings', '鸡翅'], ['Tomatoes', '番茄'], ['Rice', '大米']], lo: 500, hi: 30_000 },
-  Snacks: { nouns: [['Crackers', '饼干'], ['Mixed nuts', '坚果'], ['Chocolate', '巧克力'], ['Jerky', '肉脯'], ['Potato chips', '薯片'], ['Candy', '糖果'], ['Dried fruit', '果干']], lo: 500, hi: 15_000 },
-  Drinks: { nouns: [['Green tea', '绿茶'], ['Coffee beans', '咖啡豆'], ['Sparkling water', '气泡水'], ['Milk', '牛奶'], ['Juice', '果汁'], ['Beer', '啤酒'], ['Red wine', '红酒']], lo: 300, hi: 80_000 },
-  'Personal care': { nouns: [['Shampoo', '洗发水'], ['Face cream', '面霜'], ['Toothpaste', '牙膏'], ['Serum', '精华'], ['Sunscreen', '防晒霜'], ['Body wash', '沐浴露']], lo: 1_000, hi: 150_000 },
-  Baby: { nouns: [['Diapers', '纸尿裤'], ['Infant formula', '婴儿奶粉'], ['Baby wipes', '湿巾'], ['Feeding bottle', '奶瓶'], ['Building blocks', '积木'], ['Stroller', '推车']], lo: 2_000, hi: 200_000 },
-  Home: { nouns: [['Towels', '毛巾'], ['Frying pan', '平底锅'], ['Bedding set', '四件套'], ['Laundry liquid', '洗衣液'], ['Storage box', '收纳箱'], ['Air purifier', '空气净化器']], lo: 1_000, hi: 300_000 },
-  Electronics: { nouns: [['Earbuds', '耳机'], ['Power bank', '充电宝'], ['Smart watch', '智能手表'], ['Tablet', '平板电脑'], ['Phone', '手机'], ['Keyboard', '键盘'], ['Camera', '相机']], lo: 5_000, hi: 800_000 },
+  Fresh: {
+    nouns: [
+      ['Apples', '苹果'],
+      ['Pork belly', '五花肉'],
+      ['Tofu', '豆腐'],
+      ['Salmon', '三文鱼'],
+      ['Grapes', '葡萄'],
+      ['Chicken wings', '鸡翅'],
+      ['Tomatoes', '番茄'],
+      ['Rice', '大米'],
+    ],
+    lo: 500,
+    hi: 30_000,
+  },
+  Snacks: {
+    nouns: [
+      ['Crackers', '饼干'],
+      ['Mixed nuts', '坚果'],
+      ['Chocolate', '巧克力'],
+      ['Jerky', '肉脯'],
+      ['Potato chips', '薯片'],
+      ['Candy', '糖果'],
+      ['Dried fruit', '果干'],
+    ],
+    lo: 500,
+    hi: 15_000,
+  },
+  Drinks: {
+    nouns: [
+      ['Green tea', '绿茶'],
+      ['Coffee beans', '咖啡豆'],
+      ['Sparkling water', '气泡水'],
+      ['Milk', '牛奶'],
+      ['Juice', '果汁'],
+      ['Beer', '啤酒'],
+      ['Red wine', '红酒'],
+    ],
+    lo: 300,
+    hi: 80_000,
+  },
+  'Personal care': {
+    nouns: [
+      ['Shampoo', '洗发水'],
+      ['Face cream', '面霜'],
+      ['Toothpaste', '牙膏'],
+      ['Serum', '精华'],
+      ['Sunscreen', '防晒霜'],
+      ['Body wash', '沐浴露'],
+    ],
+    lo: 1_000,
+    hi: 150_000,
+  },
+  Baby: {
+    nouns: [
+      ['Diapers', '纸尿裤'],
+      ['Infant formula', '婴儿奶粉'],
+      ['Baby wipes', '湿巾'],
+      ['Feeding bottle', '奶瓶'],
+      ['Building blocks', '积木'],
+      ['Stroller', '推车'],
+    ],
+    lo: 2_000,
+    hi: 200_000,
+  },
+  Home: {
+    nouns: [
+      ['Towels', '毛巾'],
+      ['Frying pan', '平底锅'],
+      ['Bedding set', '四件套'],
+      ['Laundry liquid', '洗衣液'],
+      ['Storage box', '收纳箱'],
+      ['Air purifier', '空气净化器'],
+    ],
+    lo: 1_000,
+    hi: 300_000,
+  },
+  Electronics: {
+    nouns: [
+      ['Earbuds', '耳机'],
+      ['Power bank', '充电宝'],
+      ['Smart watch', '智能手表'],
+      ['Tablet', '平板电脑'],
+      ['Phone', '手机'],
+      ['Keyboard', '键盘'],
+      ['Camera', '相机'],
+    ],
+    lo: 5_000,
+    hi: 800_000,
+  },
 };
 const ADJECTIVES: [string, string][] = [
-  ['Classic', '经典'], ['Organic', '有机'], ['Family size', '家庭装'], ['Premium', '精选'], ['Lite', '轻享'], ['Pro', '专业版'],
-  ['Mini', '迷你'], ['Deluxe', '豪华'], ['Everyday', '日常'], ['Imported', '进口'],
+  ['Classic', '经典'],
+  ['Organic', '有机'],
+  ['Family size', '家庭装'],
+  ['Premium', '精选'],
+  ['Lite', '轻享'],
+  ['Pro', '专业版'],
+  ['Mini', '迷你'],
+  ['Deluxe', '豪华'],
+  ['Everyday', '日常'],
+  ['Imported', '进口'],
 ];
-const BRANDS = ['Lumi', 'Hearth', 'Nordic Leaf', 'Golden Field', 'Bamboo & Co', 'Urban Basics', 'Sunrise', 'Blue Harbor', 'Maple', 'Kite', 'Orchid', 'Peak'];
+const BRANDS = [
+  'Lumi',
+  'Hearth',
+  'Nordic Leaf',
+  'Golden Field',
+  'Bamboo & Co',
+  'Urban Basics',
+  'Sunrise',
+  'Blue Harbor',
+  'Maple',
+  'Kite',
+  'Orchid',
+  'Peak',
+];
 
 interface ScaleProduct {
   id: string;
@@ -84,9 +189,19 @@ async function ensureProducts(ctx: DomainCtx, count: number): Promise<ScaleProdu
     const price = Math.round(Math.exp(rng.between(Math.log(words.lo), Math.log(words.hi))) / 10) * 10;
     const id = `S${String(n).padStart(6, '0')}`;
     list.push({ id, price });
-    rows.push([id, `${brand} ${adjEn} ${nounEn} ${n}`, `${brand} ${adjZh}${nounZh} ${n}`, cat.key, brand, price, rng.chance(0.02) ? 0 : rng.int(5, 500)]);
+    rows.push([
+      id,
+      `${brand} ${adjEn} ${nounEn} ${n}`,
+      `${brand} ${adjZh}${nounZh} ${n}`,
+      cat.key,
+      brand,
+      price,
+      rng.chance(0.02) ? 0 : rng.int(5, 500),
+    ]);
   }
-  await ctx.store.write((tx) => insertRows(tx, 'products', ['id', 'name', 'name_zh', 'category', 'brand', 'price_cents', 'stock'], rows, 'INSERT OR IGNORE'));
+  await ctx.store.write((tx) =>
+    insertRows(tx, 'products', ['id', 'name', 'name_zh', 'category', 'brand', 'price_cents', 'stock'], rows, 'INSERT OR IGNORE'),
+  );
   return list.sort((a, b) => a.price - b.price);
 }
 
@@ -141,7 +256,9 @@ export async function seedScale(ctx: DomainCtx, opts: ScaleOptions): Promise<Sca
   const historyStart = addMonths(now, -(windowMonths + 6)).getTime();
   const catalog = await ensureProducts(ctx, opts.products ?? 20_000);
 
-  const [startRow] = await ctx.store.db.all<{ n: number | null }>(sql`select max(cast(substr(id, 2) as integer)) as n from members where id glob 'M[0-9]*'`);
+  const [startRow] = await ctx.store.db.all<{ n: number | null }>(
+    sql`select max(cast(substr(id, 2) as integer)) as n from members where id glob 'M[0-9]*'`,
+  );
   const firstNumber = Number(startRow?.n ?? 0) + 1;
   const rng = new Rng(9_000_000 + firstNumber);
   const result: ScaleResult = { members: 0, orders: 0, lines: 0, ledgerEntries: 0, products: catalog.length };
@@ -172,7 +289,8 @@ export async function seedScale(ctx: DomainCtx, opts: ScaleOptions): Promise<Sca
         const inWindow = band.target === 0 ? 0 : rng.int(2, 5);
         const older = rng.chance(0.35) ? 1 : 0;
         const plan: { at: number; budget: number }[] = [];
-        for (let i = 0; i < inWindow; i++) plan.push({ at: rng.int(windowStart + DAY_MS, nowMs - HOUR_MS), budget: band.target / inWindow });
+        for (let i = 0; i < inWindow; i++)
+          plan.push({ at: rng.int(windowStart + DAY_MS, nowMs - HOUR_MS), budget: band.target / inWindow });
         for (let i = 0; i < older; i++) plan.push({ at: rng.int(historyStart, windowStart - DAY_MS), budget: rng.int(5_000, 60_000) });
         plan.sort((a, b) => a.at - b.at);
 
@@ -192,7 +310,16 @@ export async function seedScale(ctx: DomainCtx, opts: ScaleOptions): Promise<Sca
           const ageDays = (nowMs - p.at) / DAY_MS;
           const refund = ageDays > 15 && rng.chance(0.03);
           const status: OrderStatus = refund ? 'refunded' : ageDays < 2 ? 'paid' : ageDays < 6 ? 'shipped' : 'delivered';
-          orders.push({ id: orderId, orderedAt: p.at - rng.int(1, 15) * 60_000, paidAt: p.at, total: orderTotal, status, refundAt: refund ? p.at + rng.int(5, 12) * DAY_MS : null, points: 0, ledgerId: null });
+          orders.push({
+            id: orderId,
+            orderedAt: p.at - rng.int(1, 15) * 60_000,
+            paidAt: p.at,
+            total: orderTotal,
+            status,
+            refundAt: refund ? p.at + rng.int(5, 12) * DAY_MS : null,
+            points: 0,
+            ledgerId: null,
+          });
           result.lines += lines;
         });
 
@@ -232,7 +359,9 @@ export async function seedScale(ctx: DomainCtx, opts: ScaleOptions): Promise<Sca
             refunded.add(o);
             // Own lot first, then oldest expiry, never below zero: the domain's reverseForOrder.
             if (o.ledgerId !== null) {
-              const live = lots.filter((l) => l.remaining > 0 && l.expiresAt > ev.at).sort((a, b) => a.expiresAt - b.expiresAt || a.ledgerId - b.ledgerId);
+              const live = lots
+                .filter((l) => l.remaining > 0 && l.expiresAt > ev.at)
+                .sort((a, b) => a.expiresAt - b.expiresAt || a.ledgerId - b.ledgerId);
               const own = live.findIndex((l) => l.ledgerId === o.ledgerId);
               if (own > 0) live.unshift(...live.splice(own, 1));
               let left = o.points;
@@ -252,7 +381,18 @@ export async function seedScale(ctx: DomainCtx, opts: ScaleOptions): Promise<Sca
         }
         for (const l of lots) {
           if (l.remaining > 0 && l.expiresAt <= nowMs) {
-            ledgerRows.push([nextLedgerId++, memberId, 'expire', -l.remaining, 'lot', String(l.ledgerId), `expire:lot:${l.ledgerId}`, null, nowMs, null]);
+            ledgerRows.push([
+              nextLedgerId++,
+              memberId,
+              'expire',
+              -l.remaining,
+              'lot',
+              String(l.ledgerId),
+              `expire:lot:${l.ledgerId}`,
+              null,
+              nowMs,
+              null,
+            ]);
             balance -= l.remaining;
             l.remaining = 0;
           }
@@ -303,10 +443,54 @@ export async function seedScale(ctx: DomainCtx, opts: ScaleOptions): Promise<Sca
         ]);
       }
 
-      await insertRows(tx, 'members', ['id', 'name', 'locale', 'time_zone', 'birthday', 'email', 'phone', 'marketing_consent', 'marketing_consent_at', 'tier_code', 'tier_since', 'points_balance', 'tags', 'created_at'], memberRows);
-      await insertRows(tx, 'orders', ['id', 'member_id', 'status', 'total_cents', 'points_earned', 'carrier', 'tracking_no', 'ordered_at', 'paid_at', 'shipped_at', 'delivered_at', 'refunded_at', 'updated_at'], orderRows);
+      await insertRows(
+        tx,
+        'members',
+        [
+          'id',
+          'name',
+          'locale',
+          'time_zone',
+          'birthday',
+          'email',
+          'phone',
+          'marketing_consent',
+          'marketing_consent_at',
+          'tier_code',
+          'tier_since',
+          'points_balance',
+          'tags',
+          'created_at',
+        ],
+        memberRows,
+      );
+      await insertRows(
+        tx,
+        'orders',
+        [
+          'id',
+          'member_id',
+          'status',
+          'total_cents',
+          'points_earned',
+          'carrier',
+          'tracking_no',
+          'ordered_at',
+          'paid_at',
+          'shipped_at',
+          'delivered_at',
+          'refunded_at',
+          'updated_at',
+        ],
+        orderRows,
+      );
       await insertRows(tx, 'order_lines', ['order_id', 'line_no', 'product_id', 'quantity', 'amount_cents'], lineRows);
-      await insertRows(tx, 'points_ledger', ['id', 'member_id', 'kind', 'points', 'source_type', 'source_ref', 'idempotency_key', 'note', 'created_at', 'expires_at'], ledgerRows);
+      await insertRows(
+        tx,
+        'points_ledger',
+        ['id', 'member_id', 'kind', 'points', 'source_type', 'source_ref', 'idempotency_key', 'note', 'created_at', 'expires_at'],
+        ledgerRows,
+      );
       await insertRows(tx, 'point_lots', ['ledger_id', 'member_id', 'remaining', 'earned_at', 'expires_at'], lotRows);
       result.ledgerEntries += ledgerRows.length;
     });

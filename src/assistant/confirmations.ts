@@ -21,7 +21,8 @@ export interface PendingRedemption {
 
 const key = (ctx: TurnCtx) => `confirm:${ctx.conversationId}`;
 
-const YES = /^(y|yes|yeah|yep|ok|okay|confirm|confirmed|sure|do it|go ahead|是|是的|确认|确定|好|好的|可以|对|嗯|兑换吧|确认兑换)[\s!.。！~]*$/i;
+const YES =
+  /^(y|yes|yeah|yep|ok|okay|confirm|confirmed|sure|do it|go ahead|是|是的|确认|确定|好|好的|可以|对|嗯|兑换吧|确认兑换)[\s!.。！~]*$/i;
 const NO = /^(n|no|nope|cancel|stop|don'?t|never ?mind|不|不要|取消|算了|否|不用了|不用)[\s!.。！~]*$/i;
 
 /** Records a redemption waiting for the member's confirmation (replacing any earlier one). */
@@ -39,7 +40,9 @@ export async function resolveConfirmation(ctx: TurnCtx, text: string): Promise<{
   const t = text.trim();
   if (!raw) {
     // A bare "yes" with nothing pending (e.g. after the 5-minute window) deserves an explanation.
-    return YES.test(t) && /^(确认|confirm|确认兑换)/i.test(t) ? { replies: [{ text: render(ctx.lang, 'redeem_expired') }], intent: 'redeem_confirm' } : null;
+    return YES.test(t) && /^(确认|confirm|确认兑换)/i.test(t)
+      ? { replies: [{ text: render(ctx.lang, 'redeem_expired') }], intent: 'redeem_confirm' }
+      : null;
   }
   const pending = JSON.parse(raw) as PendingRedemption;
   if (pending.memberId !== ctx.member.id) {
@@ -78,7 +81,15 @@ export async function resolveConfirmation(ctx: TurnCtx, text: string): Promise<{
     if (err instanceof DomainError && err.code === 'insufficient_points') {
       const d = err.details as { balance: number; cost: number };
       return {
-        replies: [{ text: render(ctx.lang, 'redeem_insufficient', { name: pending.couponName, cost: formatPoints(d.cost), balance: formatPoints(d.balance) }) }],
+        replies: [
+          {
+            text: render(ctx.lang, 'redeem_insufficient', {
+              name: pending.couponName,
+              cost: formatPoints(d.cost),
+              balance: formatPoints(d.balance),
+            }),
+          },
+        ],
         intent: 'redeem_confirm',
       };
     }

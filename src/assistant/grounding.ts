@@ -46,7 +46,10 @@ export interface GroundingResult {
  * Checks a reply against its sources. Sources are the turn's tool results, the member's message and
  * fixed policy text (the prompts), never earlier turns: a number must be fetched in the turn that says it.
  */
-export function verifyGrounding(reply: string, sources: { toolResults: unknown[]; memberMessage: string; policyText?: string }): GroundingResult {
+export function verifyGrounding(
+  reply: string,
+  sources: { toolResults: unknown[]; memberMessage: string; policyText?: string },
+): GroundingResult {
   const allowed = numbersOf(sources.toolResults);
   for (const n of numbersIn(sources.memberMessage)) allowed.add(n);
   if (sources.policyText) for (const n of numbersIn(sources.policyText)) allowed.add(n);

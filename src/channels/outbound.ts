@@ -43,7 +43,11 @@ export class Outbound {
 
   /** The stored reference of a conversation, or null if the member never wrote there. */
   async reference(conversationId: string): Promise<StoredReference | null> {
-    const [row] = await this.ctx.store.db.select().from(conversationReferences).where(eq(conversationReferences.conversationId, conversationId)).limit(1);
+    const [row] = await this.ctx.store.db
+      .select()
+      .from(conversationReferences)
+      .where(eq(conversationReferences.conversationId, conversationId))
+      .limit(1);
     return row ? { conversationId: row.conversationId, channelId: row.channelId, memberId: row.memberId, reference: row.reference } : null;
   }
 

@@ -11,11 +11,23 @@ export function errorBody(c: Context<AppEnv>, code: ErrorCode, message: string, 
 /** Maps DomainError and HTTPException to their status; anything else is a logged 500 without internals. */
 export function onError(err: Error, c: Context<AppEnv>) {
   if (err instanceof DomainError) {
-    return c.json(errorBody(c, err.code, err.message, err.code === 'insufficient_points' ? err.details : undefined), ERROR_STATUS[err.code]);
+    return c.json(
+      errorBody(c, err.code, err.message, err.code === 'insufficient_points' ? err.details : undefined),
+      ERROR_STATUS[err.code],
+    );
   }
   if (err instanceof HTTPException) {
     const status = err.status;
-    const code: ErrorCode = status === 401 ? 'unauthorized' : status === 413 ? 'payload_too_large' : status === 404 ? 'not_found' : status < 500 ? 'bad_request' : 'internal';
+    const code: ErrorCode =
+      status === 401
+        ? 'unauthorized'
+        : status === 413
+          ? 'payload_too_large'
+          : status === 404
+            ? 'not_found'
+            : status < 500
+              ? 'bad_request'
+              : 'internal';
     return c.json(errorBody(c, code, err.message || 'Request failed'), status);
   }
   c.get('deps')?.log.error('unhandled error', { requestId: c.get('requestId'), path: c.req.path, err });

@@ -28,7 +28,8 @@ export function adminAuth(): MiddlewareHandler<AppEnv> {
   return async function adminAuthMiddleware(c, next) {
     const header = c.req.header('authorization') ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    if (!token || !safeEqual(token, c.get('deps').adminToken)) throw new DomainError('unauthorized', 'A valid admin bearer token is required');
+    if (!token || !safeEqual(token, c.get('deps').adminToken))
+      throw new DomainError('unauthorized', 'A valid admin bearer token is required');
     await next();
   };
 }

@@ -33,10 +33,20 @@ const ERROR = {
 export function buildOpenApi(docs: RouteDoc[], info: { version: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const d of docs) {
-    const params = [...(d.path.match(/\{(\w+)\}/g) ?? [])].map((p) => ({ name: p.slice(1, -1), in: 'path', required: true, schema: { type: 'string' } }));
+    const params = [...(d.path.match(/\{(\w+)\}/g) ?? [])].map((p) => ({
+      name: p.slice(1, -1),
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
     if (d.query) {
       for (const [name, s] of Object.entries(d.query.shape)) {
-        params.push({ name, in: 'query', required: !(s as z.ZodType).safeParse(undefined).success, schema: schema(s as z.ZodType, 'input') as never });
+        params.push({
+          name,
+          in: 'query',
+          required: !(s as z.ZodType).safeParse(undefined).success,
+          schema: schema(s as z.ZodType, 'input') as never,
+        });
       }
     }
     for (const [name, description] of Object.entries(d.headers ?? {})) {
@@ -68,7 +78,8 @@ export function buildOpenApi(docs: RouteDoc[], info: { version: string }) {
           type: 'apiKey',
           in: 'header',
           name: 'X-Signature',
-          description: 'sha256=<hex HMAC-SHA256 of "<X-Timestamp>.<raw body>" with ORDER_WEBHOOK_SECRET>; X-Timestamp is unix seconds within 5 minutes',
+          description:
+            'sha256=<hex HMAC-SHA256 of "<X-Timestamp>.<raw body>" with ORDER_WEBHOOK_SECRET>; X-Timestamp is unix seconds within 5 minutes',
         },
         webchatSession: { type: 'http', scheme: 'bearer', description: 'session token from POST /api/webchat/session' },
         botFramework: { type: 'http', scheme: 'bearer', description: 'Bot Framework channel JWT (when MicrosoftAppId is set)' },

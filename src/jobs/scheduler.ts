@@ -29,5 +29,7 @@ export function startScheduler(ctx: DomainCtx, log: Logger, jobs: Job[] = JOBS):
     timers.push(setTimeout(tick, 5_000).unref());
     timers.push(setInterval(tick, job.everyMs).unref());
   }
-  return () => timers.forEach((t) => clearInterval(t));
+  return () => {
+    for (const t of timers) clearInterval(t);
+  };
 }

@@ -14,7 +14,10 @@ export function createLogger(level: LogLevel = 'info'): Logger {
   const min = ORDER[level];
   const write = (lvl: Exclude<LogLevel, 'silent'>, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < min) return;
-    const err = fields?.err instanceof Error ? { err: { name: fields.err.name, message: fields.err.message, stack: lvl === 'error' ? fields.err.stack : undefined } } : {};
+    const err =
+      fields?.err instanceof Error
+        ? { err: { name: fields.err.name, message: fields.err.message, stack: lvl === 'error' ? fields.err.stack : undefined } }
+        : {};
     console.error(JSON.stringify({ t: new Date().toISOString(), level: lvl, msg, ...fields, ...err }));
   };
   return {

@@ -52,7 +52,9 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
     let member = await findMemberByChannel({ ctx: domain, input: identity });
     const text = (activity.text ?? '').trim();
     let lang: Lang = replyLang(text, member ? member.locale : langFromLocale(activity.locale));
-    const reply = (key: Parameters<typeof render>[1], vars?: Record<string, string | number>): OutboundReply => ({ text: render(lang, key, vars) });
+    const reply = (key: Parameters<typeof render>[1], vars?: Record<string, string | number>): OutboundReply => ({
+      text: render(lang, key, vars),
+    });
 
     if (activity.type === 'conversationUpdate') {
       if (!activity.userJoined) return { replies: [], duplicate: false, memberId: member?.id ?? null };

@@ -34,8 +34,20 @@ beforeAll(async () => {
   connector = await startLocalConnector();
   t = await createTestApp({ clock });
   await seedProgram(t.store);
-  await addMember(t.store, clock, { id: 'zh-1', name: '王芳', locale: 'zh-CN', timeZone: 'Asia/Shanghai', identity: { channelId: 'emulator', channelUserId: 'demo-zh' } });
-  await addMember(t.store, clock, { id: 'en-1', name: 'Emma Clark', locale: 'en', timeZone: 'Europe/London', identity: { channelId: 'emulator', channelUserId: 'demo-en' } });
+  await addMember(t.store, clock, {
+    id: 'zh-1',
+    name: '王芳',
+    locale: 'zh-CN',
+    timeZone: 'Asia/Shanghai',
+    identity: { channelId: 'emulator', channelUserId: 'demo-zh' },
+  });
+  await addMember(t.store, clock, {
+    id: 'en-1',
+    name: 'Emma Clark',
+    locale: 'en',
+    timeZone: 'Europe/London',
+    identity: { channelId: 'emulator', channelUserId: 'demo-en' },
+  });
   await addMember(t.store, clock, { id: 'link-1', name: 'Li Lei', locale: 'zh-CN' });
   await paidOrder(t.deps.domain, 'zh-1', 'Z1', '5321.50', '2026-03-01T00:00:00Z');
   await paidOrder(t.deps.domain, 'zh-1', 'Z2', '42', '2026-05-20T00:00:00Z');
@@ -82,7 +94,13 @@ describe('POST /api/messages', () => {
   });
 
   it('rejects malformed bodies with a 400 JSON error and keeps serving', async () => {
-    for (const body of ['{', '[]', '{}', JSON.stringify({ type: 'message' }), JSON.stringify({ type: 'message', channelId: 'x', serviceUrl: 'not a url', from: { id: 'u' }, conversation: { id: 'c' } })]) {
+    for (const body of [
+      '{',
+      '[]',
+      '{}',
+      JSON.stringify({ type: 'message' }),
+      JSON.stringify({ type: 'message', channelId: 'x', serviceUrl: 'not a url', from: { id: 'u' }, conversation: { id: 'c' } }),
+    ]) {
       const res = await post(body);
       expect(res.status).toBe(400);
       const json = (await res.json()) as { error: { code: string; message: string } };
@@ -97,7 +115,10 @@ describe('POST /api/messages', () => {
     expect(reply.text).not.toMatch(/You have/);
     const bad = await say('stranger-1', 'link 000000');
     expect(bad[0].text).toMatch(/invalid or has expired/);
-    const res = await fetch(`${server.url}/api/admin/members/link-1/link-codes`, { method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    const res = await fetch(`${server.url}/api/admin/members/link-1/link-codes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+    });
     const { code } = (await res.json()) as { code: string };
     const ok = await say('stranger-1', `绑定 ${code}`);
     expect(ok[0].text).toContain('绑定成功');
@@ -127,7 +148,9 @@ describe('POST /api/messages', () => {
     const res = await post(invoke);
     expect(res.status).toBe(200);
     expect(await say('demo-en', undefined, { type: 'event', name: 'webchat/join' })).toHaveLength(0);
-    expect((await say('demo-en', undefined, { attachments: [{ contentType: 'image/png', contentUrl: 'http://x/y.png' }] }))[0].text).toMatch(/only read text/);
+    expect(
+      (await say('demo-en', undefined, { attachments: [{ contentType: 'image/png', contentUrl: 'http://x/y.png' }] }))[0].text,
+    ).toMatch(/only read text/);
     expect(await say('demo-en', '   ')).toHaveLength(0);
     expect((await say('demo-en', 'x'.repeat(2001)))[0].text).toMatch(/longer than 2000 characters/);
   });
@@ -187,9 +210,17 @@ describe('proactive sends (agent replies, broadcasts)', () => {
     expect(delivered.activity.text).toBe('A person will reply here soon.');
 
     connector.failNext(3, 503);
-    expect(await t.deps.outbound.send(conversationId, [{ text: 'x' }])).toMatchObject({ status: 'failed', retryable: true, httpStatus: 503 });
+    expect(await t.deps.outbound.send(conversationId, [{ text: 'x' }])).toMatchObject({
+      status: 'failed',
+      retryable: true,
+      httpStatus: 503,
+    });
     connector.failNext(1, 403);
-    expect(await t.deps.outbound.send(conversationId, [{ text: 'x' }])).toMatchObject({ status: 'failed', retryable: false, httpStatus: 403 });
+    expect(await t.deps.outbound.send(conversationId, [{ text: 'x' }])).toMatchObject({
+      status: 'failed',
+      retryable: false,
+      httpStatus: 403,
+    });
     expect(await t.deps.outbound.send('emulator:never-seen', [{ text: 'x' }])).toMatchObject({ status: 'failed', retryable: false });
   });
 });

@@ -12,7 +12,11 @@ async function signedOrder(body: unknown, opts: { secret?: string; ts?: number; 
   const raw = opts.raw ?? JSON.stringify(body);
   const ts = String(opts.ts ?? Math.floor(Date.now() / 1000));
   const sig = await hmacHex(opts.secret ?? TEST_ORDER_SECRET, `${ts}.${raw}`);
-  return t.app.request('/api/orders', { method: 'POST', headers: { 'content-type': 'application/json', 'x-timestamp': ts, 'x-signature': `sha256=${sig}` }, body: raw });
+  return t.app.request('/api/orders', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-timestamp': ts, 'x-signature': `sha256=${sig}` },
+    body: raw,
+  });
 }
 
 const order = (id: string, status = 'paid', amount = '1999.90') => ({
@@ -26,7 +30,12 @@ const order = (id: string, status = 'paid', amount = '1999.90') => ({
 beforeAll(async () => {
   t = await createTestApp({ clock });
   await seedProgram(t.store);
-  await addMember(t.store, clock, { id: 'api-1', name: 'Zhang Wei', locale: 'zh-CN', identity: { channelId: 'emulator', channelUserId: 'u-api' } });
+  await addMember(t.store, clock, {
+    id: 'api-1',
+    name: 'Zhang Wei',
+    locale: 'zh-CN',
+    identity: { channelId: 'emulator', channelUserId: 'u-api' },
+  });
 });
 afterAll(() => t.close());
 
@@ -84,7 +93,11 @@ describe('POST /api/orders', () => {
   });
 
   it('rejects oversized bodies with 413', async () => {
-    const res = await t.app.request('/api/orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(300 * 1024) });
+    const res = await t.app.request('/api/orders', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(300 * 1024),
+    });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
   });
@@ -133,7 +146,10 @@ describe('admin API', () => {
 
 describe('GET /openapi.json', () => {
   it('describes every JSON route the app serves', async () => {
-    const doc = (await (await t.app.request('/openapi.json')).json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await t.app.request('/openapi.json')).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    };
     expect(doc.openapi).toBe('3.1.0');
     const served = t.app.routes
       .filter((r) => r.path.startsWith('/api/') && r.method !== 'ALL')

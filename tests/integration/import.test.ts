@@ -46,9 +46,11 @@ let ctx: ReturnType<typeof domainCtx>;
 let dir: string;
 let first: ImportReport;
 
-
 async function runImport(): Promise<ImportReport> {
-  return importOrders({ ctx, input: { orders: fileLines(join(dir, 'orders.csv')).lines, products: fileLines(join(dir, 'products.csv')).lines, batchSize: 2 } });
+  return importOrders({
+    ctx,
+    input: { orders: fileLines(join(dir, 'orders.csv')).lines, products: fileLines(join(dir, 'products.csv')).lines, batchSize: 2 },
+  });
 }
 
 async function snapshot() {
@@ -154,7 +156,10 @@ describe('importOrders', () => {
       ctx,
       input: {
         products: ['product_id,name,category,brand,price', 'A2,Rice cooker 4L,Home,Midea,379'],
-        orders: ['member_id,order_id,ordered_at,product_id,quantity,amount', ...Array.from({ length: 30 }, (_, i) => `m1,x${i},not-a-date,A1,1,1.00`)],
+        orders: [
+          'member_id,order_id,ordered_at,product_id,quantity,amount',
+          ...Array.from({ length: 30 }, (_, i) => `m1,x${i},not-a-date,A1,1,1.00`),
+        ],
         maxSamples: 5,
       },
     });

@@ -2,13 +2,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { members, pointLots, pointsLedger } from '../../db/schema/index.js';
-import {
-  expirePoints,
-  getPointsSummary,
-  getTierStatus,
-  redeemCoupon,
-  reviewAllTiers,
-} from '../../src/domain/loyalty/index.js';
+import { expirePoints, getPointsSummary, getTierStatus, redeemCoupon, reviewAllTiers } from '../../src/domain/loyalty/index.js';
 import { DomainError } from '../../src/lib/errors.js';
 import { addMember, domainCtx, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
 import { createTestStore, type TestStore } from '../support/store.js';
@@ -26,8 +20,14 @@ afterAll(() => store.dispose());
 
 /** The three views of a balance must always agree. */
 async function balances(memberId: string) {
-  const [ledger] = await store.db.select({ s: sql<number>`coalesce(sum(points),0)` }).from(pointsLedger).where(eq(pointsLedger.memberId, memberId));
-  const [lots] = await store.db.select({ s: sql<number>`coalesce(sum(remaining),0)` }).from(pointLots).where(eq(pointLots.memberId, memberId));
+  const [ledger] = await store.db
+    .select({ s: sql<number>`coalesce(sum(points),0)` })
+    .from(pointsLedger)
+    .where(eq(pointsLedger.memberId, memberId));
+  const [lots] = await store.db
+    .select({ s: sql<number>`coalesce(sum(remaining),0)` })
+    .from(pointLots)
+    .where(eq(pointLots.memberId, memberId));
   const [m] = await store.db.select({ b: members.pointsBalance, tier: members.tierCode }).from(members).where(eq(members.id, memberId));
   expect(Number(ledger.s)).toBe(m.b);
   expect(Number(lots.s)).toBe(m.b);
@@ -192,7 +192,9 @@ describe('redemption', () => {
     await addMember(store, clock, { id: 'race-1' });
     await paidOrder(ctx, 'race-1', 'RA1', '5000', '2026-05-01T00:00:00Z'); // 5,000 points = 10 x C5
     const results = await Promise.allSettled(
-      Array.from({ length: 200 }, (_, i) => redeemCoupon({ ctx, input: { memberId: 'race-1', couponId: 'C5', idempotencyKey: `race-${i}` } })),
+      Array.from({ length: 200 }, (_, i) =>
+        redeemCoupon({ ctx, input: { memberId: 'race-1', couponId: 'C5', idempotencyKey: `race-${i}` } }),
+      ),
     );
     const ok = results.filter((r) => r.status === 'fulfilled');
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');

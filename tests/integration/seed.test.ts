@@ -31,7 +31,9 @@ describe('demo seed', () => {
     const byLocale = await rows<{ locale: string; n: number }>(store, sql`select locale, count(*) as n from members group by locale`);
     expect(Object.fromEntries(byLocale.map((r) => [r.locale, Number(r.n)]))).toEqual({ 'zh-CN': 100, en: 100 });
     const byTier = Object.fromEntries(
-      (await rows<{ tier: string; n: number }>(store, sql`select tier_code as tier, count(*) as n from members group by tier_code`)).map((r) => [r.tier, Number(r.n)]),
+      (await rows<{ tier: string; n: number }>(store, sql`select tier_code as tier, count(*) as n from members group by tier_code`)).map(
+        (r) => [r.tier, Number(r.n)],
+      ),
     );
     expect(byTier.regular).toBeGreaterThanOrEqual(80);
     expect(byTier.regular).toBeLessThanOrEqual(120);
@@ -49,7 +51,10 @@ describe('demo seed', () => {
     expect(Number(p.zh)).toBe(Number(p.n));
     expect(Number(p.oos)).toBeGreaterThan(0);
     expect(Number(p.tiered)).toBeGreaterThan(0);
-    const [c] = await rows<{ priced: number; gift: number }>(store, sql`select count(points_cost) as priced, sum(points_cost is null) as gift from coupons`);
+    const [c] = await rows<{ priced: number; gift: number }>(
+      store,
+      sql`select count(points_cost) as priced, sum(points_cost is null) as gift from coupons`,
+    );
     expect(Number(c.priced)).toBeGreaterThanOrEqual(3);
     expect(Number(c.gift)).toBeGreaterThanOrEqual(1);
     const t = await rows<{ code: string }>(store, sql`select code from tiers order by rank`);
@@ -61,8 +66,12 @@ describe('demo seed', () => {
     const en = await findMemberByChannel({ ctx, input: { channelId: 'emulator', channelUserId: 'demo-en' } });
     expect(zh).toMatchObject({ id: DEMO_ZH_MEMBER_ID, locale: 'zh-CN', tierCode: 'gold' });
     expect(en).toMatchObject({ id: DEMO_EN_MEMBER_ID, locale: 'en', tierCode: 'silver' });
-    expect((await findMemberByChannel({ ctx, input: { channelId: 'webchat', channelUserId: DEMO_ZH_MEMBER_ID } }))?.id).toBe(DEMO_ZH_MEMBER_ID);
-    expect((await findMemberByChannel({ ctx, input: { channelId: 'webchat', channelUserId: DEMO_EN_MEMBER_ID } }))?.id).toBe(DEMO_EN_MEMBER_ID);
+    expect((await findMemberByChannel({ ctx, input: { channelId: 'webchat', channelUserId: DEMO_ZH_MEMBER_ID } }))?.id).toBe(
+      DEMO_ZH_MEMBER_ID,
+    );
+    expect((await findMemberByChannel({ ctx, input: { channelId: 'webchat', channelUserId: DEMO_EN_MEMBER_ID } }))?.id).toBe(
+      DEMO_EN_MEMBER_ID,
+    );
     const zhPoints = await getPointsSummary({ ctx, input: { memberId: DEMO_ZH_MEMBER_ID } });
     expect(zhPoints.expiringSoon.points).toBeGreaterThan(0);
     expect((await getPointsSummary({ ctx, input: { memberId: DEMO_EN_MEMBER_ID } })).balance).toBeGreaterThan(0);
@@ -77,10 +86,16 @@ describe('demo seed', () => {
     );
     expect(mismatched).toEqual([]);
     // Expiry ran: nothing past its date is still spendable.
-    const [stale] = await rows<{ n: number }>(store, sql`select count(*) as n from point_lots where remaining > 0 and expires_at <= ${new Date(NOW).getTime()}`);
+    const [stale] = await rows<{ n: number }>(
+      store,
+      sql`select count(*) as n from point_lots where remaining > 0 and expires_at <= ${new Date(NOW).getTime()}`,
+    );
     expect(Number(stale.n)).toBe(0);
     const kinds = Object.fromEntries(
-      (await rows<{ kind: string; n: number }>(store, sql`select kind, count(*) as n from points_ledger group by kind`)).map((r) => [r.kind, Number(r.n)]),
+      (await rows<{ kind: string; n: number }>(store, sql`select kind, count(*) as n from points_ledger group by kind`)).map((r) => [
+        r.kind,
+        Number(r.n),
+      ]),
     );
     expect(kinds.earn).toBeGreaterThan(0);
     expect(kinds.expire).toBeGreaterThan(0);
@@ -94,15 +109,23 @@ describe('demo seed', () => {
 
   it('gives recent orders shipping states with carriers and tracking numbers, and has refunds and gifts', async () => {
     const statuses = Object.fromEntries(
-      (await rows<{ status: string; n: number }>(store, sql`select status, count(*) as n from orders group by status`)).map((r) => [r.status, Number(r.n)]),
+      (await rows<{ status: string; n: number }>(store, sql`select status, count(*) as n from orders group by status`)).map((r) => [
+        r.status,
+        Number(r.n),
+      ]),
     );
     expect(statuses.delivered).toBeGreaterThan(0);
     expect(statuses.shipped).toBeGreaterThan(0);
     expect(statuses.paid).toBeGreaterThan(0);
     expect(statuses.refunded).toBeGreaterThan(0);
-    const [untracked] = await rows<{ n: number }>(store, sql`select count(*) as n from orders where status in ('shipped','delivered') and (carrier is null or tracking_no is null)`);
+    const [untracked] = await rows<{ n: number }>(
+      store,
+      sql`select count(*) as n from orders where status in ('shipped','delivered') and (carrier is null or tracking_no is null)`,
+    );
     expect(Number(untracked.n)).toBe(0);
-    const carriers = (await rows<{ carrier: string }>(store, sql`select distinct carrier from orders where carrier is not null order by carrier`)).map((r) => r.carrier);
+    const carriers = (
+      await rows<{ carrier: string }>(store, sql`select distinct carrier from orders where carrier is not null order by carrier`)
+    ).map((r) => r.carrier);
     expect(carriers).toEqual(expect.arrayContaining(['顺丰速运', 'SF Express', '京东物流', 'JD Logistics']));
     const [gifts] = await rows<{ n: number }>(store, sql`select count(*) as n from member_coupons where source = 'gift'`);
     expect(Number(gifts.n)).toBeGreaterThan(0);

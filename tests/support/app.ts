@@ -20,7 +20,9 @@ export interface TestApp {
 }
 
 /** A full app (every route, offline brain) on a new migrated libSQL file. */
-export async function createTestApp(options: { clock?: Clock; env?: Record<string, string>; state?: StatePort; fetch?: typeof fetch; demoMemberIds?: string[] } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { clock?: Clock; env?: Record<string, string>; state?: StatePort; fetch?: typeof fetch; demoMemberIds?: string[] } = {},
+): Promise<TestApp> {
   const store = await createTestStore();
   const config = parseEnv({
     NODE_ENV: 'test',

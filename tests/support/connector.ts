@@ -27,7 +27,11 @@ export async function startLocalConnector(): Promise<LocalConnector> {
   const record = async (c: import('hono').Context, conversationId: string, replyToId?: string) => {
     if (failures.left > 0) {
       failures.left -= 1;
-      return c.json({ error: { code: 'Throttled' } }, failures.status as 429, failures.retryAfter ? { 'retry-after': failures.retryAfter } : {});
+      return c.json(
+        { error: { code: 'Throttled' } },
+        failures.status as 429,
+        failures.retryAfter ? { 'retry-after': failures.retryAfter } : {},
+      );
     }
     const activity = await c.req.json();
     captured.push({ conversationId, replyToId, authorization: c.req.header('authorization'), activity });

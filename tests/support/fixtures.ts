@@ -35,7 +35,15 @@ export async function seedProgram(store: Store): Promise<void> {
       .insert(coupons)
       .values([
         { id: 'C5', nameZh: '5 元无门槛券', nameEn: '¥5 off, no minimum', valueCents: 500, pointsCost: 500, validDays: 30 },
-        { id: 'C12', nameZh: '满 99 减 12 元券', nameEn: '¥12 off ¥99', valueCents: 1_200, minSpendCents: 9_900, pointsCost: 1_000, validDays: 30 },
+        {
+          id: 'C12',
+          nameZh: '满 99 减 12 元券',
+          nameEn: '¥12 off ¥99',
+          valueCents: 1_200,
+          minSpendCents: 9_900,
+          pointsCost: 1_000,
+          validDays: 30,
+        },
       ])
       .onConflictDoNothing();
   });
@@ -59,7 +67,14 @@ export async function addMember(
 }
 
 /** Records a paid order of one line of P1 for `amount` yuan (a decimal string), paid at `paidAt`. */
-export async function paidOrder(ctx: DomainCtx, memberId: string, orderId: string, amount: string, paidAt: string, status: OrderEventInput['status'] = 'paid') {
+export async function paidOrder(
+  ctx: DomainCtx,
+  memberId: string,
+  orderId: string,
+  amount: string,
+  paidAt: string,
+  status: OrderEventInput['status'] = 'paid',
+) {
   const event = orderEventSchema.parse({
     orderId,
     memberId,

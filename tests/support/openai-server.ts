@@ -42,7 +42,8 @@ export async function startLocalOpenAI(): Promise<LocalOpenAI> {
   let cursor = 0;
   const app = new Hono();
   app.post('/v1/chat/completions', async (c) => {
-    if (!c.req.header('authorization')?.startsWith('Bearer ')) return c.json({ error: { message: 'no key', type: 'invalid_request_error' } }, 401);
+    if (!c.req.header('authorization')?.startsWith('Bearer '))
+      return c.json({ error: { message: 'no key', type: 'invalid_request_error' } }, 401);
     const req = (await c.req.json()) as ChatRequest;
     requests.push(req);
     let step: Step = steps[Math.min(cursor, steps.length - 1)] ?? { content: 'no script' };
@@ -55,14 +56,26 @@ export async function startLocalOpenAI(): Promise<LocalOpenAI> {
       } else break;
     }
     if ('status' in step) {
-      return c.json(step.body ?? { error: { message: 'scripted failure', type: 'server_error', code: null } }, step.status as 429, step.headers ?? {});
+      return c.json(
+        step.body ?? { error: { message: 'scripted failure', type: 'server_error', code: null } },
+        step.status as 429,
+        step.headers ?? {},
+      );
     }
     if ('toolCalls' in step) {
       return c.json(
-        completion(req.model, {
-          content: null,
-          tool_calls: step.toolCalls.map((t, i) => ({ id: `call_${callSeq}_${i}`, type: 'function', function: { name: t.name, arguments: t.arguments } })),
-        }, 'tool_calls'),
+        completion(
+          req.model,
+          {
+            content: null,
+            tool_calls: step.toolCalls.map((t, i) => ({
+              id: `call_${callSeq}_${i}`,
+              type: 'function',
+              function: { name: t.name, arguments: t.arguments },
+            })),
+          },
+          'tool_calls',
+        ),
       );
     }
     return c.json(completion(req.model, { content: step.content }, 'stop'));

@@ -12,7 +12,10 @@ describe('numbersIn', () => {
 });
 
 describe('verifyGrounding', () => {
-  const toolResults = [{ balance: 1234, expiringSoon: { points: 200, before: '2026-07-01' } }, { tiers: [{ threshold: 2000, multiplier: 1.2 }] }];
+  const toolResults = [
+    { balance: 1234, expiringSoon: { points: 200, before: '2026-07-01' } },
+    { tiers: [{ threshold: 2000, multiplier: 1.2 }] },
+  ];
   it('passes when every number comes from the tools or the member', () => {
     expect(verifyGrounding('You have 1,234 points; 200 expire by 2026-07-01.', { toolResults, memberMessage: '' }).ok).toBe(true);
     expect(verifyGrounding('Silver needs ¥2,000 and earns 1.2x.', { toolResults, memberMessage: '' }).ok).toBe(true);
@@ -26,16 +29,26 @@ describe('verifyGrounding', () => {
 
 describe('memory bounds', () => {
   it('keeps the newest messages within count and token limits, never starting with the assistant', () => {
-    const msgs = Array.from({ length: 20 }, (_, i) => ({ role: (i % 2 ? 'assistant' : 'user') as 'user' | 'assistant', content: `message ${i}` }));
+    const msgs = Array.from({ length: 20 }, (_, i) => ({
+      role: (i % 2 ? 'assistant' : 'user') as 'user' | 'assistant',
+      content: `message ${i}`,
+    }));
     const kept = trimMemory(msgs, { maxMessages: 6, maxTokens: 1000, ttlSeconds: 60 });
     expect(kept.map((m) => m.content)).toEqual(['message 14', 'message 15', 'message 16', 'message 17', 'message 18', 'message 19']);
     expect(kept[0].role).toBe('user');
     expect(kept.at(-1)?.content).toBe('message 19');
-    const long = trimMemory([{ role: 'user', content: '积'.repeat(900) }, { role: 'assistant', content: 'ok' }, { role: 'user', content: '积'.repeat(900) }], {
-      maxMessages: 10,
-      maxTokens: 1000,
-      ttlSeconds: 60,
-    });
+    const long = trimMemory(
+      [
+        { role: 'user', content: '积'.repeat(900) },
+        { role: 'assistant', content: 'ok' },
+        { role: 'user', content: '积'.repeat(900) },
+      ],
+      {
+        maxMessages: 10,
+        maxTokens: 1000,
+        ttlSeconds: 60,
+      },
+    );
     expect(long).toHaveLength(1);
     expect(estimateTokens('积分abcd')).toBe(3);
   });

@@ -79,12 +79,13 @@ describe('KeyedMutex', () => {
   it('serializes work per key and survives failures', async () => {
     const m = new KeyedMutex();
     const order: number[] = [];
-    const slow = (n: number, ms: number) => m.run('k', async () => {
-      await new Promise((r) => setTimeout(r, ms));
-      order.push(n);
-      if (n === 2) throw new Error('boom');
-      return n;
-    });
+    const slow = (n: number, ms: number) =>
+      m.run('k', async () => {
+        await new Promise((r) => setTimeout(r, ms));
+        order.push(n);
+        if (n === 2) throw new Error('boom');
+        return n;
+      });
     const results = await Promise.allSettled([slow(1, 20), slow(2, 5), slow(3, 1)]);
     expect(order).toEqual([1, 2, 3]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);

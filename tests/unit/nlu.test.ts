@@ -113,7 +113,14 @@ const ZH: Record<Intent, string[]> = {
   recommend_products: ['给我推荐几样好东西', '有没有适合我的商品推荐', '我该买点什么好呢', '推荐点好物给我'],
   feedback_complaint: ['我要投诉你们的快递员', '你们的服务也太差了吧', '我想给你们提个建议', '给你们的客服点个赞'],
   human_agent: ['麻烦转人工处理', '帮我接一下人工客服', '我想和真人聊', '你们的客服电话多少'],
-  greeting_chitchat: ['你好呀，小助手', '谢谢你的耐心帮助', '好的，知道了，再见啦', '你是不是个机器人啊', '早上好，今天天气不错', '好的，非常感谢，没有别的问题了'],
+  greeting_chitchat: [
+    '你好呀，小助手',
+    '谢谢你的耐心帮助',
+    '好的，知道了，再见啦',
+    '你是不是个机器人啊',
+    '早上好，今天天气不错',
+    '好的，非常感谢，没有别的问题了',
+  ],
   out_of_scope: [
     '明天北京天气怎么样',
     '帮我订一家五星级酒店',
@@ -132,7 +139,12 @@ const ZH: Record<Intent, string[]> = {
 // Train both models up front so timing assertions below measure classification only.
 beforeAll(() => warmUp());
 
-const norm = (s: string) => s.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+const norm = (s: string) =>
+  s
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 
 describe('nlu: label set and language detection', () => {
   it('exports the twelve product intents', () => {
@@ -209,7 +221,7 @@ describe('nlu: robustness', () => {
       'where is my order '.repeat(200),
       '我的积分还有多少'.repeat(400),
       'x'.repeat(5000),
-      ('lorem ipsum dolor sit amet 积分 points ').repeat(120),
+      'lorem ipsum dolor sit amet 积分 points '.repeat(120),
     ];
     for (const text of inputs) {
       expect(text.length).toBeGreaterThan(2000);
@@ -222,7 +234,14 @@ describe('nlu: robustness', () => {
   });
 
   it('survives odd tokens (prototype names, ids, full-width text, emoji)', () => {
-    for (const text of ['constructor', '__proto__ toString valueOf', 'hasOwnProperty?', 'ＷＨＥＲＥ ＩＳ ＭＹ ＯＲＤＥＲ', 'order #A1B2C3D4E5 📦', '\u0000\u200b']) {
+    for (const text of [
+      'constructor',
+      '__proto__ toString valueOf',
+      'hasOwnProperty?',
+      'ＷＨＥＲＥ ＩＳ ＭＹ ＯＲＤＥＲ',
+      'order #A1B2C3D4E5 📦',
+      '\u0000\u200b',
+    ]) {
       const c = classify(text);
       expect(INTENTS).toContain(c.intent);
     }

@@ -97,7 +97,10 @@ export class LlmBrain implements Brain {
   ): Promise<{ text: string; toolResults: unknown[]; intent: string; pendingConfirmation?: OutboundReply }> {
     const deadline = Date.now() + this.options.turnBudgetMs;
     const messages: ChatCompletionMessageParam[] = [
-      { role: 'system', content: `${SYSTEM_PROMPTS[ctx.lang]}\n\n${TOOL_POLICY}\n\nMember: ${ctx.member.name}; tier code: ${ctx.member.tierCode}.` },
+      {
+        role: 'system',
+        content: `${SYSTEM_PROMPTS[ctx.lang]}\n\n${TOOL_POLICY}\n\nMember: ${ctx.member.name}; tier code: ${ctx.member.tierCode}.`,
+      },
       ...history,
       { role: 'user', content: text },
     ];
@@ -142,7 +145,15 @@ export class LlmBrain implements Brain {
 
   private async record(
     ctx: TurnCtx,
-    m: { tokensIn: number; tokensOut: number; toolCalls: string[]; fallback: LlmFallback; grounding: 'pass' | 'fail' | 'skipped'; ungrounded?: string[]; latencyMs: number },
+    m: {
+      tokensIn: number;
+      tokensOut: number;
+      toolCalls: string[];
+      fallback: LlmFallback;
+      grounding: 'pass' | 'fail' | 'skipped';
+      ungrounded?: string[];
+      latencyMs: number;
+    },
   ): Promise<void> {
     try {
       await ctx.domain.store.write(async (tx) => {

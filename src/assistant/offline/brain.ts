@@ -16,7 +16,8 @@ const TIER_WORDS: [RegExp, string][] = [
   [/银卡|silver/i, 'silver'],
   [/普通会员|普卡|regular/i, 'regular'],
 ];
-const NEGATIVE = /投诉|太差|很差|差劲|失望|生气|垃圾|骗|退钱|不满|糟糕|complain|complaint|terrible|awful|worst|angry|disappoint|unacceptable|bad service|rude|scam|horrible|poor/i;
+const NEGATIVE =
+  /投诉|太差|很差|差劲|失望|生气|垃圾|骗|退钱|不满|糟糕|complain|complaint|terrible|awful|worst|angry|disappoint|unacceptable|bad service|rude|scam|horrible|poor/i;
 const THANKS = /谢|thank|thx|appreciate/i;
 const BYE = /再见|拜拜|bye|goodbye|see you/i;
 const HELLO = /你好|您好|嗨|哈喽|早上好|晚上好|^(hi|hello|hey|good (morning|afternoon|evening))\b/i;
@@ -64,14 +65,14 @@ export class OfflineBrain implements Brain {
           tools.list_coupons.run({ ctx, input: {} }),
           tools.get_points_balance.run({ ctx, input: {} }),
         ]);
-        const parts = [
-          r('earn_rules', { tier: tier.tier.name, multiplier: tier.tier.multiplier, months: ctx.domain.rules.expiryMonths }),
-        ];
+        const parts = [r('earn_rules', { tier: tier.tier.name, multiplier: tier.tier.multiplier, months: ctx.domain.rules.expiryMonths })];
         if (coupons.redeemable.length) {
           parts.push(
             [
               r('redeem_options_header', { balance: formatPoints(balance.balance) }),
-              ...coupons.redeemable.map((c) => r('redeem_option_line', { index: c.option, name: c.name, cost: formatPoints(c.pointsCost) })),
+              ...coupons.redeemable.map((c) =>
+                r('redeem_option_line', { index: c.option, name: c.name, cost: formatPoints(c.pointsCost) }),
+              ),
               r('redeem_how'),
             ].join('\n'),
           );
@@ -85,14 +86,22 @@ export class OfflineBrain implements Brain {
           tools.get_tier_status.run({ ctx, input: {} }),
         ]);
         const parts: string[] = [];
-        if (b.isMemberTier) parts.push(r('tier_current', { tier: s.tier.name, multiplier: s.tier.multiplier, spend: money(s.rollingSpend) }));
-        parts.push([r('tier_benefits_header', { tier: b.tier.name }), ...b.tier.benefits.map((x) => r('tier_benefit_line', { benefit: x }))].join('\n'));
+        if (b.isMemberTier)
+          parts.push(r('tier_current', { tier: s.tier.name, multiplier: s.tier.multiplier, spend: money(s.rollingSpend) }));
+        parts.push(
+          [r('tier_benefits_header', { tier: b.tier.name }), ...b.tier.benefits.map((x) => r('tier_benefit_line', { benefit: x }))].join(
+            '\n',
+          ),
+        );
         if (b.isMemberTier) parts.push(this.gapText(ctx, s));
         return [{ text: parts.join('\n\n'), suggestions: suggestions(ctx, ['suggest_points', 'suggest_coupons']) }];
       }
       case 'next_tier': {
         const s = await tools.get_tier_status.run({ ctx, input: {} });
-        const parts = [r('tier_current', { tier: s.tier.name, multiplier: s.tier.multiplier, spend: money(s.rollingSpend) }), this.gapText(ctx, s)];
+        const parts = [
+          r('tier_current', { tier: s.tier.name, multiplier: s.tier.multiplier, spend: money(s.rollingSpend) }),
+          this.gapText(ctx, s),
+        ];
         if (s.keep) {
           parts.push(
             s.keep.spendNeeded > 0
@@ -105,7 +114,10 @@ export class OfflineBrain implements Brain {
       case 'coupons': {
         const c = await tools.list_coupons.run({ ctx, input: {} });
         const head = c.coupons.length
-          ? [r('coupons_header', { count: c.coupons.length }), ...c.coupons.map((x) => r('coupon_line', { name: x.name, expires: x.expiresOn }))].join('\n')
+          ? [
+              r('coupons_header', { count: c.coupons.length }),
+              ...c.coupons.map((x) => r('coupon_line', { name: x.name, expires: x.expiresOn })),
+            ].join('\n')
           : r('coupons_none');
         return [{ text: c.redeemable.length ? `${head}\n\n${r('coupons_redeem_hint')}` : head }];
       }
@@ -150,7 +162,6 @@ export class OfflineBrain implements Brain {
         if (HELLO.test(text)) return [{ text: r('chitchat_hello', { name: ctx.member.name }), suggestions: suggestions(ctx, MENU) }];
         return [{ text: r('chitchat_other'), suggestions: suggestions(ctx, MENU) }];
       }
-      case 'out_of_scope':
       default:
         return [{ text: r('out_of_scope'), suggestions: suggestions(ctx, MENU) }];
     }
@@ -163,7 +174,8 @@ export class OfflineBrain implements Brain {
       parts.push(render(ctx.lang, 'points_expiring', { points: formatPoints(b.expiringSoon.points), date: b.expiringSoon.before }));
     } else if (b.balance > 0) {
       parts.push(render(ctx.lang, 'points_none_expiring', { days: b.expiringSoon.days }));
-      if (b.nextExpiry) parts.push(render(ctx.lang, 'points_next_expiry', { points: formatPoints(b.nextExpiry.points), date: b.nextExpiry.on }));
+      if (b.nextExpiry)
+        parts.push(render(ctx.lang, 'points_next_expiry', { points: formatPoints(b.nextExpiry.points), date: b.nextExpiry.on }));
     }
     return parts.join(ctx.lang === 'zh-CN' ? '' : ' ');
   }
@@ -186,7 +198,9 @@ export class OfflineBrain implements Brain {
     const res = await tools.redeem_points.run({ ctx, input: { couponId: choice.couponId } });
     if (res.status === 'insufficient_points') {
       return {
-        replies: [{ text: r('redeem_insufficient', { name: res.name, cost: formatPoints(res.pointsCost), balance: formatPoints(res.balance) }) }],
+        replies: [
+          { text: r('redeem_insufficient', { name: res.name, cost: formatPoints(res.pointsCost), balance: formatPoints(res.balance) }) },
+        ],
         intent: 'earn_redeem_points',
       };
     }

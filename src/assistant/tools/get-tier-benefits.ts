@@ -21,7 +21,12 @@ export const getTierBenefitsTool = defineTool({
         benefits: ctx.lang === 'zh-CN' ? tier.benefitsZh : tier.benefitsEn,
       },
       isMemberTier: tier.code === ctx.member.tierCode,
-      tiers: all.map((t) => ({ code: t.code, name: pick(ctx.lang, t.nameZh, t.nameEn), threshold: yuan(t.thresholdCents), multiplier: t.multiplierPct / 100 })),
+      tiers: all.map((t) => ({
+        code: t.code,
+        name: pick(ctx.lang, t.nameZh, t.nameEn),
+        threshold: yuan(t.thresholdCents),
+        multiplier: t.multiplierPct / 100,
+      })),
     };
   },
 });

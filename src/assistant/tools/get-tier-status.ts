@@ -15,7 +15,9 @@ export const getTierStatusTool = defineTool({
     return {
       tier: { code: s.tier.code, name: name(s.tier), multiplier: s.tier.multiplierPct / 100 },
       rollingSpend: yuan(s.rollingSpendCents),
-      nextTier: s.nextTier ? { code: s.nextTier.tier.code, name: name(s.nextTier.tier), spendNeeded: yuan(s.nextTier.spendNeededCents) } : null,
+      nextTier: s.nextTier
+        ? { code: s.nextTier.tier.code, name: name(s.nextTier.tier), spendNeeded: yuan(s.nextTier.spendNeededCents) }
+        : null,
       keep: s.keep ? { spendNeeded: yuan(s.keep.spendNeededCents), by: day(s.keep.by, ctx.member.timeZone) } : null,
     };
   },

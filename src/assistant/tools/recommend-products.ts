@@ -7,7 +7,8 @@ import { defineTool } from './tool.js';
 
 export const recommendProductsTool = defineTool({
   name: 'recommend_products',
-  description: 'Products to recommend to the member: in stock, allowed for their tier, with price and whether their points can pay for it .',
+  description:
+    'Products to recommend to the member: in stock, allowed for their tier, with price and whether their points can pay for it .',
   input: z.object({ limit: z.number().int().min(1).max(10).default(3) }).strict(),
   sideEffect: false,
   async run({ ctx, input }) {

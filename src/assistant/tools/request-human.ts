@@ -12,7 +12,12 @@ export const requestHumanTool = defineTool({
     // Recorded (not only logged) so support can see who is waiting; the message body stays in the transcript.
     await submitFeedback({
       ctx: ctx.domain,
-      input: { memberId: ctx.member.id, conversationId: ctx.conversationId, kind: 'text', text: `[human requested] ${input.reason ?? ''}`.trim() },
+      input: {
+        memberId: ctx.member.id,
+        conversationId: ctx.conversationId,
+        kind: 'text',
+        text: `[human requested] ${input.reason ?? ''}`.trim(),
+      },
     });
     return { status: 'requested' as const };
   },

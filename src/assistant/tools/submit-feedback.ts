@@ -16,7 +16,10 @@ export const submitFeedbackTool = defineTool({
     .strict(),
   sideEffect: false,
   async run({ ctx, input }) {
-    const { id } = await submitFeedback({ ctx: ctx.domain, input: { ...input, memberId: ctx.member.id, conversationId: ctx.conversationId } });
+    const { id } = await submitFeedback({
+      ctx: ctx.domain,
+      input: { ...input, memberId: ctx.member.id, conversationId: ctx.conversationId },
+    });
     return { recorded: true, id };
   },
 });

@@ -78,7 +78,11 @@ export class FetchBotAdapter extends BotAdapter {
   }
 
   /** Authenticates (when configured) and runs `logic` for one activity; returns the invoke response if any. */
-  async processActivity(activity: Activity, authHeader: string, logic: (context: TurnContext) => Promise<void>): Promise<{ status: number; body?: unknown } | null> {
+  async processActivity(
+    activity: Activity,
+    authHeader: string,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<{ status: number; body?: unknown } | null> {
     if (this.auth) {
       try {
         await this.auth.authenticateRequest(activity, authHeader);
@@ -115,7 +119,7 @@ export class FetchBotAdapter extends BotAdapter {
     return out;
   }
 
-  override async updateActivity(_context: TurnContext, activity: Partial<Activity>): Promise<ResourceResponse | void> {
+  override async updateActivity(_context: TurnContext, activity: Partial<Activity>): Promise<ResourceResponse | undefined> {
     const path = `/v3/conversations/${encodeURIComponent(activity.conversation?.id ?? '')}/activities/${encodeURIComponent(activity.id ?? '')}`;
     return (await this.call('PUT', activity.serviceUrl ?? '', path, activity)) as ResourceResponse;
   }
@@ -126,7 +130,10 @@ export class FetchBotAdapter extends BotAdapter {
   }
 
   /** Proactive messages (agent replies, broadcasts): a continuation turn on a stored reference. */
-  override async continueConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+  override async continueConversation(
+    reference: Partial<ConversationReference>,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
     const activity = TurnContext.applyConversationReference({ type: 'event', name: 'continueConversation' }, reference, true) as Activity;
     const context = new TurnContext(this, activity);
     await this.runMiddleware(context, logic);
@@ -148,7 +155,8 @@ export class FetchBotAdapter extends BotAdapter {
       const retryAfter = Number(res.headers.get('retry-after'));
       const retryAfterMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined;
       await res.body?.cancel();
-      if (!retryable || attempt >= attempts) throw new ConnectorError(`connector ${method} failed: ${res.status}`, res.status, retryAfterMs);
+      if (!retryable || attempt >= attempts)
+        throw new ConnectorError(`connector ${method} failed: ${res.status}`, res.status, retryAfterMs);
       const backoff = retryAfterMs ?? 2 ** attempt * 100 + Math.random() * 100;
       this.options.log.warn('connector call retried', { status: res.status, attempt });
       await new Promise((r) => setTimeout(r, Math.min(backoff, 10_000)));

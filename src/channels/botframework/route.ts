@@ -17,12 +17,18 @@ export const activitySchema = z
     channelId: z.string().min(1).max(64),
     serviceUrl: z.string().url().max(2048),
     from: z.object({ id: z.string().min(1).max(256), name: z.string().max(256).optional() }).passthrough(),
-    recipient: z.object({ id: z.string().max(256) }).passthrough().optional(),
+    recipient: z
+      .object({ id: z.string().max(256) })
+      .passthrough()
+      .optional(),
     conversation: z.object({ id: z.string().min(1).max(512) }).passthrough(),
     text: z.string().max(100_000).optional(),
     locale: z.string().max(32).optional(),
     attachments: z.array(z.unknown()).max(50).optional(),
-    membersAdded: z.array(z.object({ id: z.string() }).passthrough()).max(1000).optional(),
+    membersAdded: z
+      .array(z.object({ id: z.string() }).passthrough())
+      .max(1000)
+      .optional(),
   })
   .passthrough();
 
@@ -71,7 +77,10 @@ export function botFrameworkRoutes(adapter: FetchBotAdapter) {
     }
     const parsed = activitySchema.safeParse(body);
     if (!parsed.success) {
-      throw new DomainError('bad_request', `Not a valid activity: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`);
+      throw new DomainError(
+        'bad_request',
+        `Not a valid activity: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`,
+      );
     }
     const activity = parsed.data as unknown as Activity;
     // A language-model turn can outlast the channel's ~15 s timeout: show typing, and if the answer is not

@@ -24,14 +24,24 @@ const messageBody = z
   .object({
     text: z.string().max(20_000),
     /** Client-generated id: a retried send returns the first answer instead of asking twice. */
-    clientMessageId: z.string().min(1).max(100).regex(/^[\w-]+$/),
+    clientMessageId: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[\w-]+$/),
   })
   .strict();
 const messageResponse = z.object({ replies: z.array(replySchema), duplicate: z.boolean() });
 const demoMember = z.object({ id: z.string(), name: z.string(), locale: z.enum(['zh-CN', 'en']), tierCode: z.string() });
 
 export const webchatDocs: RouteDoc[] = [
-  { method: 'get', path: '/api/webchat/config', summary: 'Web chat settings for the page', tag: 'webchat', response: z.object({ demoPicker: z.boolean() }) },
+  {
+    method: 'get',
+    path: '/api/webchat/config',
+    summary: 'Web chat settings for the page',
+    tag: 'webchat',
+    response: z.object({ demoPicker: z.boolean() }),
+  },
   {
     method: 'get',
     path: '/api/webchat/demo-members',
@@ -43,7 +53,7 @@ export const webchatDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/api/webchat/session',
-    summary: "Start a chat session from a shop-signed member token (or a demo member in development); returns the greeting",
+    summary: 'Start a chat session from a shop-signed member token (or a demo member in development); returns the greeting',
     tag: 'webchat',
     body: sessionBody,
     response: sessionResponse,

@@ -36,7 +36,12 @@ export async function verifyMemberToken(secret: string, token: string): Promise<
 }
 
 export function signSession(secret: string, memberId: string, conversationId: string, nowMs = Date.now()): Promise<string> {
-  return signToken(secret, { typ: 'webchat-session', sub: memberId, cid: conversationId, exp: Math.floor(nowMs / 1000) + SESSION_TTL_SECONDS });
+  return signToken(secret, {
+    typ: 'webchat-session',
+    sub: memberId,
+    cid: conversationId,
+    exp: Math.floor(nowMs / 1000) + SESSION_TTL_SECONDS,
+  });
 }
 
 export async function verifySession(secret: string, token: string): Promise<SessionPayload | null> {

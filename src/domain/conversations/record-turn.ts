@@ -34,23 +34,35 @@ export const recordTurn: Verb<RecordTurnInput, void> = async ({ ctx, input }) =>
       });
     const rows: (typeof messages.$inferInsert)[] = [];
     if (input.inbound !== undefined) {
-      rows.push({ conversationId: input.conversationId, direction: 'in', author: 'member', activityId: input.activityId, text: input.inbound, intent: input.intent, createdAt: now });
+      rows.push({
+        conversationId: input.conversationId,
+        direction: 'in',
+        author: 'member',
+        activityId: input.activityId,
+        text: input.inbound,
+        intent: input.intent,
+        createdAt: now,
+      });
     }
-    for (const text of input.replies) rows.push({ conversationId: input.conversationId, direction: 'out', author: 'bot', text, createdAt: now });
+    for (const text of input.replies)
+      rows.push({ conversationId: input.conversationId, direction: 'out', author: 'bot', text, createdAt: now });
     if (rows.length) await tx.insert(messages).values(rows);
   });
 };
 
 /** Stores (or refreshes) how to reach this conversation proactively. */
-export const saveConversationReference: Verb<{ conversationId: string; channelId: string; memberId: string | null; reference: Record<string, unknown> }, void> = async ({
-  ctx,
-  input,
-}) => {
+export const saveConversationReference: Verb<
+  { conversationId: string; channelId: string; memberId: string | null; reference: Record<string, unknown> },
+  void
+> = async ({ ctx, input }) => {
   const now = ctx.clock();
   await ctx.store.write(async (tx) => {
     await tx
       .insert(conversationReferences)
       .values({ ...input, updatedAt: now })
-      .onConflictDoUpdate({ target: conversationReferences.conversationId, set: { reference: input.reference, memberId: input.memberId, updatedAt: now } });
+      .onConflictDoUpdate({
+        target: conversationReferences.conversationId,
+        set: { reference: input.reference, memberId: input.memberId, updatedAt: now },
+      });
   });
 };

@@ -16,9 +16,7 @@ export const listMemberCoupons: Verb<{ memberId: string }, HeldCoupon[]> = async
     .select({ held: memberCoupons, coupon: coupons })
     .from(memberCoupons)
     .innerJoin(coupons, eq(coupons.id, memberCoupons.couponId))
-    .where(
-      and(eq(memberCoupons.memberId, input.memberId), eq(memberCoupons.status, 'available'), gt(memberCoupons.expiresAt, ctx.clock())),
-    )
+    .where(and(eq(memberCoupons.memberId, input.memberId), eq(memberCoupons.status, 'available'), gt(memberCoupons.expiresAt, ctx.clock())))
     .orderBy(asc(memberCoupons.expiresAt));
   return rows.map((r) => ({ id: r.held.id, coupon: r.coupon, expiresAt: r.held.expiresAt, issuedAt: r.held.issuedAt }));
 };

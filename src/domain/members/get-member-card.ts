@@ -34,7 +34,10 @@ export const getMemberCard: Verb<{ memberId: string }, MemberCard> = async ({ ct
       nameZh: tier.tier.nameZh,
       nameEn: tier.tier.nameEn,
     },
-    points: { balance: points.balance, expiringSoon: { points: points.expiringSoon.points, before: points.expiringSoon.before.toISOString() } },
+    points: {
+      balance: points.balance,
+      expiringSoon: { points: points.expiringSoon.points, before: points.expiringSoon.before.toISOString() },
+    },
     nextTier: tier.nextTier ? { code: tier.nextTier.tier.code, spendNeeded: tier.nextTier.spendNeededCents / 100 } : null,
     rollingSpend: tier.rollingSpendCents / 100,
   };

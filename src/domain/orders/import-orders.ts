@@ -88,7 +88,8 @@ function instant(s: string): number | null {
   const [, y, mo, d, h = '00', mi = '00', sec = '00', frac = '', zone] = m;
   const base = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec), Math.floor(Number(frac || '0') * 1000));
   const check = new Date(base);
-  if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return null;
+  if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59)
+    return null;
   if (!zone || zone.toUpperCase() === 'Z') return base;
   const sign = zone[0] === '-' ? -1 : 1;
   const [zh, zm] = [Number(zone.slice(1, 3)), Number(zone.slice(-2))];
@@ -140,7 +141,8 @@ export const importOrders: Verb<ImportOrdersInput, ImportReport> = async ({ ctx,
 
   // Every order event reviews the tier; without tiers each one would fail, so say it once up front.
   const [tierRow] = await ctx.store.db.select({ n: count() }).from(tiers);
-  if (Number(tierRow?.n ?? 0) === 0) throw new DomainError('unavailable', 'No tiers are configured: seed the loyalty program before importing orders');
+  if (Number(tierRow?.n ?? 0) === 0)
+    throw new DomainError('unavailable', 'No tiers are configured: seed the loyalty program before importing orders');
 
   if (input.products) await importProducts(ctx.store, input.products, batchSize, report, reject, input.onProgress);
 
@@ -175,13 +177,19 @@ export const importOrders: Verb<ImportOrdersInput, ImportReport> = async ({ ctx,
     const quantity = /^\d{1,6}$/.test(qtyText) ? Number(qtyText) : NaN;
     const amount = cents((col('amount') ?? '').trim());
     const problem =
-      memberId === null ? ['member_id must be 1-64 characters', 'bad member_id']
-      : orderId === null ? ['order_id must be 1-64 characters', 'bad order_id']
-      : orderedAt === null ? [`ordered_at "${col('ordered_at') ?? ''}" is not an ISO date-time`, 'bad ordered_at']
-      : productId === null ? ['product_id must be 1-64 characters', 'bad product_id']
-      : !(quantity >= 1 && quantity <= 100_000) ? [`quantity "${qtyText}" must be a whole number from 1 to 100000`, 'bad quantity']
-      : amount === null ? [`amount "${col('amount') ?? ''}" must be a non-negative amount with at most 2 decimals`, 'bad amount']
-      : null;
+      memberId === null
+        ? ['member_id must be 1-64 characters', 'bad member_id']
+        : orderId === null
+          ? ['order_id must be 1-64 characters', 'bad order_id']
+          : orderedAt === null
+            ? [`ordered_at "${col('ordered_at') ?? ''}" is not an ISO date-time`, 'bad ordered_at']
+            : productId === null
+              ? ['product_id must be 1-64 characters', 'bad product_id']
+              : !(quantity >= 1 && quantity <= 100_000)
+                ? [`quantity "${qtyText}" must be a whole number from 1 to 100000`, 'bad quantity']
+                : amount === null
+                  ? [`amount "${col('amount') ?? ''}" must be a non-negative amount with at most 2 decimals`, 'bad amount']
+                  : null;
     if (problem) {
       reject('orders', line, problem[0], text, problem[1]);
       continue;
@@ -204,21 +212,28 @@ export const importOrders: Verb<ImportOrdersInput, ImportReport> = async ({ ctx,
   input.onProgress?.({ phase: 'read', done: rows });
 
   // Oldest first, so rolling spend and tier multipliers build up in the order they happened.
-  const all = [...pending.values()].sort((a, b) => a.orderedAt - b.orderedAt || (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+  const all = [...pending.values()].sort(
+    (a, b) => a.orderedAt - b.orderedAt || (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0),
+  );
   pending.clear();
   let applied = 0;
   input.onProgress?.({ phase: 'apply', done: 0, total: all.length });
   for (const batch of chunks(all, batchSize)) {
     await ctx.store.write(async (tx) => {
       const now = ctx.clock();
-      const existing = await existingOrders(tx, batch.map((o) => o.orderId));
+      const existing = await existingOrders(
+        tx,
+        batch.map((o) => o.orderId),
+      );
       const productIds = await existingIds(tx, 'products', [...new Set(batch.flatMap((o) => o.lines.map((l) => l.productId)))]);
       const ready: { order: PendingOrder; lines: PendingLine[] }[] = [];
       for (const o of batch) {
         const owner = existing.get(o.orderId);
         if (owner !== undefined) {
           if (owner === o.memberId) report.orders.unchanged++;
-          else for (const l of o.lines) reject('orders', l.line, `order ${o.orderId} already belongs to another member`, l.raw, 'order of another member');
+          else
+            for (const l of o.lines)
+              reject('orders', l.line, `order ${o.orderId} already belongs to another member`, l.raw, 'order of another member');
           continue;
         }
         const lines = o.lines.filter((l) => {
@@ -236,7 +251,13 @@ export const importOrders: Verb<ImportOrdersInput, ImportReport> = async ({ ctx,
       const missing = [...firstSeen].filter(([m]) => !known.has(m));
       for (const part of chunks(missing, 100)) {
         await tx.insert(members).values(
-          part.map(([m, at]) => ({ id: m, name: `Member ${m}`, locale: 'en' as const, timeZone: 'UTC', createdAt: new Date(Math.min(at, now.getTime())) })),
+          part.map(([m, at]) => ({
+            id: m,
+            name: `Member ${m}`,
+            locale: 'en' as const,
+            timeZone: 'UTC',
+            createdAt: new Date(Math.min(at, now.getTime())),
+          })),
         );
       }
       report.membersCreated += missing.length;
@@ -285,7 +306,8 @@ async function existingIds(tx: Tx, table: 'members' | 'products', ids: string[])
 async function existingOrders(tx: Tx, ids: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const part of chunks(ids, IN_CHUNK)) {
-    for (const r of await tx.select({ id: orders.id, memberId: orders.memberId }).from(orders).where(inArray(orders.id, part))) out.set(r.id, r.memberId);
+    for (const r of await tx.select({ id: orders.id, memberId: orders.memberId }).from(orders).where(inArray(orders.id, part)))
+      out.set(r.id, r.memberId);
   }
   return out;
 }
@@ -318,9 +340,18 @@ async function importProducts(
     batch = new Map();
     await store.write(async (tx) => {
       const current = new Map<string, NewProductRow>();
-      for (const part of chunks(rows.map((r) => r.id), IN_CHUNK)) {
+      for (const part of chunks(
+        rows.map((r) => r.id),
+        IN_CHUNK,
+      )) {
         const found = await tx
-          .select({ id: products.id, name: products.name, category: products.category, brand: products.brand, priceCents: products.priceCents })
+          .select({
+            id: products.id,
+            name: products.name,
+            category: products.category,
+            brand: products.brand,
+            priceCents: products.priceCents,
+          })
           .from(products)
           .where(inArray(products.id, part));
         for (const p of found) current.set(p.id, p);
@@ -368,11 +399,15 @@ async function importProducts(
     const name = col('name');
     const price = cents(col('price'));
     const problem =
-      productId === null ? ['product_id must be 1-64 characters', 'bad product_id']
-      : name.length === 0 || name.length > 200 ? ['name must be 1-200 characters', 'bad name']
-      : col('category').length > 100 || col('brand').length > 100 ? ['category and brand must be at most 100 characters', 'bad category/brand']
-      : price === null ? [`price "${col('price')}" must be a non-negative amount with at most 2 decimals`, 'bad price']
-      : null;
+      productId === null
+        ? ['product_id must be 1-64 characters', 'bad product_id']
+        : name.length === 0 || name.length > 200
+          ? ['name must be 1-200 characters', 'bad name']
+          : col('category').length > 100 || col('brand').length > 100
+            ? ['category and brand must be at most 100 characters', 'bad category/brand']
+            : price === null
+              ? [`price "${col('price')}" must be a non-negative amount with at most 2 decimals`, 'bad price']
+              : null;
     if (problem) {
       reject('products', line, problem[0], text, problem[1]);
       continue;

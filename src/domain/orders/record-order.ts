@@ -34,10 +34,7 @@ export const recordOrder: Verb<OrderEvent, RecordOrderResult> = async ({ ctx, in
 /** The transaction body of recordOrder, exported for bulk imports that batch many events per transaction. */
 export async function applyOrderEvent(tx: Tx, ctx: DomainCtx, input: OrderEvent): Promise<RecordOrderResult> {
   const now = ctx.clock();
-  const [member] = await tx
-    .select({ id: members.id, tierCode: members.tierCode })
-    .from(members)
-    .where(eq(members.id, input.memberId));
+  const [member] = await tx.select({ id: members.id, tierCode: members.tierCode }).from(members).where(eq(members.id, input.memberId));
   if (!member) throw new DomainError('not_found', `Member ${input.memberId} not found`);
 
   const [existing] = await tx.select().from(orders).where(eq(orders.id, input.orderId));
@@ -71,9 +68,19 @@ export async function applyOrderEvent(tx: Tx, ctx: DomainCtx, input: OrderEvent)
       updatedAt: now,
     });
     await tx.insert(orderLines).values(
-      input.lines.map((l, i) => ({ orderId: input.orderId, lineNo: i + 1, productId: l.productId, quantity: l.quantity, amountCents: l.amount })),
+      input.lines.map((l, i) => ({
+        orderId: input.orderId,
+        lineNo: i + 1,
+        productId: l.productId,
+        quantity: l.quantity,
+        amountCents: l.amount,
+      })),
     );
-  } else if (existing.status === input.status && existing.carrier === (input.carrier ?? existing.carrier) && existing.trackingNo === (input.trackingNo ?? existing.trackingNo)) {
+  } else if (
+    existing.status === input.status &&
+    existing.carrier === (input.carrier ?? existing.carrier) &&
+    existing.trackingNo === (input.trackingNo ?? existing.trackingNo)
+  ) {
     return { ...result, outcome: 'unchanged', pointsEarned: 0 };
   } else if (UNDONE.has(existing.status)) {
     // A refunded or cancelled order is final; later events for it are stale deliveries.

@@ -24,12 +24,30 @@ const lookupQuery = z.object({ channel: z.string().min(1).max(64), channelUserId
 const jobName = z.enum(['expire-points', 'review-tiers']);
 
 export const adminDocs: RouteDoc[] = [
-  { method: 'get', path: '/api/admin/members/{id}', summary: "A member's loyalty card", tag: 'admin', security: 'admin', response: memberCardSchema, errors: { 401: 'Missing or wrong token', 404: 'No such member' } },
-  { method: 'get', path: '/api/admin/members', summary: 'Find a member by channel identity', tag: 'admin', security: 'admin', query: lookupQuery, response: memberCardSchema, errors: { 401: 'Missing or wrong token', 404: 'Identity not linked' } },
+  {
+    method: 'get',
+    path: '/api/admin/members/{id}',
+    summary: "A member's loyalty card",
+    tag: 'admin',
+    security: 'admin',
+    response: memberCardSchema,
+    errors: { 401: 'Missing or wrong token', 404: 'No such member' },
+  },
+  {
+    method: 'get',
+    path: '/api/admin/members',
+    summary: 'Find a member by channel identity',
+    tag: 'admin',
+    security: 'admin',
+    query: lookupQuery,
+    response: memberCardSchema,
+    errors: { 401: 'Missing or wrong token', 404: 'Identity not linked' },
+  },
   {
     method: 'post',
     path: '/api/admin/members/{id}/link-codes',
-    summary: "Issue a one-time code the member sends in chat (\"link 123456\") to link a channel identity; the shop's account page calls this",
+    summary:
+      'Issue a one-time code the member sends in chat ("link 123456") to link a channel identity; the shop\'s account page calls this',
     tag: 'admin',
     security: 'admin',
     response: z.object({ code: z.string(), expiresAt: z.string() }),

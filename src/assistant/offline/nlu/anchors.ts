@@ -18,7 +18,8 @@ const EN: AnchorTable = {
   coupons: /\b(coupons?|vouchers?|promo\w*|discounts?|codes?)\b/,
   order_status:
     /\b(orders?|ordered|packages?|parcels?|deliver\w*|ship\w*|track\w*|items?|purchases?|stuff|courier|arriv\w*|eta|dispatch\w*|products?|articles?|transit|logistics)\b/,
-  recommend_products: /\b(recommend\w*|suggest\w*|buy|products?|items?|gifts?|popular|trending|sellers?|picks?|ideas?|new|choose|pick|surprise)\b/,
+  recommend_products:
+    /\b(recommend\w*|suggest\w*|buy|products?|items?|gifts?|popular|trending|sellers?|picks?|ideas?|new|choose|pick|surprise)\b/,
   feedback_complaint:
     /\b(complain\w*|complaint|feedback|reviews?|claims?|reclamation|suggestions?|opinion|comments?|rate|rating|praise|compliment\w*|unhappy|disappoint\w*|dissatisf\w*|satisf\w*|terrible|awful|horrible|worst|rude|bad|poor|broken|defective|damaged|unacceptable|useless|rubbish|garbage|ripoff|angry|furious|upset|love|great|excellent|amazing|improve|lodge|report|suck\w*|stink\w*|crap\w*|hate|annoy\w*|frustrat\w*|ridiculous|pathetic|service|experience|wrong|dirty|faulty|scam)\b/,
   human_agent:

@@ -111,7 +111,12 @@ const tidy = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** Every variant of a template as text, in deterministic order, de-duplicated (tools and tests). */
 export function expandTemplate(template: string): string[] {
-  const variants = expandWith(template, Number.MAX_SAFE_INTEGER, (t) => t, (parts) => parts.join(''));
+  const variants = expandWith(
+    template,
+    Number.MAX_SAFE_INTEGER,
+    (t) => t,
+    (parts) => parts.join(''),
+  );
   return [...new Set(variants.map(tidy))].filter(Boolean);
 }
 

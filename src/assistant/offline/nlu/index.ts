@@ -1,7 +1,7 @@
 // Public face of the offline bilingual intent classifier: naive Bayes over n-gram features, anchors and keyword rules.
 import { hasAnchor } from './anchors.js';
 import { INTENTS, type Classification, type Intent, type Lang } from './intents.js';
-import { NaiveBayes, softmax } from './model.js';
+import { type NaiveBayes, softmax } from './model.js';
 import { applyRules } from './rules.js';
 import { ChineseFeaturizer, EnglishFeaturizer, Features } from './features.js';
 import { detectLang, normalize } from './text.js';
@@ -31,9 +31,25 @@ interface LangModel {
 /** Carrier phrases users wrap around requests; see trainModel(). */
 const EN_CARRIERS: Carriers = {
   prefixes: [
-    'can you help me ', 'i need help ', 'please ', 'i want to know ', "i don't know how to ", 'could you ',
-    'i need assistance ', 'hi, ', 'hello, ', 'hey ', 'excuse me, ', 'quick question, ', 'i would like to ',
-    'i have to ', 'i am trying to ', 'help me ', 'i was wondering ', 'how can i ', 'what do i need to do to ',
+    'can you help me ',
+    'i need help ',
+    'please ',
+    'i want to know ',
+    "i don't know how to ",
+    'could you ',
+    'i need assistance ',
+    'hi, ',
+    'hello, ',
+    'hey ',
+    'excuse me, ',
+    'quick question, ',
+    'i would like to ',
+    'i have to ',
+    'i am trying to ',
+    'help me ',
+    'i was wondering ',
+    'how can i ',
+    'what do i need to do to ',
   ],
   suffixes: [' please', ' thanks', ', can you help', ' for me', ' now', ' thank you', ' help me', '?'],
 };

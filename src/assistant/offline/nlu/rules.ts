@@ -11,10 +11,18 @@ interface Rule {
 
 // Each pattern names the intent unambiguously on its own; anything fuzzier is left to the model.
 const ZH_RULES: Rule[] = [
-  { intent: 'human_agent', pattern: /转人工|换人工|人工客服|人工服务|真人客服|接人工|找人工|转接人工|转接客服|人工坐席/, unless: /投诉|差|态度/ },
+  {
+    intent: 'human_agent',
+    pattern: /转人工|换人工|人工客服|人工服务|真人客服|接人工|找人工|转接人工|转接客服|人工坐席/,
+    unless: /投诉|差|态度/,
+  },
   { intent: 'points_history', pattern: /积分(明细|记录|流水|变动|历史)|积分.{0,6}(过期|到期|失效|清零|有效期)/ },
   { intent: 'next_tier', pattern: /保级|升级进度|还差多少.{0,4}升级|降级/ },
-  { intent: 'points_balance', pattern: /积分余额|多少积分|积分(还剩|还有|剩)多少/, unless: /兑换|换|抵|需要|升级|过期|到期|明细|记录|获得|赚|得了/ },
+  {
+    intent: 'points_balance',
+    pattern: /积分余额|多少积分|积分(还剩|还有|剩)多少/,
+    unless: /兑换|换|抵|需要|升级|过期|到期|明细|记录|获得|赚|得了/,
+  },
   // A bare "积分" / "我的积分" asks for the balance (the most common points question).
   { intent: 'points_balance', pattern: /^(我的|我|查|查询|看看)?(会员)?积分[?？!！。.\s]*$/ },
   // Likewise a bare "我的等级" asks which tier the member is in.
@@ -26,10 +34,14 @@ const ZH_RULES: Rule[] = [
 const EN_RULES: Rule[] = [
   // A bare "points" / "my points" asks for the balance (the most common points question).
   { intent: 'points_balance', pattern: /^(my |check my |show my )?(points|pts|rewards|reward points|loyalty points)[?.!\s]*$/ },
-  { intent: 'tier_benefits', pattern: /^(my |show my |what is my |whats my )?(current )?(membership |member |loyalty )?(tier|level|status)[?.!\s]*$/ },
+  {
+    intent: 'tier_benefits',
+    pattern: /^(my |show my |what is my |whats my )?(current )?(membership |member |loyalty )?(tier|level|status)[?.!\s]*$/,
+  },
   {
     intent: 'human_agent',
-    pattern: /\b(talk|speak|chat|connect me|transfer me|put me through)\b.{0,25}\b(human|real person|live agent|an agent|representative|operator)\b/,
+    pattern:
+      /\b(talk|speak|chat|connect me|transfer me|put me through)\b.{0,25}\b(human|real person|live agent|an agent|representative|operator)\b/,
     unless: /\b(complain|complaint|rude|terrible)\b/,
   },
   // Changing, cancelling or adding to an order is order management (out of scope), not "where is my order".
@@ -52,7 +64,8 @@ const EN_PLEASANTRY = new Set(
     'to meet nice talk talking chat chatting with for help helping everything well'
   ).split(' '),
 );
-const EN_PLEASANTRY_CORE = /\b(hi|hello|hey|heya|hiya|yo|howdy|greetings|morning|afternoon|evening|night|bye|goodbye|thanks|thank|cheers|appreciated?|cya|ttyl|ok|okay|great|cool|nice|awesome|perfect|alright|yes|no|yeah|yep|nope|sure|wow|haha|lol)\b/;
+const EN_PLEASANTRY_CORE =
+  /\b(hi|hello|hey|heya|hiya|yo|howdy|greetings|morning|afternoon|evening|night|bye|goodbye|thanks|thank|cheers|appreciated?|cya|ttyl|ok|okay|great|cool|nice|awesome|perfect|alright|yes|no|yeah|yep|nope|sure|wow|haha|lol)\b/;
 
 /** Chinese politeness vocabulary, longest first so "非常感谢" is removed before "感谢". */
 const ZH_PLEASANTRY =
@@ -70,7 +83,7 @@ const ZH_NEGATED_ASK = /没(有)?(什么|啥|别的|其他|其它)/g;
 /** Returns the intent a strong cue dictates, or null when no rule applies. */
 export function applyRules(normalized: string, lang: Lang): Intent | null {
   for (const r of lang === 'zh-CN' ? ZH_RULES : EN_RULES) {
-    if (r.pattern.test(normalized) && !(r.unless && r.unless.test(normalized))) return r.intent;
+    if (r.pattern.test(normalized) && !r.unless?.test(normalized)) return r.intent;
   }
   if (lang === 'zh-CN') {
     const rest = normalized.replace(ZH_PLEASANTRY, '').replace(/[\s\p{P}\p{S}]/gu, '');
@@ -81,7 +94,8 @@ export function applyRules(normalized: string, lang: Lang): Intent | null {
     }
   } else {
     const toks = wordTokens(normalized);
-    if (toks.length > 0 && toks.length <= 12 && toks.every((t) => EN_PLEASANTRY.has(t)) && EN_PLEASANTRY_CORE.test(toks.join(' '))) return 'greeting_chitchat';
+    if (toks.length > 0 && toks.length <= 12 && toks.every((t) => EN_PLEASANTRY.has(t)) && EN_PLEASANTRY_CORE.test(toks.join(' ')))
+      return 'greeting_chitchat';
   }
   return null;
 }
