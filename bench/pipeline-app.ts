@@ -8,6 +8,7 @@ import { migrateStore } from '../src/db/migrate.js';
 import { createDeps, type AppDeps } from '../src/deps.js';
 import { parseEnv } from '../src/env.js';
 import { createLogger } from '../src/lib/log.js';
+import { nodeHttpClient } from '../src/runtime/node-http.js';
 import { MemoryState } from '../src/state/memory.js';
 import { seedBenchMembers } from './seed.js';
 
@@ -38,7 +39,15 @@ export async function createBenchPipeline(options: { members: number; fetch?: ty
   });
   const store = await openStore(config.DATABASE_URL);
   await migrateStore(store);
-  const deps = createDeps({ config, store, state: new MemoryState(), log: createLogger(config.LOG_LEVEL), fetch: options.fetch });
+  const deps = createDeps({
+    config,
+    store,
+    state: new MemoryState(),
+    log: createLogger(config.LOG_LEVEL),
+    fetch: options.fetch,
+    // As `npm start` does; a test fetch (bench/trace.ts) replaces it.
+    http: options.fetch ? undefined : nodeHttpClient(),
+  });
   const seeded = await seedBenchMembers(deps.domain, options.members);
   return {
     app: createApp(deps),

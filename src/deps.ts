@@ -9,6 +9,7 @@ import type { Store } from './db/client.js';
 import { DEFAULT_RULES, type DomainCtx, type LoyaltyRules } from './domain/context.js';
 import type { AppConfig } from './env.js';
 import { randomSecret } from './lib/crypto.js';
+import { fetchHttpClient, type HttpClient } from './lib/http.js';
 import { createLogger, type Logger } from './lib/log.js';
 import { systemClock, type Clock } from './lib/time.js';
 import type { StatePort } from './state/port.js';
@@ -39,8 +40,10 @@ export interface DepsInput {
   clock?: Clock;
   log?: Logger;
   brain?: Brain;
-  /** Outbound HTTP (Bot Framework connector, token endpoint); tests point it at local servers. */
+  /** Outbound fetch (language model; the channels too unless `http` is given); tests point it at local servers. */
   fetch?: typeof fetch;
+  /** Outbound HTTP of the channels (Bot Framework connector, token endpoint); Node passes a keep-alive node:http client. */
+  http?: HttpClient;
   demoMemberIds?: string[];
 }
 
@@ -105,7 +108,7 @@ export function createDeps(input: DepsInput): AppDeps {
         }
       : undefined;
   if (config.MicrosoftAppId && !config.MicrosoftAppPassword) throw new Error('MicrosoftAppPassword must be set when MicrosoftAppId is');
-  const botAdapter = new FetchBotAdapter({ credentials, fetch: input.fetch, log });
+  const botAdapter = new FetchBotAdapter({ credentials, http: input.http ?? fetchHttpClient(input.fetch), log });
   // Bot Framework serves every channel id it relays (emulator, msteams, slack, ...); others register their own.
   const outbound = new Outbound(domain, new BotFrameworkSender(botAdapter));
   return {

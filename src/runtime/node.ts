@@ -11,6 +11,7 @@ import { parseEnv } from '../env.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { createLogger } from '../lib/log.js';
 import { MemoryState } from '../state/memory.js';
+import { nodeHttpClient } from './node-http.js';
 
 async function main() {
   const config = parseEnv(process.env);
@@ -20,7 +21,14 @@ async function main() {
   }
   const store = await openStore(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
   await migrateStore(store);
-  const deps = createDeps({ config, store, state: new MemoryState(), log, demoMemberIds: [DEMO_ZH_MEMBER_ID, DEMO_EN_MEMBER_ID] });
+  const deps = createDeps({
+    config,
+    store,
+    state: new MemoryState(),
+    log,
+    http: nodeHttpClient(),
+    demoMemberIds: [DEMO_ZH_MEMBER_ID, DEMO_EN_MEMBER_ID],
+  });
   if ((config.SEED_DEMO ?? config.NODE_ENV !== 'production') && !(await isSeeded(store))) {
     const started = Date.now();
     const r = await seedDemo(deps.domain);

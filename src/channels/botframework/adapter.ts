@@ -1,4 +1,4 @@
-// A lean Bot Framework adapter: Fetch Request in, Response out, replies over fetch. Runs on Node and Workers.
+// A lean Bot Framework adapter: replies over a narrow HttpClient (fetch on Workers, node:http on Node).
 import { BotAdapter, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder-core';
 import {
   AuthenticationConfiguration,
@@ -6,12 +6,14 @@ import {
   PasswordServiceClientCredentialFactory,
   type BotFrameworkAuthentication,
 } from 'botframework-connector';
+import { fetchHttpClient, type HttpClient } from '../../lib/http.js';
 import type { Logger } from '../../lib/log.js';
 import { BotTokenProvider, type BotCredentials } from './token-provider.js';
 
 export interface FetchBotAdapterOptions {
   credentials?: BotCredentials;
-  fetch?: typeof fetch;
+  /** Outbound HTTP to the connector and the token endpoint (defaults to fetch). */
+  http?: HttpClient;
   log: Logger;
   /** Attempts per outbound call on 429/5xx (with backoff honouring Retry-After). */
   maxAttempts?: number;
@@ -41,17 +43,17 @@ const INVOKE_RESPONSE = Symbol('invokeResponse');
 /**
  * Why not CloudAdapter: it builds an Azure ServiceClient per turn and its MSAL client hangs in workerd.
  * This adapter keeps botbuilder's TurnContext and JWT validation, and talks to the connector REST API
- * (POST {serviceUrl}/v3/conversations/{id}/activities/{replyToId}) with fetch.
+ * (POST {serviceUrl}/v3/conversations/{id}/activities/{replyToId}) over the injected HttpClient.
  * Without credentials it behaves like the Emulator expects: no inbound auth, no outbound token.
  */
 export class FetchBotAdapter extends BotAdapter {
   private readonly auth: BotFrameworkAuthentication | null;
   private readonly tokens: BotTokenProvider | null;
-  private readonly fetchImpl: typeof fetch;
+  private readonly http: HttpClient;
 
   constructor(private readonly options: FetchBotAdapterOptions) {
     super();
-    this.fetchImpl = options.fetch ?? fetch;
+    this.http = options.http ?? fetchHttpClient();
     const c = options.credentials;
     if (c) {
       const factory = c.tenantId
@@ -70,7 +72,7 @@ export class FetchBotAdapter extends BotAdapter {
         factory,
         new AuthenticationConfiguration(),
       );
-      this.tokens = new BotTokenProvider(c, this.fetchImpl);
+      this.tokens = new BotTokenProvider(c, this.http);
     } else {
       this.auth = null;
       this.tokens = null;
@@ -146,15 +148,11 @@ export class FetchBotAdapter extends BotAdapter {
     if (this.tokens) headers.authorization = `Bearer ${await this.tokens.getToken()}`;
     const attempts = this.options.maxAttempts ?? 3;
     for (let attempt = 1; ; attempt++) {
-      const res = await this.fetchImpl(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-      if (res.ok) {
-        const text = await res.text();
-        return text ? JSON.parse(text) : null;
-      }
+      const res = await this.http({ method, url, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      if (res.status >= 200 && res.status < 300) return res.body ? JSON.parse(res.body) : null;
       const retryable = res.status === 429 || res.status >= 500;
-      const retryAfter = Number(res.headers.get('retry-after'));
+      const retryAfter = Number(res.headers['retry-after']);
       const retryAfterMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined;
-      await res.body?.cancel();
       if (!retryable || attempt >= attempts)
         throw new ConnectorError(`connector ${method} failed: ${res.status}`, res.status, retryAfterMs);
       const backoff = retryAfterMs ?? 2 ** attempt * 100 + Math.random() * 100;
