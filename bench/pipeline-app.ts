@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../src/app.js';
-import { openStore } from '../src/db/client.js';
+import { openNodeStore } from '../src/db/open-node.js';
 import { migrateStore } from '../src/db/migrate.js';
 import { createDeps, type AppDeps } from '../src/deps.js';
 import { parseEnv } from '../src/env.js';
@@ -37,7 +37,7 @@ export async function createBenchPipeline(options: { members: number; fetch?: ty
     ORDER_WEBHOOK_SECRET: 'bench-order-secret',
     WEBCHAT_SECRET: 'bench-webchat-secret',
   });
-  const store = await openStore(config.DATABASE_URL);
+  const store = await openNodeStore(config.DATABASE_URL);
   await migrateStore(store);
   const deps = createDeps({
     config,

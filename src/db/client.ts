@@ -24,11 +24,11 @@ export interface Store {
  * Opens the store. Every write must go through `write()`: a bare write on another pooled connection
  * while this process holds the write lock would block the event loop until the busy timeout.
  */
-export async function openStore(url: string, authToken?: string): Promise<Store> {
+export async function openStore(url: string, authToken?: string, options: { client?: Client } = {}): Promise<Store> {
   // `timeout` is the busy timeout of every pooled connection (a PRAGMA would reach only one of them).
-  const client = createClient({ url, authToken, timeout: 5000 });
+  const client = options.client ?? createClient({ url, authToken, timeout: 5000 });
   // WAL is a property of the file: set once, readers then never wait for the writer.
-  if (url.startsWith('file:')) await client.execute('PRAGMA journal_mode = WAL');
+  if (url.startsWith('file:') && !options.client) await client.execute('PRAGMA journal_mode = WAL');
   const db = drizzle(client, { schema });
   const group = new GroupCommit(db);
   return {

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { DEMO_EN_MEMBER_ID, DEMO_ZH_MEMBER_ID, isSeeded, seedDemo } from '../../db/seed/demo.js';
 import { createApp } from '../app.js';
-import { openStore } from '../db/client.js';
+import { openNodeStore } from '../db/open-node.js';
 import { migrateStore } from '../db/migrate.js';
 import { createDeps } from '../deps.js';
 import { parseEnv } from '../env.js';
@@ -19,7 +19,7 @@ async function main() {
   if (config.DATABASE_URL.startsWith('file:')) {
     mkdirSync(dirname(resolve(config.DATABASE_URL.slice('file:'.length))), { recursive: true });
   }
-  const store = await openStore(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  const store = await openNodeStore(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
   await migrateStore(store);
   const deps = createDeps({
     config,
