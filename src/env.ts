@@ -45,6 +45,10 @@ export const envSchema = z.object({
   OPENAI_TURN_BUDGET_MS: int(20_000),
   /** Bot Framework turns still thinking after this long are acknowledged and answered asynchronously. */
   BOT_ACK_AFTER_MS: int(4_000),
+  /** Staff console sessions: absolute lifetime, idle timeout, and failed logins per account per 15 minutes. */
+  STAFF_SESSION_HOURS: int(12),
+  STAFF_SESSION_IDLE_MINUTES: int(120),
+  STAFF_LOGIN_MAX_FAILURES: int(5),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

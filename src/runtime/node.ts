@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { DEMO_EN_MEMBER_ID, DEMO_ZH_MEMBER_ID, isSeeded, seedDemo } from '../../db/seed/demo.js';
+import { seedDemoStaff } from '../../db/seed/staff.js';
 import { createApp } from '../app.js';
 import { openNodeStore } from '../db/open-node.js';
 import { migrateStore } from '../db/migrate.js';
@@ -34,6 +35,8 @@ async function main() {
     const r = await seedDemo(deps.domain);
     log.info('demo data seeded', { members: r.members, orders: r.orders, ms: Date.now() - started });
   }
+  // Development only: demo staff with passwords printed once below (production gets no default passwords).
+  const demoStaff = (config.SEED_DEMO ?? true) && config.NODE_ENV !== 'production' ? await seedDemoStaff(deps.domain) : [];
   const stopJobs = startScheduler(deps.domain, log);
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
@@ -44,9 +47,13 @@ async function main() {
       `  Bot Framework     ${base}/api/messages  (Emulator: no app id/password needed)`,
       `  health / ready    ${base}/health  ${base}/ready`,
       `  API description   ${base}/openapi.json`,
+      `  staff console     ${base}/console`,
     ];
     for (const [name, value] of Object.entries(deps.generated)) {
       lines.push(`  ${name} (generated for this run; set it to keep it): ${value}`);
+    }
+    for (const s of demoStaff) {
+      lines.push(`  demo ${s.role.padEnd(8)} ${s.email} / ${s.password}  (shown once; npm run staff -- reset-password --email ${s.email})`);
     }
     console.log(lines.join('\n'));
   });

@@ -1,4 +1,4 @@
-// Staff API for operators and checks: member cards, link codes and on-demand jobs. Bearer ADMIN_TOKEN.
+// Staff API for operators and checks: member cards, link codes and on-demand jobs. Admins only (ADMIN_TOKEN or an admin's token).
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { expirePoints, reviewAllTiers } from '../../domain/loyalty/index.js';
@@ -6,6 +6,7 @@ import { findMemberByChannel, getMemberCard, issueLinkCode } from '../../domain/
 import { DomainError } from '../../lib/errors.js';
 import type { AppEnv } from '../app-env.js';
 import { adminAuth, parseWith } from '../middleware.js';
+import { audit } from '../staff-auth.js';
 import type { RouteDoc } from '../openapi.js';
 
 export const memberCardSchema = z.object({
@@ -80,6 +81,7 @@ export function adminRoutes() {
   });
   app.post('/api/admin/members/:id/link-codes', async (c) => {
     const r = await issueLinkCode({ ctx: c.get('deps').domain, input: { memberId: c.req.param('id') } });
+    await audit(c, 'member.link_code', `member:${c.req.param('id')}`);
     return c.json({ code: r.code, expiresAt: r.expiresAt.toISOString() });
   });
   app.post('/api/admin/jobs/:name', async (c) => {
@@ -87,6 +89,7 @@ export function adminRoutes() {
     if (!name.success) throw new DomainError('not_found', 'Unknown job');
     const ctx = c.get('deps').domain;
     const result = name.data === 'expire-points' ? await expirePoints({ ctx, input: {} }) : await reviewAllTiers({ ctx, input: {} });
+    await audit(c, 'job.run', `job:${name.data}`, result);
     return c.json({ job: name.data, result });
   });
   return app;
