@@ -5,21 +5,28 @@ import { serve } from '@hono/node-server';
 import { DEMO_EN_MEMBER_ID, DEMO_ZH_MEMBER_ID, isSeeded, seedDemo } from '../../db/seed/demo.js';
 import { seedDemoStaff } from '../../db/seed/staff.js';
 import { createApp } from '../app.js';
-import { openNodeStore } from '../db/open-node.js';
+import { filePath, openNodeStore } from '../db/open-node.js';
 import { migrateStore } from '../db/migrate.js';
 import { createDeps } from '../deps.js';
 import { parseEnv } from '../env.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { createLogger } from '../lib/log.js';
 import { MemoryState } from '../state/memory.js';
+import { withDevSecrets } from './dev-secrets.js';
 import { nodeHttpClient } from './node-http.js';
 
 async function main() {
-  const config = parseEnv(process.env);
-  const log = createLogger(config.LOG_LEVEL);
+  let config = parseEnv(process.env);
+  let devSecrets: ReturnType<typeof withDevSecrets> | null = null;
   if (config.DATABASE_URL.startsWith('file:')) {
-    mkdirSync(dirname(resolve(config.DATABASE_URL.slice('file:'.length))), { recursive: true });
+    const dataDir = dirname(resolve(filePath(config.DATABASE_URL)));
+    mkdirSync(dataDir, { recursive: true });
+    if (config.NODE_ENV !== 'production') {
+      devSecrets = withDevSecrets(process.env, dataDir);
+      config = parseEnv(devSecrets.env);
+    }
   }
+  const log = createLogger(config.LOG_LEVEL);
   const store = await openNodeStore(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
   await migrateStore(store);
   const deps = createDeps({
@@ -51,6 +58,9 @@ async function main() {
     ];
     for (const [name, value] of Object.entries(deps.generated)) {
       lines.push(`  ${name} (generated for this run; set it to keep it): ${value}`);
+    }
+    for (const [name, value] of Object.entries(devSecrets?.fromFile ?? {})) {
+      lines.push(`  ${name} (development, kept in ${devSecrets?.file}): ${value}`);
     }
     for (const s of demoStaff) {
       lines.push(`  demo ${s.role.padEnd(8)} ${s.email} / ${s.password}  (shown once; npm run staff -- reset-password --email ${s.email})`);
