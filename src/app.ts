@@ -17,6 +17,9 @@ import { orderDocs, orderRoutes } from './http/routes/orders.js';
 import { activitySchema } from './channels/botframework/route.js';
 import { staffDocs, staffRoutes } from './http/routes/staff.js';
 import { consoleRoutes } from './console/routes.js';
+import { lineDocs, lineRoutes } from './channels/line/route.js';
+import { telegramDocs, telegramRoutes } from './channels/telegram/route.js';
+import { wechatDocs, wechatRoutes } from './channels/wechat/route.js';
 
 export const APP_VERSION = '0.1.0';
 
@@ -33,7 +36,16 @@ const messagesDoc: RouteDoc = {
   errors: { 401: 'Bot Framework authentication failed (when MicrosoftAppId is set)' },
 };
 
-export const ROUTE_DOCS: RouteDoc[] = [messagesDoc, ...webchatDocs, ...orderDocs, ...adminDocs, ...staffDocs];
+export const ROUTE_DOCS: RouteDoc[] = [
+  messagesDoc,
+  ...webchatDocs,
+  ...wechatDocs,
+  ...lineDocs,
+  ...telegramDocs,
+  ...orderDocs,
+  ...adminDocs,
+  ...staffDocs,
+];
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -59,6 +71,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', botFrameworkRoutes(deps.botAdapter));
   app.route('/', webchatRoutes());
   app.route('/', webchatPageRoutes());
+  app.route('/', wechatRoutes());
+  app.route('/', lineRoutes());
+  app.route('/', telegramRoutes());
   app.route('/', orderRoutes());
   app.route('/', adminRoutes());
   app.route('/', staffRoutes());

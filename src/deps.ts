@@ -4,6 +4,7 @@ import { OfflineBrain } from './assistant/offline/brain.js';
 import type { Brain } from './assistant/types.js';
 import { FetchBotAdapter } from './channels/botframework/adapter.js';
 import { BotFrameworkSender } from './channels/botframework/sender.js';
+import { createNativeChannels, type NativeChannels, registerNativeChannels } from './channels/native.js';
 import { Outbound } from './channels/outbound.js';
 import type { Store } from './db/client.js';
 import { DEFAULT_RULES, type DomainCtx, type LoyaltyRules } from './domain/context.js';
@@ -26,6 +27,8 @@ export interface AppDeps {
   botAdapter: FetchBotAdapter;
   /** Proactive sends to a member's conversation, routed by channel (Bot Framework is the fallback). */
   outbound: Outbound;
+  /** WeChat, LINE and Telegram, when configured (also registered with `outbound`). */
+  channels: NativeChannels;
   adminToken: string;
   orderWebhookSecret: string;
   webchat: { secret: string; demoPicker: boolean; demoMemberIds: string[] };
@@ -110,7 +113,9 @@ export function createDeps(input: DepsInput): AppDeps {
   if (config.MicrosoftAppId && !config.MicrosoftAppPassword) throw new Error('MicrosoftAppPassword must be set when MicrosoftAppId is');
   const botAdapter = new FetchBotAdapter({ credentials, http: input.http ?? fetchHttpClient(input.fetch), log });
   // Bot Framework serves every channel id it relays (emulator, msteams, slack, ...); others register their own.
-  const outbound = new Outbound(domain, new BotFrameworkSender(botAdapter));
+  const outbound = new Outbound(domain, new BotFrameworkSender(botAdapter), { state: input.state });
+  const channels = createNativeChannels({ config, state: input.state, log, fetch: input.fetch });
+  registerNativeChannels(outbound, channels);
   return {
     config,
     store: input.store,
@@ -121,6 +126,7 @@ export function createDeps(input: DepsInput): AppDeps {
     pipeline,
     botAdapter,
     outbound,
+    channels,
     adminToken: secret('ADMIN_TOKEN', config.ADMIN_TOKEN),
     orderWebhookSecret: secret('ORDER_WEBHOOK_SECRET', config.ORDER_WEBHOOK_SECRET),
     webchat: {

@@ -49,6 +49,21 @@ export const envSchema = z.object({
   STAFF_SESSION_HOURS: int(12),
   STAFF_SESSION_IDLE_MINUTES: int(120),
   STAFF_LOGIN_MAX_FAILURES: int(5),
+  /** Native channels: each is on when its credentials are set (see README, "Native channels"). */
+  WECHAT_APP_ID: optionalString,
+  WECHAT_APP_SECRET: optionalString,
+  WECHAT_TOKEN: optionalString,
+  /** Safe mode (消息加解密): the console's 43-character EncodingAESKey. */
+  WECHAT_ENCODING_AES_KEY: optionalString,
+  WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
+  /** WeChat waits 5 s for a passive reply; past this the push gets "success" and the answer follows by the customer-service API. */
+  WECHAT_REPLY_DEADLINE_MS: int(4_000),
+  LINE_CHANNEL_SECRET: optionalString,
+  LINE_CHANNEL_ACCESS_TOKEN: optionalString,
+  LINE_API_BASE: z.string().url().default('https://api.line.me'),
+  TELEGRAM_BOT_TOKEN: optionalString,
+  TELEGRAM_WEBHOOK_SECRET: optionalString,
+  TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

@@ -7,7 +7,15 @@ export interface RouteDoc {
   path: string;
   summary: string;
   tag: string;
-  security?: 'admin' | 'staff' | 'orderSignature' | 'webchatSession' | 'botFramework';
+  security?:
+    | 'admin'
+    | 'staff'
+    | 'orderSignature'
+    | 'webchatSession'
+    | 'botFramework'
+    | 'wechatSignature'
+    | 'lineSignature'
+    | 'telegramSecret';
   body?: z.ZodType;
   query?: z.ZodObject;
   headers?: Record<string, string>;
@@ -89,6 +97,25 @@ export function buildOpenApi(docs: RouteDoc[], info: { version: string }) {
         },
         webchatSession: { type: 'http', scheme: 'bearer', description: 'session token from POST /api/webchat/session' },
         botFramework: { type: 'http', scheme: 'bearer', description: 'Bot Framework channel JWT (when MicrosoftAppId is set)' },
+        wechatSignature: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'signature',
+          description:
+            'hex SHA-1 of sorted WECHAT_TOKEN, timestamp, nonce; in safe mode also msg_signature over them and the Encrypt value',
+        },
+        lineSignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Line-Signature',
+          description: 'base64 HMAC-SHA256 of the raw body with LINE_CHANNEL_SECRET',
+        },
+        telegramSecret: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Telegram-Bot-Api-Secret-Token',
+          description: 'TELEGRAM_WEBHOOK_SECRET, as given to setWebhook',
+        },
       },
     },
     paths,
