@@ -11,6 +11,9 @@ import type { AppConfig } from './env.js';
 import { randomSecret } from './lib/crypto.js';
 import { createLogger, type Logger } from './lib/log.js';
 import { systemClock, type Clock } from './lib/time.js';
+import { dispatchMessage, InProcessQueue, type JobQueue } from './jobs/queue.js';
+import { MemoryState } from './state/memory.js';
+import { UpstashState } from './state/upstash.js';
 import type { StatePort } from './state/port.js';
 import { createTurnPipeline, type TurnPipeline } from './turn/pipeline.js';
 
@@ -25,6 +28,8 @@ export interface AppDeps {
   botAdapter: FetchBotAdapter;
   /** Proactive sends to a member's conversation, routed by channel (Bot Framework is the fallback). */
   outbound: Outbound;
+  /** Background messages (async LLM replies, broadcast batches): in-process on Node, Cloudflare Queues on Workers. */
+  queue: JobQueue;
   adminToken: string;
   orderWebhookSecret: string;
   webchat: { secret: string; demoPicker: boolean; demoMemberIds: string[] };
@@ -42,6 +47,8 @@ export interface DepsInput {
   /** Outbound HTTP (Bot Framework connector, token endpoint); tests point it at local servers. */
   fetch?: typeof fetch;
   demoMemberIds?: string[];
+  /** Defaults to an in-process queue whose consumer is this app. */
+  queue?: JobQueue;
 }
 
 /** Loyalty rules from configuration (defaults match the seeded program). */
@@ -108,7 +115,8 @@ export function createDeps(input: DepsInput): AppDeps {
   const botAdapter = new FetchBotAdapter({ credentials, fetch: input.fetch, log });
   // Bot Framework serves every channel id it relays (emulator, msteams, slack, ...); others register their own.
   const outbound = new Outbound(domain, new BotFrameworkSender(botAdapter));
-  return {
+  const queue = input.queue ?? new InProcessQueue(log);
+  const deps: AppDeps = {
     config,
     store: input.store,
     state: input.state,
@@ -118,6 +126,7 @@ export function createDeps(input: DepsInput): AppDeps {
     pipeline,
     botAdapter,
     outbound,
+    queue,
     adminToken: secret('ADMIN_TOKEN', config.ADMIN_TOKEN),
     orderWebhookSecret: secret('ORDER_WEBHOOK_SECRET', config.ORDER_WEBHOOK_SECRET),
     webchat: {
@@ -127,4 +136,20 @@ export function createDeps(input: DepsInput): AppDeps {
     },
     generated,
   };
+  if (queue instanceof InProcessQueue) queue.attach((message) => dispatchMessage(deps, message));
+  return deps;
+}
+
+/**
+ * The state port configuration asks for: Upstash Redis when its REST URL and token are set (shared by every
+ * process and isolate), else memory (right for one Node process; the Worker refuses it in production).
+ */
+export function createState(config: AppConfig): StatePort {
+  if (config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN) {
+    return new UpstashState({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN, prefix: config.STATE_PREFIX });
+  }
+  if (config.UPSTASH_REDIS_REST_URL || config.UPSTASH_REDIS_REST_TOKEN) {
+    throw new Error('UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN must be set together');
+  }
+  return new MemoryState();
 }

@@ -45,6 +45,11 @@ export const envSchema = z.object({
   OPENAI_TURN_BUDGET_MS: int(20_000),
   /** Bot Framework turns still thinking after this long are acknowledged and answered asynchronously. */
   BOT_ACK_AFTER_MS: int(4_000),
+  /** Shared state on Upstash Redis (REST); without it state is in memory, which suits one Node process only. */
+  UPSTASH_REDIS_REST_URL: optionalString,
+  UPSTASH_REDIS_REST_TOKEN: optionalString,
+  /** Prefix of every state key (environments sharing one Redis database). */
+  STATE_PREFIX: z.string().default(''),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

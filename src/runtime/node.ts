@@ -6,11 +6,10 @@ import { DEMO_EN_MEMBER_ID, DEMO_ZH_MEMBER_ID, isSeeded, seedDemo } from '../../
 import { createApp } from '../app.js';
 import { openStore } from '../db/client.js';
 import { migrateStore } from '../db/migrate.js';
-import { createDeps } from '../deps.js';
+import { createDeps, createState } from '../deps.js';
 import { parseEnv } from '../env.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { createLogger } from '../lib/log.js';
-import { MemoryState } from '../state/memory.js';
 
 async function main() {
   const config = parseEnv(process.env);
@@ -20,13 +19,13 @@ async function main() {
   }
   const store = await openStore(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
   await migrateStore(store);
-  const deps = createDeps({ config, store, state: new MemoryState(), log, demoMemberIds: [DEMO_ZH_MEMBER_ID, DEMO_EN_MEMBER_ID] });
+  const deps = createDeps({ config, store, state: createState(config), log, demoMemberIds: [DEMO_ZH_MEMBER_ID, DEMO_EN_MEMBER_ID] });
   if ((config.SEED_DEMO ?? config.NODE_ENV !== 'production') && !(await isSeeded(store))) {
     const started = Date.now();
     const r = await seedDemo(deps.domain);
     log.info('demo data seeded', { members: r.members, orders: r.orders, ms: Date.now() - started });
   }
-  const stopJobs = startScheduler(deps.domain, log);
+  const stopJobs = startScheduler(deps);
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
     const base = config.PUBLIC_URL ?? `http://localhost:${info.port}`;

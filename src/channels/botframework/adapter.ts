@@ -83,13 +83,28 @@ export class FetchBotAdapter extends BotAdapter {
     authHeader: string,
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<{ status: number; body?: unknown } | null> {
-    if (this.auth) {
-      try {
-        await this.auth.authenticateRequest(activity, authHeader);
-      } catch (err) {
-        throw new BotAuthError(err instanceof Error ? err.message : 'unauthorized');
-      }
+    await this.authenticate(activity, authHeader);
+    return this.processAuthenticatedActivity(activity, logic);
+  }
+
+  /** Validates the inbound JWT when credentials are configured; throws BotAuthError otherwise. */
+  async authenticate(activity: Activity, authHeader: string): Promise<void> {
+    if (!this.auth) return;
+    try {
+      await this.auth.authenticateRequest(activity, authHeader);
+    } catch (err) {
+      throw new BotAuthError(err instanceof Error ? err.message : 'unauthorized');
     }
+  }
+
+  /**
+   * Runs `logic` for an activity whose request was authenticated earlier (a queued turn on Workers:
+   * the JWT was checked when the activity arrived and the queue is ours alone).
+   */
+  async processAuthenticatedActivity(
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<{ status: number; body?: unknown } | null> {
     const context = new TurnContext(this, activity);
     await this.runMiddleware(context, logic);
     const invoke = context.turnState.get(INVOKE_RESPONSE) as Partial<Activity> | undefined;
