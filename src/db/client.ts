@@ -33,6 +33,12 @@ export async function openStore(url: string, authToken?: string): Promise<Store>
   return {
     db,
     client,
+    // drizzle's libSQL driver opens every transaction with `client.transaction('write')` whatever `behavior`
+    // says: BEGIN IMMEDIATE on a file, and on a remote URL (Turso, Hrana over HTTP) an interactive stream whose
+    // first request carries BEGIN IMMEDIATE and whose baton ties later statements to it. Both take the write
+    // lock before the first read, which is what makes check-then-write verbs (redeem) safe. The mutex also
+    // stays for remote URLs: one process (or Worker isolate) queues its own writers instead of making the
+    // server hold several open write streams, and across processes the server serializes them.
     write: (fn) => mutex.run('write', () => db.transaction(fn, { behavior: 'immediate' })),
     close: () => client.close(),
   };
