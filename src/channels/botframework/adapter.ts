@@ -51,7 +51,8 @@ export class FetchBotAdapter extends BotAdapter {
 
   constructor(private readonly options: FetchBotAdapterOptions) {
     super();
-    this.fetchImpl = options.fetch ?? fetch;
+    // Unbound: workerd rejects fetch called as a method of another object ("Illegal invocation").
+    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     const c = options.credentials;
     if (c) {
       const factory = c.tenantId
