@@ -112,7 +112,12 @@ export function createDeps(input: DepsInput): AppDeps {
         }
       : undefined;
   if (config.MicrosoftAppId && !config.MicrosoftAppPassword) throw new Error('MicrosoftAppPassword must be set when MicrosoftAppId is');
-  const botAdapter = new FetchBotAdapter({ credentials, fetch: input.fetch, log });
+  const botAdapter = new FetchBotAdapter({
+    credentials,
+    fetch: input.fetch,
+    log,
+    openIdMetadata: { channel: config.BOT_OPENID_METADATA_URL, emulator: config.BOT_EMULATOR_OPENID_METADATA_URL },
+  });
   // Bot Framework serves every channel id it relays (emulator, msteams, slack, ...); others register their own.
   const outbound = new Outbound(domain, new BotFrameworkSender(botAdapter));
   const queue = input.queue ?? new InProcessQueue(log);

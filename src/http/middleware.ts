@@ -1,6 +1,6 @@
 // HTTP middleware: request ids, staff bearer auth, JSON body parsing with zod.
 import type { Context, MiddlewareHandler } from 'hono';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { DomainError } from '../lib/errors.js';
 import type { AppEnv } from './app-env.js';
 

@@ -22,6 +22,7 @@ import { emulatorActivity, startLocalConnector, type LocalConnector } from '../s
 import { addMember } from '../support/fixtures.js';
 import { startHranaServer, type HranaServer } from '../support/hrana-server.js';
 import { startLocalOpenAI, type LocalOpenAI } from '../support/openai-server.js';
+import { startLocalIssuer, type LocalIssuer } from '../support/openid-server.js';
 import { startUpstashServer, type UpstashServer } from '../support/upstash-server.js';
 
 const run = promisify(execFile);
@@ -33,6 +34,7 @@ let hrana: HranaServer;
 let upstash: UpstashServer;
 let connector: LocalConnector;
 let openai: LocalOpenAI;
+let issuer: LocalIssuer;
 let local: Store;
 let domain: DomainCtx;
 const prefix = `smoke:${randomUUID()}:`;
@@ -91,14 +93,19 @@ beforeAll(async () => {
   local = await openStore(`file:${join(dir, 'store.db')}`);
   domain = { store: local, clock: systemClock, rules: { ...DEFAULT_RULES } };
   await seedDemo(domain, { members: 20 });
-  [upstash, connector, openai] = await Promise.all([startUpstashServer(), startLocalConnector(), startLocalOpenAI()]);
+  [upstash, connector, openai, issuer] = await Promise.all([
+    startUpstashServer(),
+    startLocalConnector(),
+    startLocalOpenAI(),
+    startLocalIssuer({ endorsements: ['emulator'] }),
+  ]);
   await build;
   bundle = join(outdir, 'worker.js');
 }, 180_000);
 
 afterAll(async () => {
   await upstash?.cleanup(prefix);
-  await Promise.all([upstash?.close(), connector?.close(), openai?.close(), hrana?.close()]);
+  await Promise.all([upstash?.close(), connector?.close(), openai?.close(), issuer?.close(), hrana?.close()]);
   local?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -194,11 +201,22 @@ describe('the built Worker in workerd (offline brain)', () => {
   });
 });
 
-describe('the built Worker in workerd (language-model brain, replies through Cloudflare Queues)', () => {
+describe('the built Worker in workerd (Bot Framework auth, language-model brain, replies through Cloudflare Queues)', () => {
   let mf: Miniflare;
+  const APP_ID = 'smoke-app-id';
+  const token = () =>
+    issuer.sign({ iss: 'https://api.botframework.com', aud: APP_ID, exp: Math.floor(Date.now() / 1000) + 600, serviceurl: connector.url });
   beforeAll(async () => {
-    // A huge BOT_ACK_AFTER_MS: an immediate 202 can only come from the queue path, not the ack timer.
-    mf = await bootWorker({ OPENAI_BASE_URL: openai.baseURL, OPENAI_API_KEY: 'sk-local', BOT_ACK_AFTER_MS: '60000' });
+    mf = await bootWorker({
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppPassword: 'smoke-secret',
+      BOT_TOKEN_URL: `${connector.url}/oauth2/token`,
+      BOT_OPENID_METADATA_URL: issuer.metadataUrl,
+      OPENAI_BASE_URL: openai.baseURL,
+      OPENAI_API_KEY: 'sk-local',
+      // A huge BOT_ACK_AFTER_MS: an immediate 202 can only come from the queue path, not the ack timer.
+      BOT_ACK_AFTER_MS: '60000',
+    });
   }, 60_000);
   afterAll(async () => {
     await mf?.dispose();
@@ -218,7 +236,7 @@ describe('the built Worker in workerd (language-model brain, replies through Clo
     const activity = emulatorActivity(connector.url, 'demo-en', 'how many points do I have?');
     const res = await mf.dispatchFetch('http://worker.test/api/messages', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await token()}` },
       body: JSON.stringify(activity),
     });
     expect(res.status).toBe(202);
@@ -230,5 +248,20 @@ describe('the built Worker in workerd (language-model brain, replies through Clo
     expect(reply.activity.text).toBe(`You have ${formatPoints(balance)} points.`);
     expect(connector.captured.some((c) => c.replyToId === activity.id && c.activity.type === 'typing')).toBe(true);
     expect(openai.requests.length - before).toBe(2);
+    // The reply carried the bot's outbound token, fetched by the fetch-based token provider inside workerd.
+    expect(reply.authorization).toBe(`Bearer token-for-${APP_ID}`);
+  });
+
+  it('validates inbound JWTs with WebCrypto in workerd: no token or a forged one is 401', async () => {
+    const activity = emulatorActivity(connector.url, 'demo-en', 'hi');
+    const forged = (await token()).replace(/\.[^.]+$/, '.c2lnbmF0dXJl');
+    for (const auth of [undefined, `Bearer ${forged}`]) {
+      const res = await mf.dispatchFetch('http://worker.test/api/messages', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
+        body: JSON.stringify(activity),
+      });
+      expect(res.status).toBe(401);
+    }
   });
 });

@@ -1,16 +1,13 @@
 // A lean Bot Framework adapter: Fetch Request in, Response out, replies over fetch. Runs on Node and Workers.
 import { BotAdapter, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder-core';
-import {
-  AuthenticationConfiguration,
-  BotFrameworkAuthenticationFactory,
-  PasswordServiceClientCredentialFactory,
-  type BotFrameworkAuthentication,
-} from 'botframework-connector';
+import { BotJwtValidator } from './jwt.js';
 import type { Logger } from '../../lib/log.js';
 import { BotTokenProvider, type BotCredentials } from './token-provider.js';
 
 export interface FetchBotAdapterOptions {
   credentials?: BotCredentials;
+  /** OpenID configuration URLs of inbound tokens (sovereign clouds, tests); Microsoft's public cloud by default. */
+  openIdMetadata?: { channel?: string; emulator?: string };
   fetch?: typeof fetch;
   log: Logger;
   /** Attempts per outbound call on 429/5xx (with backoff honouring Retry-After). */
@@ -40,12 +37,13 @@ const INVOKE_RESPONSE = Symbol('invokeResponse');
 
 /**
  * Why not CloudAdapter: it builds an Azure ServiceClient per turn and its MSAL client hangs in workerd.
- * This adapter keeps botbuilder's TurnContext and JWT validation, and talks to the connector REST API
+ * This adapter keeps botbuilder's TurnContext, validates inbound JWTs with WebCrypto (jwt.ts: the checks
+ * botframework-connector makes, without the ~1 MB of MSAL and Azure clients it bundles), and talks to the connector REST API
  * (POST {serviceUrl}/v3/conversations/{id}/activities/{replyToId}) with fetch.
  * Without credentials it behaves like the Emulator expects: no inbound auth, no outbound token.
  */
 export class FetchBotAdapter extends BotAdapter {
-  private readonly auth: BotFrameworkAuthentication | null;
+  private readonly auth: BotJwtValidator | null;
   private readonly tokens: BotTokenProvider | null;
   private readonly fetchImpl: typeof fetch;
 
@@ -55,22 +53,13 @@ export class FetchBotAdapter extends BotAdapter {
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     const c = options.credentials;
     if (c) {
-      const factory = c.tenantId
-        ? new PasswordServiceClientCredentialFactory(c.appId, c.appPassword, c.tenantId)
-        : new PasswordServiceClientCredentialFactory(c.appId, c.appPassword);
-      this.auth = BotFrameworkAuthenticationFactory.create(
-        '',
-        true,
-        undefined as unknown as string,
-        undefined as unknown as string,
-        undefined as unknown as string,
-        undefined as unknown as string,
-        undefined as unknown as string,
-        undefined as unknown as string,
-        undefined as unknown as string,
-        factory,
-        new AuthenticationConfiguration(),
-      );
+      this.auth = new BotJwtValidator({
+        appId: c.appId,
+        tenantId: c.tenantId,
+        channelMetadataUrl: options.openIdMetadata?.channel,
+        emulatorMetadataUrl: options.openIdMetadata?.emulator,
+        fetch: this.fetchImpl,
+      });
       this.tokens = new BotTokenProvider(c, this.fetchImpl);
     } else {
       this.auth = null;
@@ -92,7 +81,7 @@ export class FetchBotAdapter extends BotAdapter {
   async authenticate(activity: Activity, authHeader: string): Promise<void> {
     if (!this.auth) return;
     try {
-      await this.auth.authenticateRequest(activity, authHeader);
+      await this.auth.validate(authHeader, activity);
     } catch (err) {
       throw new BotAuthError(err instanceof Error ? err.message : 'unauthorized');
     }

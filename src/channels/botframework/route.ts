@@ -1,7 +1,7 @@
 // POST /api/messages: Bot Framework activities (Azure Bot Service channels, the Emulator) into the turn pipeline.
 import { TurnContext, type Activity } from 'botbuilder-core';
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OutboundReply } from '../../assistant/types.js';
 import { saveConversationReference } from '../../domain/conversations/index.js';
 import type { AppDeps } from '../../deps.js';

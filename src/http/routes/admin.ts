@@ -1,6 +1,6 @@
 // Staff API for operators and checks: member cards, link codes and on-demand jobs. Bearer ADMIN_TOKEN.
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { findMemberByChannel, getMemberCard, issueLinkCode } from '../../domain/members/index.js';
 import { findJob, JOBS } from '../../jobs/registry.js';
 import { runJob } from '../../jobs/run.js';
