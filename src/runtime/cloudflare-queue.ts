@@ -32,9 +32,12 @@ export class CloudflareQueue implements JobQueue {
       chunk = [];
       bytes = 0;
     };
-    for (const m of messages) {
-      const size = messageBytes(m);
-      if (size > MAX_MESSAGE_BYTES) throw new Error(`queue message ${m.type} is larger than ${MAX_MESSAGE_BYTES} bytes`);
+    // Check every size first: a batch is either handed over whole or not at all.
+    const sizes = messages.map(messageBytes);
+    const tooBig = sizes.findIndex((n) => n > MAX_MESSAGE_BYTES);
+    if (tooBig >= 0) throw new Error(`queue message ${messages[tooBig].type} is larger than ${MAX_MESSAGE_BYTES} bytes`);
+    for (const [i, m] of messages.entries()) {
+      const size = sizes[i];
       if (chunk.length >= MAX_BATCH_MESSAGES || bytes + size > MAX_BATCH_BYTES) await flush();
       chunk.push({ body: m, contentType: 'json' });
       bytes += size;
