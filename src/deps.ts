@@ -9,6 +9,7 @@ import type { Store } from './db/client.js';
 import { DEFAULT_RULES, type DomainCtx, type LoyaltyRules } from './domain/context.js';
 import type { AppConfig } from './env.js';
 import { randomSecret } from './lib/crypto.js';
+import { fetchHttpClient, type HttpClient } from './lib/http.js';
 import { createLogger, type Logger } from './lib/log.js';
 import { systemClock, type Clock } from './lib/time.js';
 import { dispatchMessage, InProcessQueue, type JobQueue } from './jobs/queue.js';
@@ -44,8 +45,10 @@ export interface DepsInput {
   clock?: Clock;
   log?: Logger;
   brain?: Brain;
-  /** Outbound HTTP (Bot Framework connector, token endpoint); tests point it at local servers. */
+  /** Outbound fetch (language model; the channels too unless `http` is given); tests point it at local servers. */
   fetch?: typeof fetch;
+  /** Outbound HTTP of the channels (Bot Framework connector, token endpoint); Node passes a keep-alive node:http client. */
+  http?: HttpClient;
   demoMemberIds?: string[];
   /** Defaults to an in-process queue whose consumer is this app. */
   queue?: JobQueue;
@@ -114,7 +117,7 @@ export function createDeps(input: DepsInput): AppDeps {
   if (config.MicrosoftAppId && !config.MicrosoftAppPassword) throw new Error('MicrosoftAppPassword must be set when MicrosoftAppId is');
   const botAdapter = new FetchBotAdapter({
     credentials,
-    fetch: input.fetch,
+    http: input.http ?? fetchHttpClient(input.fetch),
     log,
     openIdMetadata: { channel: config.BOT_OPENID_METADATA_URL, emulator: config.BOT_EMULATOR_OPENID_METADATA_URL },
   });

@@ -53,6 +53,10 @@ export const envSchema = z.object({
   UPSTASH_REDIS_REST_TOKEN: optionalString,
   /** Prefix of every state key (environments sharing one Redis database). */
   STATE_PREFIX: z.string().default(''),
+  /** Staff console sessions: absolute lifetime, idle timeout, and failed logins per account per 15 minutes. */
+  STAFF_SESSION_HOURS: int(12),
+  STAFF_SESSION_IDLE_MINUTES: int(120),
+  STAFF_LOGIN_MAX_FAILURES: int(5),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

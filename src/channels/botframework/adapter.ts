@@ -1,5 +1,6 @@
-// A lean Bot Framework adapter: Fetch Request in, Response out, replies over fetch. Runs on Node and Workers.
+// A lean Bot Framework adapter: replies over a narrow HttpClient (fetch on Workers, node:http on Node).
 import { BotAdapter, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder-core';
+import { fetchHttpClient, type HttpClient } from '../../lib/http.js';
 import { BotJwtValidator } from './jwt.js';
 import type { Logger } from '../../lib/log.js';
 import { BotTokenProvider, type BotCredentials } from './token-provider.js';
@@ -8,7 +9,8 @@ export interface FetchBotAdapterOptions {
   credentials?: BotCredentials;
   /** OpenID configuration URLs of inbound tokens (sovereign clouds, tests); Microsoft's public cloud by default. */
   openIdMetadata?: { channel?: string; emulator?: string };
-  fetch?: typeof fetch;
+  /** Outbound HTTP to the connector, the token endpoint and the OpenID key endpoints (defaults to fetch). */
+  http?: HttpClient;
   log: Logger;
   /** Attempts per outbound call on 429/5xx (with backoff honouring Retry-After). */
   maxAttempts?: number;
@@ -39,18 +41,17 @@ const INVOKE_RESPONSE = Symbol('invokeResponse');
  * Why not CloudAdapter: it builds an Azure ServiceClient per turn and its MSAL client hangs in workerd.
  * This adapter keeps botbuilder's TurnContext, validates inbound JWTs with WebCrypto (jwt.ts: the checks
  * botframework-connector makes, without the ~1 MB of MSAL and Azure clients it bundles), and talks to the connector REST API
- * (POST {serviceUrl}/v3/conversations/{id}/activities/{replyToId}) with fetch.
+ * (POST {serviceUrl}/v3/conversations/{id}/activities/{replyToId}) over the injected HttpClient.
  * Without credentials it behaves like the Emulator expects: no inbound auth, no outbound token.
  */
 export class FetchBotAdapter extends BotAdapter {
   private readonly auth: BotJwtValidator | null;
   private readonly tokens: BotTokenProvider | null;
-  private readonly fetchImpl: typeof fetch;
+  private readonly http: HttpClient;
 
   constructor(private readonly options: FetchBotAdapterOptions) {
     super();
-    // Unbound: workerd rejects fetch called as a method of another object ("Illegal invocation").
-    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.http = options.http ?? fetchHttpClient();
     const c = options.credentials;
     if (c) {
       this.auth = new BotJwtValidator({
@@ -58,9 +59,9 @@ export class FetchBotAdapter extends BotAdapter {
         tenantId: c.tenantId,
         channelMetadataUrl: options.openIdMetadata?.channel,
         emulatorMetadataUrl: options.openIdMetadata?.emulator,
-        fetch: this.fetchImpl,
+        http: this.http,
       });
-      this.tokens = new BotTokenProvider(c, this.fetchImpl);
+      this.tokens = new BotTokenProvider(c, this.http);
     } else {
       this.auth = null;
       this.tokens = null;
@@ -151,15 +152,11 @@ export class FetchBotAdapter extends BotAdapter {
     if (this.tokens) headers.authorization = `Bearer ${await this.tokens.getToken()}`;
     const attempts = this.options.maxAttempts ?? 3;
     for (let attempt = 1; ; attempt++) {
-      const res = await this.fetchImpl(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-      if (res.ok) {
-        const text = await res.text();
-        return text ? JSON.parse(text) : null;
-      }
+      const res = await this.http({ method, url, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      if (res.status >= 200 && res.status < 300) return res.body ? JSON.parse(res.body) : null;
       const retryable = res.status === 429 || res.status >= 500;
-      const retryAfter = Number(res.headers.get('retry-after'));
+      const retryAfter = Number(res.headers['retry-after']);
       const retryAfterMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined;
-      await res.body?.cancel();
       if (!retryable || attempt >= attempts)
         throw new ConnectorError(`connector ${method} failed: ${res.status}`, res.status, retryAfterMs);
       const backoff = retryAfterMs ?? 2 ** attempt * 100 + Math.random() * 100;

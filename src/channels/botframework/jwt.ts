@@ -1,4 +1,5 @@
 // Inbound Bot Framework JWT validation with WebCrypto and fetch (the same checks botframework-connector makes, without its weight).
+import { fetchHttpClient, type HttpClient } from '../../lib/http.js';
 
 /**
  * Where signing keys come from and who may issue tokens. Defaults are Microsoft's public cloud; sovereign clouds
@@ -12,7 +13,7 @@ export interface BotJwtOptions {
   channelMetadataUrl?: string;
   /** OpenID configuration of tokens the Bot Framework Emulator (AAD) sends. */
   emulatorMetadataUrl?: string;
-  fetch?: typeof fetch;
+  http?: HttpClient;
   now?: () => number;
 }
 
@@ -87,7 +88,7 @@ class KeySet {
 
   constructor(
     private readonly metadataUrl: string,
-    private readonly fetchImpl: typeof fetch,
+    private readonly http: HttpClient,
     private readonly now: () => number,
   ) {}
 
@@ -112,12 +113,13 @@ class KeySet {
   }
 
   private async getJson<T>(url: string): Promise<T> {
-    const res = await this.fetchImpl(url, { headers: { accept: 'application/json' } });
-    if (!res.ok) {
-      await res.body?.cancel();
-      throw new JwtError(`signing keys unavailable (${res.status} from ${new URL(url).host})`);
+    const res = await this.http({ method: 'GET', url, headers: { accept: 'application/json' } });
+    if (res.status < 200 || res.status >= 300) throw new JwtError(`signing keys unavailable (${res.status} from ${new URL(url).host})`);
+    try {
+      return JSON.parse(res.body) as T;
+    } catch {
+      throw new JwtError(`signing keys unreadable (from ${new URL(url).host})`);
     }
-    return (await res.json()) as T;
   }
 }
 
@@ -134,7 +136,7 @@ export class BotJwtValidator {
   private readonly emulatorIssuers: string[];
 
   constructor(private readonly options: BotJwtOptions) {
-    const f = options.fetch ?? ((input, init) => fetch(input, init));
+    const f = options.http ?? fetchHttpClient();
     this.now = options.now ?? Date.now;
     this.channel = new KeySet(options.channelMetadataUrl ?? CHANNEL_METADATA_URL, f, this.now);
     this.emulator = new KeySet(options.emulatorMetadataUrl ?? EMULATOR_METADATA_URL, f, this.now);

@@ -1,4 +1,4 @@
-// Staff API for operators and checks: member cards, link codes and on-demand jobs. Bearer ADMIN_TOKEN.
+// Staff API for operators and checks: member cards, link codes and on-demand jobs. Admins only (ADMIN_TOKEN or an admin's token).
 import { Hono } from 'hono';
 import * as z from 'zod';
 import { findMemberByChannel, getMemberCard, issueLinkCode } from '../../domain/members/index.js';
@@ -7,6 +7,7 @@ import { runJob } from '../../jobs/run.js';
 import { DomainError } from '../../lib/errors.js';
 import type { AppEnv } from '../app-env.js';
 import { adminAuth, parseWith } from '../middleware.js';
+import { audit } from '../staff-auth.js';
 import type { RouteDoc } from '../openapi.js';
 
 export const memberCardSchema = z.object({
@@ -81,6 +82,7 @@ export function adminRoutes() {
   });
   app.post('/api/admin/members/:id/link-codes', async (c) => {
     const r = await issueLinkCode({ ctx: c.get('deps').domain, input: { memberId: c.req.param('id') } });
+    await audit(c, 'member.link_code', `member:${c.req.param('id')}`);
     return c.json({ code: r.code, expiresAt: r.expiresAt.toISOString() });
   });
   app.post('/api/admin/jobs/:name', async (c) => {
@@ -89,6 +91,7 @@ export function adminRoutes() {
     const outcome = await runJob(c.get('deps'), job);
     if (outcome.status === 'skipped') throw new DomainError('conflict', `Job ${job.name} is already running`);
     if (outcome.status === 'failed') throw new DomainError('internal', `Job ${job.name} failed`);
+    await audit(c, 'job.run', `job:${job.name}`, outcome.result);
     return c.json({ job: job.name, result: outcome.result });
   });
   return app;
