@@ -14,9 +14,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GOAL_GZIP_KIB = 400;
 const GOAL_STARTUP_MS = 150;
 
-const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, help: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, help: { type: 'boolean', default: false } } });
 if (args.help) {
-  console.log(`npm run bench:edge -- [--rounds N=3]
+  console.log(`npm run bench:edge -- [--rounds N=5]
   Builds the app Worker and a bare Hono Worker with wrangler (deploy --dry-run --minify), reports their sizes
   (minified and gzip, as wrangler counts them for upload) and their startup CPU in workerd
   (wrangler check startup: a CPU profile of evaluating the bundle), median of N rounds, with ratios.`);
