@@ -106,12 +106,12 @@ export function describeStateContract(name: string, make: () => Promise<StateUnd
 
     it("a counter's TTL starts when it is created and is not extended by later increments", async () => {
       const k = key('window');
-      expect(await s.incr(k, 1)).toBe(1);
-      await sleep(600);
-      expect(await s.incr(k, 1)).toBe(2);
-      await sleep(700);
-      // 1.3 s after creation: the window is over even though the last increment was 0.7 s ago.
-      expect(await s.incr(k, 1)).toBe(1);
+      expect(await s.incr(k, 2)).toBe(1);
+      await sleep(800);
+      expect(await s.incr(k, 2)).toBe(2);
+      await sleep(1400);
+      // 2.2 s after creation: the 2 s window is over even though the last increment was 1.4 s ago.
+      expect(await s.incr(k, 2)).toBe(1);
     });
   });
 }
