@@ -34,6 +34,12 @@ export async function openStore(url: string, authToken?: string, options: { clie
   return {
     db,
     client,
+    // drizzle's libSQL driver opens every transaction with `client.transaction('write')` whatever `behavior`
+    // says: BEGIN IMMEDIATE on a file, and on a remote URL (Turso, Hrana over HTTP) an interactive stream whose
+    // first request carries BEGIN IMMEDIATE and whose baton ties later statements (and the savepoints of a
+    // group) to it. Both take the write lock before the first read, which is what makes check-then-write verbs
+    // (redeem) safe. Group commit also pays on remote URLs: one isolate or process holds one write stream at a
+    // time, and each statement there is a round trip; across processes the server serializes writers.
     write: (fn) => group.write(fn),
     close: () => client.close(),
   };

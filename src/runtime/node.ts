@@ -7,11 +7,10 @@ import { seedDemoStaff } from '../../db/seed/staff.js';
 import { createApp } from '../app.js';
 import { filePath, openNodeStore } from '../db/open-node.js';
 import { migrateStore } from '../db/migrate.js';
-import { createDeps } from '../deps.js';
+import { createDeps, createState } from '../deps.js';
 import { parseEnv } from '../env.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { createLogger } from '../lib/log.js';
-import { MemoryState } from '../state/memory.js';
 import { withDevSecrets } from './dev-secrets.js';
 import { nodeHttpClient } from './node-http.js';
 
@@ -32,7 +31,7 @@ async function main() {
   const deps = createDeps({
     config,
     store,
-    state: new MemoryState(),
+    state: createState(config),
     log,
     http: nodeHttpClient(),
     demoMemberIds: [DEMO_ZH_MEMBER_ID, DEMO_EN_MEMBER_ID],
@@ -44,7 +43,7 @@ async function main() {
   }
   // Development only: demo staff with passwords printed once below (production gets no default passwords).
   const demoStaff = (config.SEED_DEMO ?? true) && config.NODE_ENV !== 'production' ? await seedDemoStaff(deps.domain) : [];
-  const stopJobs = startScheduler(deps.domain, log);
+  const stopJobs = startScheduler(deps);
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
     const base = config.PUBLIC_URL ?? `http://localhost:${info.port}`;
