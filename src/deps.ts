@@ -3,7 +3,7 @@ import { LlmBrain } from './assistant/llm/index.js';
 import { OfflineBrain } from './assistant/offline/brain.js';
 import type { Brain } from './assistant/types.js';
 import { FetchBotAdapter } from './channels/botframework/adapter.js';
-import { BotFrameworkSender } from './channels/botframework/sender.js';
+import { BotFrameworkChannel } from './channels/botframework/channel.js';
 import { createNativeChannels, type NativeChannels, registerNativeChannels } from './channels/native.js';
 import { Outbound } from './channels/outbound.js';
 import type { Store } from './db/client.js';
@@ -125,7 +125,7 @@ export function createDeps(input: DepsInput): AppDeps {
     openIdMetadata: { channel: config.BOT_OPENID_METADATA_URL, emulator: config.BOT_EMULATOR_OPENID_METADATA_URL },
   });
   // Bot Framework serves every channel id it relays (emulator, msteams, slack, ...); others register their own.
-  const outbound = new Outbound(domain, new BotFrameworkSender(botAdapter), { state: input.state });
+  const outbound = new Outbound(domain, new BotFrameworkChannel(botAdapter), { state: input.state });
   const channels = createNativeChannels({ config, state: input.state, log, fetch: input.fetch });
   registerNativeChannels(outbound, channels);
   const queue = input.queue ?? new InProcessQueue(log);

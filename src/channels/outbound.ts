@@ -18,6 +18,10 @@ export function skipped(reason: SkipReason, error: string = reason): SendResult 
   return { status: 'failed', retryable: false, reason, error };
 }
 
+function isChannel(sender: ChannelSender | undefined): sender is Channel {
+  return !!sender && 'capabilities' in sender && 'rules' in sender;
+}
+
 /** A stored way to reach a conversation, as saved by the channel when the member last wrote. */
 export interface StoredReference {
   conversationId: string;
@@ -102,7 +106,7 @@ export class Outbound {
   async sendTo(ref: StoredReference, replies: OutboundReply[], options: SendOptions = {}): Promise<SendResult> {
     const sender = this.senders.get(ref.channelId) ?? this.fallback;
     if (!sender) return skipped('no_sender', `no sender for channel ${ref.channelId}`);
-    const channel = this.channels.get(ref.channelId);
+    const channel = this.channels.get(ref.channelId) ?? (sender === this.fallback && isChannel(this.fallback) ? this.fallback : undefined);
     const purpose = options.purpose ?? 'conversation';
     const delivery = ref.reference.delivery as DeliveryState | undefined;
     if (delivery?.unsubscribedAt) return skipped('unsubscribed', 'the member unsubscribed from this channel');

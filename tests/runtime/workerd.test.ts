@@ -24,6 +24,10 @@ import { startHranaServer, type HranaServer } from '../support/hrana-server.js';
 import { startLocalOpenAI, type LocalOpenAI } from '../support/openai-server.js';
 import { startLocalIssuer, type LocalIssuer } from '../support/openid-server.js';
 import { startUpstashServer, type UpstashServer } from '../support/upstash-server.js';
+import { bindVerifiedIdentity } from '../../src/domain/members/index.js';
+import { type LocalLine, lineEvent, postLine, startLocalLine } from '../support/line.js';
+import { type LocalTelegram, postUpdate, startLocalTelegram, tgMessage } from '../support/telegram.js';
+import { type LocalWechat, postPush, pushXml, readPassive, startLocalWechat, type WechatAccount } from '../support/wechat.js';
 
 const run = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -263,5 +267,86 @@ describe('the built Worker in workerd (Bot Framework auth, language-model brain,
       });
       expect(res.status).toBe(401);
     }
+  });
+});
+
+describe('the built Worker in workerd (native channels: WeChat safe mode, LINE, Telegram)', () => {
+  let mf: Miniflare;
+  let wx: LocalWechat;
+  let line: LocalLine;
+  let tg: LocalTelegram;
+  const WX: WechatAccount = {
+    token: 'wx-token',
+    appId: 'wx2c2769f8efd9abc2',
+    aesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+    account: 'gh_smoke',
+  };
+  const worker = (input: Parameters<typeof fetch>[0], init?: RequestInit) =>
+    mf.dispatchFetch(String(input).replace(/^http:\/\/[^/]+/, 'http://worker.test'), init as never) as unknown as Promise<Response>;
+  let balance = 0;
+  beforeAll(async () => {
+    [wx, line, tg] = await Promise.all([
+      startLocalWechat({ appId: WX.appId, appSecret: 'wx-secret' }),
+      startLocalLine('line-token'),
+      startLocalTelegram('42:smoke'),
+    ]);
+    for (const [channelId, channelUserId] of [
+      ['wechat', 'o-smoke'],
+      ['line', 'U-smoke'],
+      ['telegram', '4242'],
+    ]) {
+      await bindVerifiedIdentity({ ctx: domain, input: { memberId: DEMO_ZH_MEMBER_ID, channelId, channelUserId } });
+    }
+    balance = (await getPointsSummary({ ctx: domain, input: { memberId: DEMO_ZH_MEMBER_ID } })).balance;
+    mf = await bootWorker({
+      WECHAT_APP_ID: WX.appId,
+      WECHAT_APP_SECRET: 'wx-secret',
+      WECHAT_TOKEN: WX.token,
+      WECHAT_ENCODING_AES_KEY: WX.aesKey!,
+      WECHAT_API_BASE: wx.url,
+      LINE_CHANNEL_SECRET: 'line-secret',
+      LINE_CHANNEL_ACCESS_TOKEN: 'line-token',
+      LINE_API_BASE: line.url,
+      TELEGRAM_BOT_TOKEN: '42:smoke',
+      TELEGRAM_WEBHOOK_SECRET: 'tg-secret',
+      TELEGRAM_API_ROOT: tg.url,
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await mf?.dispose();
+    await Promise.all([wx?.close(), line?.close(), tg?.close()]);
+  });
+
+  it('WeChat: decrypts a safe-mode push and answers with an encrypted passive reply (WebCrypto AES in workerd)', async () => {
+    const res = await postPush(
+      'http://worker.test',
+      WX,
+      pushXml(WX.account, 'o-smoke', { MsgType: 'text', Content: '我有多少积分', MsgId: '1' }),
+      {
+        fetch: worker,
+      },
+    );
+    expect(res.status).toBe(200);
+    expect((await readPassive(res, WX))?.content).toContain(`${formatPoints(balance)} 积分`);
+    const bad = await postPush('http://worker.test', WX, pushXml(WX.account, 'o-smoke', { MsgType: 'text', Content: 'x', MsgId: '2' }), {
+      tamper: 'msg_signature',
+      fetch: worker,
+    });
+    expect(bad.status).toBe(401);
+  });
+
+  it('LINE: verifies the signature and replies through @line/bot-sdk from workerd', async () => {
+    const token = line.issueReplyToken('U-smoke');
+    const ev = lineEvent('U-smoke', { type: 'message', message: { type: 'text', id: '1', text: '我有多少积分' } }, token);
+    expect((await postLine('http://worker.test', 'line-secret', [ev], { fetch: worker })).status).toBe(200);
+    const reply = line.calls.find((c) => c.replyToken === token);
+    expect(reply?.messages[0].text).toContain(`${formatPoints(balance)} 积分`);
+    expect((await postLine('http://worker.test', 'wrong-secret', [ev], { fetch: worker })).status).toBe(401);
+  });
+
+  it("Telegram: checks the secret token and answers through grammY's web build", async () => {
+    expect((await postUpdate('http://worker.test', 'tg-secret', tgMessage(4242, '我有多少积分'), worker)).status).toBe(200);
+    expect(tg.messagesTo(4242)[0]?.text).toContain(`${formatPoints(balance)} 积分`);
+    expect((await postUpdate('http://worker.test', 'nope', tgMessage(4242, 'x'), worker)).status).toBe(401);
   });
 });

@@ -114,9 +114,14 @@ export function lineEvent(userId: string, fields: Record<string, unknown>, reply
 }
 
 /** POSTs events to the app's LINE webhook, signed (or not). */
-export async function postLine(baseUrl: string, secret: string, events: unknown[], opts: { signature?: string } = {}) {
+export async function postLine(
+  baseUrl: string,
+  secret: string,
+  events: unknown[],
+  opts: { signature?: string; fetch?: typeof fetch } = {},
+) {
   const body = JSON.stringify({ destination: 'Ubot', events });
-  return fetch(`${baseUrl}/api/channels/line`, {
+  return (opts.fetch ?? fetch)(`${baseUrl}/api/channels/line`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-line-signature': opts.signature ?? lineSignature(secret, body) },
     body,

@@ -124,8 +124,8 @@ export function tgMyChatMember(userId: number, status: 'kicked' | 'member') {
   };
 }
 
-export async function postUpdate(baseUrl: string, secret: string | null, update: unknown) {
-  return fetch(`${baseUrl}/api/channels/telegram`, {
+export async function postUpdate(baseUrl: string, secret: string | null, update: unknown, fetchImpl: typeof fetch = fetch) {
+  return fetchImpl(`${baseUrl}/api/channels/telegram`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(secret === null ? {} : { 'x-telegram-bot-api-secret-token': secret }) },
     body: JSON.stringify(update),

@@ -140,7 +140,7 @@ export async function postPush(
   baseUrl: string,
   acct: WechatAccount,
   xml: string,
-  opts: { tamper?: 'signature' | 'msg_signature'; timestamp?: number; plainInSafeMode?: boolean } = {},
+  opts: { tamper?: 'signature' | 'msg_signature'; timestamp?: number; plainInSafeMode?: boolean; fetch?: typeof fetch } = {},
 ): Promise<Response> {
   const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
   const nonce = `n${++nonceSeq}${Math.floor(Math.random() * 1e6)}`;
@@ -153,7 +153,7 @@ export async function postPush(
     q.set('msg_signature', opts.tamper === 'msg_signature' ? '0'.repeat(40) : sha1(acct.token, timestamp, nonce, encrypt));
     body = `<xml><ToUserName>${cdata(acct.account)}</ToUserName><Encrypt>${cdata(encrypt)}</Encrypt></xml>`;
   }
-  return fetch(`${baseUrl}/api/channels/wechat?${q}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });
+  return (opts.fetch ?? fetch)(`${baseUrl}/api/channels/wechat?${q}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });
 }
 
 /** The console's server URL check. */
