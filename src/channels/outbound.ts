@@ -128,21 +128,36 @@ export class Outbound {
           }
         }
       }
-      if (this.throttle && (channel.rules.perSecond || channel.rules.perConversationPerSecond)) {
-        const wait = await this.throttle.acquire(channel.id, [
-          [channel.id, channel.rules.perSecond],
-          [`${channel.id}:${ref.conversationId}`, channel.rules.perConversationPerSecond],
-        ]);
-        if (wait > 0) return { status: 'failed', retryable: true, retryAfterMs: wait, error: 'channel rate limit' };
-      }
     } else if (purpose === 'marketing' && options.template) {
       return skipped('not_allowed', 'templates are never used for marketing');
     }
-    let result: SendResult;
-    try {
-      result = await sender.send(ref, messages, sendOptions);
-    } catch (err) {
-      return { status: 'failed', retryable: true, error: err instanceof Error ? err.message : String(err) };
+    const limited = channel && this.throttle && (channel.rules.perSecond || channel.rules.perConversationPerSecond);
+    // With a per-conversation limit each message waits for its own slot; otherwise one slot per call.
+    const calls = limited && channel.rules.perConversationPerSecond && !sendOptions.template ? messages.map((m) => [m]) : [messages];
+    const ids: string[] = [];
+    let result: SendResult = { status: 'sent', ids };
+    for (const call of calls) {
+      if (limited) {
+        const wait = await this.throttle!.acquire(channel.id, [
+          [channel.id, channel.rules.perSecond],
+          [`${channel.id}:${ref.conversationId}`, channel.rules.perConversationPerSecond],
+        ]);
+        if (wait > 0) {
+          result = { status: 'failed', retryable: true, retryAfterMs: wait, error: 'channel rate limit' };
+          break;
+        }
+      }
+      try {
+        const r = await sender.send(ref, call, sendOptions);
+        if (r.status === 'failed') {
+          result = r;
+          break;
+        }
+        ids.push(...r.ids);
+      } catch (err) {
+        result = { status: 'failed', retryable: true, error: err instanceof Error ? err.message : String(err) };
+        break;
+      }
     }
     if (result.status === 'failed' && result.reason === 'unsubscribed') await this.markUnsubscribed(ref);
     return result;
