@@ -2,6 +2,8 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages } from '../../db/schema/index.js';
+import { OfflineBrain } from '../../src/assistant/offline/brain.js';
+import type { Brain } from '../../src/assistant/types.js';
 import { getPointsSummary } from '../../src/domain/loyalty/index.js';
 import { formatPoints } from '../../src/lib/money.js';
 import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/app.js';
@@ -202,5 +204,49 @@ describe('LINE proactive sends', () => {
       lineEvent('U-emma', { type: 'follow', follow: { isUnblocked: true } }, line.issueReplyToken('U-emma')),
     ]);
     expect((await t.deps.outbound.send('line:U-emma', [{ text: 'welcome back' }])).status).toBe('sent');
+  });
+});
+
+describe('slow turns', () => {
+  it('acknowledges the webhook before a slow (language-model) turn is done, and the answer follows', async () => {
+    const offline = new OfflineBrain();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const slow: Brain = {
+      name: 'slow',
+      async respond(ctx, text) {
+        await gate;
+        return offline.respond(ctx, text);
+      },
+    };
+    const app = await createTestApp({
+      clock,
+      brain: slow,
+      env: { LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: ACCESS, LINE_API_BASE: line.url, BOT_ACK_AFTER_MS: '20' },
+    });
+    const s = await startServer(app.app.fetch);
+    try {
+      await addMember(app.store, clock, {
+        id: 'slow-1',
+        name: 'Sam',
+        locale: 'en',
+        identity: { channelId: 'line', channelUserId: 'U-slow' },
+      });
+      const token = line.issueReplyToken('U-slow');
+      const res = await postLine(s.url, SECRET, [
+        lineEvent('U-slow', { type: 'message', message: { type: 'text', id: '1', text: 'my points' } }, token),
+      ]);
+      // The turn is still waiting on the brain, yet LINE already has its 200.
+      expect(res.status).toBe(200);
+      expect(line.calls.some((c) => c.replyToken === token)).toBe(false);
+      release();
+      for (let i = 0; i < 200 && !line.calls.some((c) => c.replyToken === token); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(line.calls.find((c) => c.replyToken === token)?.messages[0].text).toContain('You have 0 points');
+    } finally {
+      await s.close();
+      app.close();
+    }
   });
 });
