@@ -8,6 +8,8 @@ import type { AppDeps } from '../../deps.js';
 import type { AppEnv } from '../../http/app-env.js';
 import { MAX_MESSAGE_BYTES, messageBytes } from '../../jobs/queue.js';
 import { DomainError } from '../../lib/errors.js';
+import { fitReplies } from '../contract.js';
+import { BOT_FRAMEWORK_CAPABILITIES } from './channel.js';
 import type { InboundActivity } from '../../turn/types.js';
 import { BotAuthError, type FetchBotAdapter } from './adapter.js';
 
@@ -74,7 +76,8 @@ function turnLogic(deps: AppDeps, options: { typing: boolean }) {
     if (options.typing) context.sendActivity({ type: 'typing' }).catch((err) => deps.log.warn('typing indicator failed', { err }));
     const result = await deps.pipeline(inbound);
     if (result.duplicate) return;
-    if (result.replies.length) await context.sendActivities(result.replies.map((r) => toActivity(r, inbound.channelUserId)));
+    const replies = fitReplies(BOT_FRAMEWORK_CAPABILITIES, result.replies, { proactive: false });
+    if (replies.length) await context.sendActivities(replies.map((r) => toActivity(r, inbound.channelUserId)));
     if (result.memberId && inbound.type === 'message') {
       const conversationId = `${inbound.channelId}:${inbound.channelConversationId}`;
       // The reference rarely changes: refresh it at most hourly instead of writing it every turn.
