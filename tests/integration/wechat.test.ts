@@ -191,6 +191,24 @@ describe('a member on WeChat', () => {
   });
 });
 
+describe('duplicate events', () => {
+  it('handles a retried subscribe event (same sender and CreateTime) once', async () => {
+    const xml = event('o-wang', 'subscribe');
+    const outbound = async () =>
+      (
+        await t.store.db
+          .select()
+          .from(messages)
+          .where(and(eq(messages.conversationId, 'wechat:o-wang'), eq(messages.direction, 'out')))
+      ).length;
+    const before = await outbound();
+    const first = await readPassive(await postPush(server.url, SAFE, xml), SAFE);
+    const retry = await readPassive(await postPush(server.url, SAFE, xml), SAFE);
+    expect(retry?.content).toBe(first?.content);
+    expect((await outbound()) - before).toBe(1);
+  });
+});
+
 describe('sending rules', () => {
   it('sends customer-service messages inside the 48-hour window, within its quota of 5, and never outside it', async () => {
     clock.set('2026-06-01T09:00:00Z');
