@@ -169,20 +169,23 @@ export function fitReplies(capabilities: ChannelCapabilities, replies: OutboundR
   const buttons = qr && (context.proactive || qr.inReplies) ? qr : null;
   const out: OutboundReply[] = [];
   for (const r of replies) {
-    const suggestions = r.suggestions?.length ? r.suggestions : undefined;
-    const text = suggestions && !buttons ? suggestionsAsText(r.text, suggestions) : r.text;
+    // Other fields (who is speaking, for instance) travel with every piece.
+    const { text: original, suggestions: given, ...rest } = r;
+    const suggestions = given?.length ? given : undefined;
+    const text = suggestions && !buttons ? suggestionsAsText(original, suggestions) : original;
     const pieces = splitText(text, capabilities.maxTextChars, capabilities.maxTextBytes);
     pieces.forEach((piece, i) => {
       const last = i === pieces.length - 1;
       out.push(
         last && suggestions && buttons
           ? {
+              ...rest,
               text: piece,
               suggestions: suggestions
                 .slice(0, buttons.max)
                 .map((s) => ({ title: [...s.title].slice(0, buttons.titleChars).join(''), value: s.value })),
             }
-          : { text: piece },
+          : { ...rest, text: piece },
       );
     });
   }
