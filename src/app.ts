@@ -16,6 +16,7 @@ import { healthRoutes } from './http/routes/health.js';
 import { orderDocs, orderRoutes } from './http/routes/orders.js';
 import { activitySchema } from './channels/botframework/route.js';
 import { staffDocs, staffRoutes } from './http/routes/staff.js';
+import { agentDocs, agentRoutes } from './http/routes/agent.js';
 import { consoleRoutes } from './console/routes.js';
 
 export const APP_VERSION = '0.1.0';
@@ -33,7 +34,7 @@ const messagesDoc: RouteDoc = {
   errors: { 401: 'Bot Framework authentication failed (when MicrosoftAppId is set)' },
 };
 
-export const ROUTE_DOCS: RouteDoc[] = [messagesDoc, ...webchatDocs, ...orderDocs, ...adminDocs, ...staffDocs];
+export const ROUTE_DOCS: RouteDoc[] = [messagesDoc, ...webchatDocs, ...orderDocs, ...adminDocs, ...staffDocs, ...agentDocs];
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', orderRoutes());
   app.route('/', adminRoutes());
   app.route('/', staffRoutes());
+  app.route('/', agentRoutes());
   app.route('/', consoleRoutes());
   const openapi = buildOpenApi(ROUTE_DOCS, { version: APP_VERSION });
   app.get('/openapi.json', (c) => c.json(openapi));

@@ -13,6 +13,10 @@ import { createLogger, type Logger } from './lib/log.js';
 import { systemClock, type Clock } from './lib/time.js';
 import type { StatePort } from './state/port.js';
 import { createTurnPipeline, type TurnPipeline } from './turn/pipeline.js';
+import { createHandoffGate, type HandoffGate } from './turn/handoff-gate.js';
+import { createHandoffService, type HandoffService } from './handoff/service.js';
+import { WebchatSender } from './channels/webchat/sender.js';
+import { WEB_CHANNEL_ID } from './channels/webchat/session.js';
 
 export interface AppDeps {
   config: AppConfig;
@@ -25,6 +29,10 @@ export interface AppDeps {
   botAdapter: FetchBotAdapter;
   /** Proactive sends to a member's conversation, routed by channel (Bot Framework is the fallback). */
   outbound: Outbound;
+  /** Who answers a conversation (assistant or person); channels call `gate.release()` right before sending. */
+  gate: HandoffGate;
+  /** Agent actions that reach members: claim, reply, resolve (CSAT), and the timeout/retry sweep. */
+  handoff: HandoffService;
   adminToken: string;
   orderWebhookSecret: string;
   webchat: { secret: string; demoPicker: boolean; demoMemberIds: string[] };
@@ -84,11 +92,13 @@ export function createDeps(input: DepsInput): AppDeps {
           fetch: input.fetch,
         })
       : offline);
+  const gate = createHandoffGate({ domain, state: input.state, log });
   const pipeline = createTurnPipeline({
     domain,
     state: input.state,
     brain,
     log,
+    gate,
     limits: {
       ratePerMinute: config.RATE_LIMIT_PER_MINUTE,
       maxMessageChars: config.MAX_MESSAGE_CHARS,
@@ -107,7 +117,7 @@ export function createDeps(input: DepsInput): AppDeps {
   if (config.MicrosoftAppId && !config.MicrosoftAppPassword) throw new Error('MicrosoftAppPassword must be set when MicrosoftAppId is');
   const botAdapter = new FetchBotAdapter({ credentials, fetch: input.fetch, log });
   // Bot Framework serves every channel id it relays (emulator, msteams, slack, ...); others register their own.
-  const outbound = new Outbound(domain, new BotFrameworkSender(botAdapter));
+  const outbound = new Outbound(domain, new BotFrameworkSender(botAdapter)).register(WEB_CHANNEL_ID, new WebchatSender(domain));
   return {
     config,
     store: input.store,
@@ -118,6 +128,8 @@ export function createDeps(input: DepsInput): AppDeps {
     pipeline,
     botAdapter,
     outbound,
+    gate,
+    handoff: createHandoffService({ domain, outbound, log }),
     adminToken: secret('ADMIN_TOKEN', config.ADMIN_TOKEN),
     orderWebhookSecret: secret('ORDER_WEBHOOK_SECRET', config.ORDER_WEBHOOK_SECRET),
     webchat: {

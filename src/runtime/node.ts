@@ -9,7 +9,8 @@ import { openStore } from '../db/client.js';
 import { migrateStore } from '../db/migrate.js';
 import { createDeps } from '../deps.js';
 import { parseEnv } from '../env.js';
-import { startScheduler } from '../jobs/scheduler.js';
+import { JOBS, startScheduler } from '../jobs/scheduler.js';
+import { handoffSweepJob } from '../handoff/job.js';
 import { createLogger } from '../lib/log.js';
 import { MemoryState } from '../state/memory.js';
 
@@ -29,7 +30,7 @@ async function main() {
   }
   // Development only: demo staff with passwords printed once below (production gets no default passwords).
   const demoStaff = (config.SEED_DEMO ?? true) && config.NODE_ENV !== 'production' ? await seedDemoStaff(deps.domain) : [];
-  const stopJobs = startScheduler(deps.domain, log);
+  const stopJobs = startScheduler(deps.domain, log, [...JOBS, handoffSweepJob(deps.handoff)]);
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
     const base = config.PUBLIC_URL ?? `http://localhost:${info.port}`;

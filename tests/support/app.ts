@@ -1,5 +1,6 @@
 // Test support: the real app on a fresh store, with a pinned clock and in-memory state.
 import { createApp } from '../../src/app.js';
+import type { Brain } from '../../src/assistant/types.js';
 import { createDeps, type AppDeps } from '../../src/deps.js';
 import { parseEnv } from '../../src/env.js';
 import { silentLogger } from '../../src/lib/log.js';
@@ -21,7 +22,15 @@ export interface TestApp {
 
 /** A full app (every route, offline brain) on a new migrated libSQL file. */
 export async function createTestApp(
-  options: { clock?: Clock; env?: Record<string, string>; state?: StatePort; fetch?: typeof fetch; demoMemberIds?: string[] } = {},
+  options: {
+    clock?: Clock;
+    env?: Record<string, string>;
+    state?: StatePort;
+    fetch?: typeof fetch;
+    demoMemberIds?: string[];
+    /** Another brain (e.g. one that waits, to test races); the offline brain by default. */
+    brain?: Brain;
+  } = {},
 ): Promise<TestApp> {
   const store = await createTestStore();
   const config = parseEnv({
@@ -40,6 +49,7 @@ export async function createTestApp(
     log: silentLogger,
     fetch: options.fetch,
     demoMemberIds: options.demoMemberIds,
+    brain: options.brain,
   });
   return { app: createApp(deps), deps, store, close: () => store.dispose() };
 }

@@ -91,9 +91,11 @@ export function botFrameworkRoutes(adapter: FetchBotAdapter) {
       if (slow) context.sendActivity({ type: 'typing' }).catch((err) => deps.log.warn('typing indicator failed', { err }));
       const result = await deps.pipeline(inbound);
       if (result.duplicate) return;
-      if (result.replies.length) await context.sendActivities(result.replies.map((r) => toActivity(r, inbound.channelUserId)));
+      const conversationId = `${inbound.channelId}:${inbound.channelConversationId}`;
+      // Checked right before sending: an agent who took the conversation while the turn ran is not talked over.
+      const replies = await deps.gate.release(conversationId, result.replies);
+      if (replies.length) await context.sendActivities(replies.map((r) => toActivity(r, inbound.channelUserId)));
       if (result.memberId && inbound.type === 'message') {
-        const conversationId = `${inbound.channelId}:${inbound.channelConversationId}`;
         // The reference rarely changes: refresh it at most hourly instead of writing it every turn.
         if (await deps.state.set(`ref:${conversationId}`, '1', { ttlSeconds: 3600, onlyIfAbsent: true })) {
           await saveConversationReference({

@@ -22,7 +22,7 @@ export const memberCardSchema = z.object({
 });
 
 const lookupQuery = z.object({ channel: z.string().min(1).max(64), channelUserId: z.string().min(1).max(256) });
-const jobName = z.enum(['expire-points', 'review-tiers']);
+const jobName = z.enum(['expire-points', 'review-tiers', 'handoff-sweep']);
 
 export const adminDocs: RouteDoc[] = [
   {
@@ -57,7 +57,7 @@ export const adminDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/api/admin/jobs/{name}',
-    summary: 'Run a scheduled job now: expire-points or review-tiers',
+    summary: 'Run a scheduled job now: expire-points, review-tiers or handoff-sweep (queue timeouts, delivery retries)',
     tag: 'admin',
     security: 'admin',
     response: z.object({ job: jobName, result: z.record(z.string(), z.number()) }),
@@ -88,7 +88,12 @@ export function adminRoutes() {
     const name = jobName.safeParse(c.req.param('name'));
     if (!name.success) throw new DomainError('not_found', 'Unknown job');
     const ctx = c.get('deps').domain;
-    const result = name.data === 'expire-points' ? await expirePoints({ ctx, input: {} }) : await reviewAllTiers({ ctx, input: {} });
+    const result =
+      name.data === 'expire-points'
+        ? await expirePoints({ ctx, input: {} })
+        : name.data === 'handoff-sweep'
+          ? await c.get('deps').handoff.sweep()
+          : await reviewAllTiers({ ctx, input: {} });
     await audit(c, 'job.run', `job:${name.data}`, result);
     return c.json({ job: name.data, result });
   });
