@@ -1,5 +1,5 @@
 // Support reports: CSAT and NPS (overall, per agent, per week), handoff volume and wait times, feedback by category.
-import { and, gte, inArray, lt } from 'drizzle-orm';
+import { and, gte, inArray, lte } from 'drizzle-orm';
 import { FEEDBACK_CATEGORIES, feedback, handoffs, staff, type FeedbackCategory } from '../../../db/schema/index.js';
 import type { Verb } from '../context.js';
 
@@ -73,7 +73,7 @@ export function npsScore(scores: number[]): number | null {
   return Math.round(((promoters - detractors) / scores.length) * 100);
 }
 
-/** The report over [now − weeks, now), in UTC weeks starting on Monday. */
+/** The report from the Monday `weeks − 1` weeks ago up to now (inclusive), in UTC weeks starting on Monday. */
 export const feedbackReport: Verb<{ weeks?: number }, FeedbackReport> = async ({ ctx, input }) => {
   const now = ctx.clock();
   const weeks = Math.min(Math.max(input.weeks ?? 8, 1), 104);
@@ -91,7 +91,7 @@ export const feedbackReport: Verb<{ weeks?: number }, FeedbackReport> = async ({
         timedOutAt: handoffs.timedOutAt,
       })
       .from(handoffs)
-      .where(and(gte(handoffs.requestedAt, from), lt(handoffs.requestedAt, now))),
+      .where(and(gte(handoffs.requestedAt, from), lte(handoffs.requestedAt, now))),
     ctx.store.db
       .select({
         kind: feedback.kind,
@@ -102,7 +102,7 @@ export const feedbackReport: Verb<{ weeks?: number }, FeedbackReport> = async ({
         createdAt: feedback.createdAt,
       })
       .from(feedback)
-      .where(and(gte(feedback.createdAt, from), lt(feedback.createdAt, now))),
+      .where(and(gte(feedback.createdAt, from), lte(feedback.createdAt, now))),
   ]);
 
   const csat = fs.filter((f) => f.kind === 'csat' && f.score !== null).map((f) => ({ ...f, score: f.score as number }));
@@ -128,7 +128,7 @@ export const feedbackReport: Verb<{ weeks?: number }, FeedbackReport> = async ({
     : new Map<string, string>();
 
   const perWeek: FeedbackReport['perWeek'] = [];
-  for (let w = from.getTime(); w < now.getTime(); w += WEEK_MS) {
+  for (let w = from.getTime(); w <= now.getTime(); w += WEEK_MS) {
     const inWeek = (d: Date) => d.getTime() >= w && d.getTime() < w + WEEK_MS;
     const wc = csat.filter((f) => inWeek(f.createdAt)).map((f) => f.score);
     const wn = nps.filter((f) => inWeek(f.createdAt)).map((f) => f.score);
