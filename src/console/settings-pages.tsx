@@ -42,14 +42,15 @@ function TeamFields(props: { locale: 'zh-CN' | 'en'; title: string; s: HandoffSe
           <input type="text" name={`${p}.close`} value={h.close} required pattern="^([01]\d|2[0-3]):[0-5]\d$|^24:00$" />
         </label>
       </div>
-      <div class="checks" role="group" aria-label="Open on">
+      <fieldset class="checks">
+        <legend>Open on</legend>
         {DAYS.map((d, i) => (
           <label>
             <input type="checkbox" name={`${p}.days`} value={String(i + 1)} checked={h.days.includes(i + 1)} />
             {d}
           </label>
         ))}
-      </div>
+      </fieldset>
       <label class="field">
         Closed dates <span class="hint">(public holidays, YYYY-MM-DD, one per line)</span>
         <textarea name={`${p}.closedDates`}>{h.closedDates.join('\n')}</textarea>
