@@ -187,6 +187,7 @@ function Transcript(props: { view: HandoffView; staff: StaffPrincipal; now: Date
             <span class="meta">
               {who} · {formatInstant(m.createdAt)}
               {requested ? ' · handoff requested' : ''}
+              {m.conversationId !== view.handoff.conversationId ? ` · earlier chat (${m.conversationId.split(':')[0]})` : ''}
             </span>
             {m.text}
             <DeliveryState line={m} staff={props.staff} handoffId={view.handoff.id} now={props.now} />

@@ -3,6 +3,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { conversationReferences, conversations, messages, members } from '../../db/schema/index.js';
 import { render } from '../assistant/templates.js';
 import type { Outbound } from '../channels/outbound.js';
+import { SESSION_TTL_SECONDS, WEB_CHANNEL_ID } from '../channels/webchat/session.js';
 import type { DomainCtx } from '../domain/context.js';
 import { createSurvey, withdrawSurvey } from '../domain/feedback/index.js';
 import { agentOwnsConversation } from '../domain/handoffs/index.js';
@@ -38,12 +39,19 @@ export async function sendNpsSurvey(args: { ctx: DomainCtx; outbound: Outbound; 
   if (!member) throw new DomainError('not_found', 'No such member');
   let conversationId = input.conversationId;
   if (!conversationId) {
-    const [ref] = await ctx.store.db
-      .select({ id: conversationReferences.conversationId })
+    const refs = await ctx.store.db
+      .select({
+        id: conversationReferences.conversationId,
+        channelId: conversationReferences.channelId,
+        updatedAt: conversationReferences.updatedAt,
+      })
       .from(conversationReferences)
       .where(eq(conversationReferences.memberId, input.memberId))
       .orderBy(desc(conversationReferences.updatedAt))
-      .limit(1);
+      .limit(20);
+    // A web chat session ends after SESSION_TTL_SECONDS: a survey queued for a closed page would never be seen.
+    const webCutoff = ctx.clock().getTime() - SESSION_TTL_SECONDS * 1000;
+    const ref = refs.find((r) => r.channelId !== WEB_CHANNEL_ID || r.updatedAt.getTime() > webCutoff);
     if (!ref) return { status: 'no_conversation' };
     conversationId = ref.id;
   }

@@ -13,12 +13,22 @@ import {
 } from '../domain/handoffs/index.js';
 import { DomainError } from '../lib/errors.js';
 
+/** How far before the request the member's other conversations are shown (context for the agent). */
+const TRANSCRIPT_CONTEXT_MS = 24 * 3_600_000;
+
 /** Loads the conversation view of a handoff (404 when it does not exist). */
 export async function loadHandoffView(ctx: DomainCtx, handoffId: string) {
   const h = await getHandoff({ ctx, input: { handoffId } });
   if (!h) throw new DomainError('not_found', 'No such handoff');
   const [transcript, notes, card, previousRow, rating, canned] = await Promise.all([
-    getTranscript({ ctx, input: { conversationId: h.conversationId, limit: 300 } }),
+    getTranscript({
+      ctx,
+      input: {
+        conversationId: h.conversationId,
+        member: { memberId: h.memberId, since: new Date(h.requestedAt.getTime() - TRANSCRIPT_CONTEXT_MS) },
+        limit: 300,
+      },
+    }),
     listHandoffNotes({ ctx, input: { handoffId } }),
     getAgentMemberCard({ ctx, input: { memberId: h.memberId } }),
     ctx.store.db
@@ -110,6 +120,7 @@ export function handoffViewJson(v: HandoffView, now: Date) {
     summary: v.summary.lines,
     transcript: v.transcript.map((m) => ({
       id: m.id,
+      conversationId: m.conversationId,
       author: m.author,
       direction: m.direction,
       text: m.text,

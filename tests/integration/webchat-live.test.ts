@@ -132,6 +132,34 @@ describe('web chat live delivery', () => {
     expect(rows[0]).toMatchObject({ kind: 'csat', score: 5, text: '客服很耐心', agentId: agent.id, sentiment: 'positive' });
   });
 
+  it('follows a member into a new chat session: earlier agent replies are shown again and new ones arrive there', async () => {
+    await addMember(t.store, clock, { id: 'w-2', name: 'Wu Lan', locale: 'zh-CN', timeZone: 'Asia/Shanghai' });
+    const first = await startChat('w-2');
+    await send(first.sessionToken, '转人工');
+    const [h] = await t.store.db.select().from(handoffs).where(eq(handoffs.memberId, 'w-2'));
+    await agentApi('POST', `/api/agent/handoffs/${h.id}/claim`);
+    await agentApi('POST', `/api/agent/handoffs/${h.id}/messages`, { text: '请问是哪一笔订单？' });
+
+    // The member closes the tab and opens the chat again later: a new session, a new conversation.
+    const second = await startChat('w-2');
+    const carried = await events(second.sessionToken, 0);
+    expect(carried.events.map((e) => e.text)).toEqual(['客服李娜已加入对话。', '请问是哪一笔订单？']);
+    expect(await send(second.sessionToken, '订单 W1')).toEqual([]);
+    await agentApi('POST', `/api/agent/handoffs/${h.id}/messages`, { text: '好的，马上为您查询。' });
+    const next = await events(second.sessionToken, carried.cursor);
+    expect(next.events.map((e) => e.text)).toEqual(['好的，马上为您查询。']);
+    expect((await events(first.sessionToken, 0)).events.map((e) => e.text)).not.toContain('好的，马上为您查询。');
+
+    // The agent sees both chats in one transcript.
+    const view = (await agentApi('GET', `/api/agent/handoffs/${h.id}`)) as {
+      transcript: { author: string; text: string; conversationId: string }[];
+    };
+    const texts = view.transcript.map((m) => m.text);
+    expect(texts).toContain('转人工');
+    expect(texts).toContain('订单 W1');
+    expect(new Set(view.transcript.map((m) => m.conversationId)).size).toBe(2);
+  });
+
   it('refuses the event stream without a session', async () => {
     const res = await fetch(`${server.url}/api/webchat/events?after=0&wait=0`);
     expect(res.status).toBe(401);

@@ -4,13 +4,14 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { members } from '../../../db/schema/index.js';
 import { saveConversationReference } from '../../domain/conversations/index.js';
+import { followMemberToConversation } from '../../domain/handoffs/index.js';
 import { bindVerifiedIdentity, getMember } from '../../domain/members/index.js';
 import { signalsFor } from '../../lib/signal.js';
 import { DomainError } from '../../lib/errors.js';
 import type { AppEnv } from '../../http/app-env.js';
 import { jsonBody, parseWith } from '../../http/middleware.js';
 import type { RouteDoc } from '../../http/openapi.js';
-import { outboxAfter, webchatSignal } from './sender.js';
+import { carryOverOutbox, outboxAfter, webchatSignal } from './sender.js';
 import { signSession, verifyMemberToken, verifySession, WEB_CHANNEL_ID, type SessionPayload } from './session.js';
 
 const replySchema = z.object({ text: z.string(), suggestions: z.array(z.object({ title: z.string(), value: z.string() })).optional() });
@@ -161,6 +162,14 @@ export function webchatRoutes() {
         reference: { conversationId, memberId },
       },
     });
+    // A member coming back while their handoff is open continues it here: replies go to this session from now
+    // on, and what the agent already sent to the old one is shown again.
+    const followed = await followMemberToConversation({
+      ctx: deps.domain,
+      input: { memberId, channelId: WEB_CHANNEL_ID, conversationId: `${WEB_CHANNEL_ID}:${conversationId}` },
+    });
+    if (followed)
+      await carryOverOutbox(deps.domain, followed.before.conversationId, followed.after.conversationId, followed.before.requestedAt);
     const greeting = await deps.pipeline({
       channelId: WEB_CHANNEL_ID,
       channelUserId: memberId,

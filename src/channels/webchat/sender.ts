@@ -1,5 +1,5 @@
 // Proactive messages for the built-in web chat: queued in the outbox, picked up live by the member's page.
-import { and, asc, eq, gt, lt } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, lt } from 'drizzle-orm';
 import { webchatOutbox, type WebchatOutboxRow } from '../../../db/schema/index.js';
 import type { OutboundReply } from '../../assistant/types.js';
 import type { DomainCtx } from '../../domain/context.js';
@@ -54,5 +54,23 @@ export async function pruneWebchatOutbox(ctx: DomainCtx, days: number): Promise<
   const rows = await ctx.store.write((tx) =>
     tx.delete(webchatOutbox).where(lt(webchatOutbox.createdAt, before)).returning({ id: webchatOutbox.id }),
   );
+  return rows.length;
+}
+
+/**
+ * Copies what was queued for an old session since `since` into a new one (a member who comes back in a new web
+ * chat session while their handoff is open sees the agent's replies there). Returns how many were copied.
+ */
+export async function carryOverOutbox(ctx: DomainCtx, from: string, to: string, since: Date): Promise<number> {
+  const rows = await ctx.store.db
+    .select()
+    .from(webchatOutbox)
+    .where(and(eq(webchatOutbox.conversationId, from), gte(webchatOutbox.createdAt, since)))
+    .orderBy(asc(webchatOutbox.id));
+  if (!rows.length) return 0;
+  await ctx.store.write((tx) =>
+    tx.insert(webchatOutbox).values(rows.map(({ id: _id, conversationId: _c, ...r }) => ({ ...r, conversationId: to }))),
+  );
+  signalsFor(ctx.store).notify(webchatSignal(to));
   return rows.length;
 }

@@ -1,6 +1,7 @@
 // Handoffs: members reaching a person, the queue, agents claiming and resolving, deliveries, notes and settings.
 export { requestHandoff, type RequestHandoffInput, type HandoffOutcome } from './request-handoff.js';
 export { cancelHandoff } from './cancel-handoff.js';
+export { followMemberToConversation, moveHandoffTx } from './move-handoff.js';
 export { claimHandoff } from './claim-handoff.js';
 export { releaseHandoff } from './release-handoff.js';
 export { resolveHandoff } from './resolve-handoff.js';

@@ -1,9 +1,10 @@
 // Open a handoff (or report the open one): live in the queue during business hours, otherwise a ticket.
 import { and, eq } from 'drizzle-orm';
-import { conversations, handoffs, type Handoff, type HandoffReason } from '../../../db/schema/index.js';
+import { handoffs, type Handoff, type HandoffReason } from '../../../db/schema/index.js';
 import type { Verb } from '../context.js';
 import { describeHours, isOpen, nextOpening } from './business-hours.js';
 import { appendHandoffEvent, notifyHandoffEvents } from './events.js';
+import { moveHandoffTx } from './move-handoff.js';
 import { expectedWaitMinutes, openHandoffOfMember, queuePosition } from './queue.js';
 import { getHandoffSettings } from './settings.js';
 
@@ -47,19 +48,7 @@ export const requestHandoff: Verb<RequestHandoffInput, HandoffOutcome> = async (
     ctx.store.write(async (tx) => {
       const existing = await openHandoffOfMember(tx, input.memberId);
       if (existing) {
-        let h = existing;
-        if (h.conversationId !== input.conversationId) {
-          [h] = await tx
-            .update(handoffs)
-            .set({ conversationId: input.conversationId, channelId: input.channelId, updatedAt: now })
-            .where(eq(handoffs.id, h.id))
-            .returning();
-          if (h.status === 'assigned') {
-            await tx.update(conversations).set({ owner: 'bot' }).where(eq(conversations.id, existing.conversationId));
-            await tx.update(conversations).set({ owner: 'human' }).where(eq(conversations.id, input.conversationId));
-          }
-          await appendHandoffEvent(tx, ctx, h.id, 'moved', { from: existing.conversationId, to: input.conversationId });
-        }
+        let h = await moveHandoffTx(tx, ctx, existing, { conversationId: input.conversationId, channelId: input.channelId });
         if (h.status === 'pending' && h.mode === 'ticket' && wantLive) {
           [h] = await tx
             .update(handoffs)
