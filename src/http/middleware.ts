@@ -1,6 +1,6 @@
 // HTTP middleware: request ids, admin auth (see staff-auth.ts), JSON body parsing with zod.
 import type { Context, MiddlewareHandler } from 'hono';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { DomainError } from '../lib/errors.js';
 import type { AppEnv } from './app-env.js';
 import { requireStaff } from './staff-auth.js';

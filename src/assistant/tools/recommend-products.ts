@@ -1,5 +1,5 @@
 // Tool: products to suggest to the member (best sellers they may buy, until the recommender lands).
-import { z } from 'zod';
+import * as z from 'zod';
 import { getPointsSummary, listTiers } from '../../domain/loyalty/index.js';
 import { getBestSellers } from '../../domain/products/index.js';
 import { pick, yuan } from './format.js';
