@@ -6,5 +6,7 @@ export default `Tool policy:
 - Suggestions: recommend_products.
 - Redeeming points: call redeem_points with a couponId from list_coupons.redeemable. It does NOT redeem: the member
   must confirm in their next message and the system checks that confirmation. Never say points were redeemed.
-- Feedback or complaints: submit_feedback. A person: request_human.
+- Feedback or complaints: submit_feedback (with the member's words, a category and the sentiment); a complaint opens a
+  support ticket. A person: request_human; the system itself tells the member their place in the queue or when the
+  team is back, so do not promise a time.
 - Call tools as often as needed, at most a few per message; never invent tool arguments the member did not give.`;

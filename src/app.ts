@@ -16,6 +16,7 @@ import { healthRoutes } from './http/routes/health.js';
 import { orderDocs, orderRoutes } from './http/routes/orders.js';
 import { activitySchema } from './channels/botframework/route.js';
 import { staffDocs, staffRoutes } from './http/routes/staff.js';
+import { agentDocs, agentRoutes } from './http/routes/agent.js';
 import { consoleRoutes } from './console/routes.js';
 import { lineDocs, lineRoutes } from './channels/line/route.js';
 import { telegramDocs, telegramRoutes } from './channels/telegram/route.js';
@@ -45,6 +46,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...orderDocs,
   ...adminDocs,
   ...staffDocs,
+  ...agentDocs,
 ];
 
 export function createApp(deps: AppDeps) {
@@ -77,6 +79,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', orderRoutes());
   app.route('/', adminRoutes());
   app.route('/', staffRoutes());
+  app.route('/', agentRoutes());
   app.route('/', consoleRoutes());
   const openapi = buildOpenApi(ROUTE_DOCS, { version: APP_VERSION });
   app.get('/openapi.json', (c) => c.json(openapi));

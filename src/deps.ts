@@ -18,6 +18,10 @@ import { MemoryState } from './state/memory.js';
 import { UpstashState } from './state/upstash.js';
 import type { StatePort } from './state/port.js';
 import { createTurnPipeline, type TurnPipeline } from './turn/pipeline.js';
+import { createHandoffGate, type HandoffGate } from './turn/handoff-gate.js';
+import { createHandoffService, type HandoffService } from './handoff/service.js';
+import { WebchatSender } from './channels/webchat/sender.js';
+import { webchatChannel } from './channels/webchat/channel.js';
 
 export interface AppDeps {
   config: AppConfig;
@@ -32,6 +36,10 @@ export interface AppDeps {
   outbound: Outbound;
   /** WeChat, LINE and Telegram, when configured (also registered with `outbound`). */
   channels: NativeChannels;
+  /** Who answers a conversation (assistant or person); channels call `gate.release()` right before sending. */
+  gate: HandoffGate;
+  /** Agent actions that reach members: claim, reply, resolve (CSAT), and the timeout/retry sweep. */
+  handoff: HandoffService;
   /** Background messages (async LLM replies, broadcast batches): in-process on Node, Cloudflare Queues on Workers. */
   queue: JobQueue;
   adminToken: string;
@@ -97,11 +105,13 @@ export function createDeps(input: DepsInput): AppDeps {
           fetch: input.fetch,
         })
       : offline);
+  const gate = createHandoffGate({ domain, state: input.state, log });
   const pipeline = createTurnPipeline({
     domain,
     state: input.state,
     brain,
     log,
+    gate,
     limits: {
       ratePerMinute: config.RATE_LIMIT_PER_MINUTE,
       maxMessageChars: config.MAX_MESSAGE_CHARS,
@@ -125,7 +135,9 @@ export function createDeps(input: DepsInput): AppDeps {
     openIdMetadata: { channel: config.BOT_OPENID_METADATA_URL, emulator: config.BOT_EMULATOR_OPENID_METADATA_URL },
   });
   // Bot Framework serves every channel id it relays (emulator, msteams, slack, ...); others register their own.
-  const outbound = new Outbound(domain, new BotFrameworkChannel(botAdapter), { state: input.state });
+  const outbound = new Outbound(domain, new BotFrameworkChannel(botAdapter), { state: input.state }).registerChannel(
+    webchatChannel(new WebchatSender(domain)),
+  );
   const channels = createNativeChannels({ config, state: input.state, log, fetch: input.fetch });
   registerNativeChannels(outbound, channels);
   const queue = input.queue ?? new InProcessQueue(log);
@@ -140,6 +152,8 @@ export function createDeps(input: DepsInput): AppDeps {
     botAdapter,
     outbound,
     channels,
+    gate,
+    handoff: createHandoffService({ domain, outbound, log }),
     queue,
     adminToken: secret('ADMIN_TOKEN', config.ADMIN_TOKEN),
     orderWebhookSecret: secret('ORDER_WEBHOOK_SECRET', config.ORDER_WEBHOOK_SECRET),

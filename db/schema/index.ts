@@ -11,3 +11,6 @@ export * from './feedback.js';
 export * from './llm-turns.js';
 export * from './staff.js';
 export * from './audit-log.js';
+export * from './handoffs.js';
+export * from './settings.js';
+export * from './webchat.js';

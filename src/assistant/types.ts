@@ -15,6 +15,9 @@ export interface Suggestion {
 export interface OutboundReply {
   text: string;
   suggestions?: Suggestion[];
+  /** Who is speaking when it is not the assistant (agent replies); channels that can show a name do. */
+  author?: 'bot' | 'agent';
+  authorName?: string;
 }
 
 /** Everything a tool or brain may use in one turn. The member comes from the verified channel identity. */

@@ -21,6 +21,11 @@ export interface ChannelCapabilities {
   maxMessagesPerSend: number;
   /** The channel can reach a member later, without a message to answer. */
   proactive: boolean;
+  /**
+   * How an agent's name reaches the member: `native` (LINE's sender name, the web chat's label), `prefix`
+   * ("Amy: ..." before the text: WeChat, Telegram), or not at all (Bot Framework: the join notice names the agent).
+   */
+  senderNames?: 'native' | 'prefix';
 }
 
 /** A period after a member's own action during which free-form messages may be sent to them. */
@@ -170,7 +175,9 @@ export function fitReplies(capabilities: ChannelCapabilities, replies: OutboundR
   const out: OutboundReply[] = [];
   for (const r of replies) {
     // Other fields (who is speaking, for instance) travel with every piece.
-    const { text: original, suggestions: given, ...rest } = r;
+    const { text: body, suggestions: given, ...rest } = r;
+    // A person's words say who wrote them where the channel cannot show a sender name.
+    const original = r.author === 'agent' && r.authorName && capabilities.senderNames === 'prefix' ? `${r.authorName}: ${body}` : body;
     const suggestions = given?.length ? given : undefined;
     const text = suggestions && !buttons ? suggestionsAsText(original, suggestions) : original;
     const pieces = splitText(text, capabilities.maxTextChars, capabilities.maxTextBytes);

@@ -41,7 +41,11 @@ export async function answerChannelEvent(deps: AppDeps, channel: WebhookChannel,
   await channel.acknowledge?.(event);
   const result = await runChannelTurn(deps, channel, event);
   if (!result.duplicate && result.replies.length) {
-    const sent = await channel.reply(event, fitReplies(channel.capabilities, result.replies, { proactive: false }));
+    const a = event.activity;
+    // Checked right before sending: an agent who took the conversation while the turn ran is not talked over.
+    const replies = await deps.gate.release(`${a.channelId}:${a.channelConversationId}`, result.replies);
+    if (!replies.length) return result;
+    const sent = await channel.reply(event, fitReplies(channel.capabilities, replies, { proactive: false }));
     if (sent.status === 'failed') {
       deps.log.warn('channel reply failed', { channelId: channel.id, httpStatus: sent.httpStatus, reason: sent.reason, error: sent.error });
     }

@@ -92,6 +92,8 @@ textarea { resize: vertical; min-height: 80px; }
 fieldset { border: 1px solid var(--line); border-radius: 10px; padding: 10px 14px; margin: 0 0 12px; }
 legend { font-weight: 650; padding: 0 6px; }
 .checks { display: flex; gap: 10px; flex-wrap: wrap; }
+fieldset.checks { border: 0; padding: 0; margin: 0 0 12px; align-items: center; }
+fieldset.checks legend { font-weight: 600; font-size: 13px; padding: 0; margin-right: 6px; float: left; }
 .checks label { display: flex; gap: 4px; align-items: center; font-weight: 400; }
 
 .login { min-height: 100vh; display: grid; place-items: center; padding: 24px; background: radial-gradient(900px 500px at 10% -10%, rgba(124, 58, 237, 0.16), transparent 60%), var(--bg); }
@@ -117,10 +119,12 @@ dl.facts dd { margin: 0; font-weight: 600; }
 ul.plain { list-style: none; margin: 0; padding: 0; display: grid; gap: 6px; }
 .note { padding: 8px 10px; border-radius: 9px; background: var(--warn-soft); border: 1px solid #fedf89; white-space: pre-wrap; }
 
-.chart { width: 100%; height: auto; display: block; }
+.chart { width: 100%; height: auto; max-height: 300px; display: block; }
 .chart text { font-size: 11px; fill: var(--muted); }
 .chart .bar { fill: #6366f1; }
 .chart .bar.alt { fill: #a5b4fc; }
+.chart .bar.ok { fill: #12b76a; }
+.chart .bar.danger { fill: #f04438; }
 .chart .line { fill: none; stroke: #4f46e5; stroke-width: 2.5; }
 .chart .dot { fill: #4f46e5; }
 .chart .grid-line { stroke: var(--line); }
@@ -128,6 +132,9 @@ ul.plain { list-style: none; margin: 0; padding: 0; display: grid; gap: 6px; }
 .legend { display: flex; gap: 14px; font-size: 12.5px; color: var(--muted); margin-top: 6px; }
 .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 3px; margin-right: 5px; background: #6366f1; }
 .legend i.alt { background: #a5b4fc; }
+.legend i.ok { background: #12b76a; }
+.legend i.danger { background: #f04438; }
+body.stream-down [data-live]::before { content: "Live updates paused: reconnecting…"; display: block; font-size: 12px; color: var(--warn); margin-bottom: 6px; }
 `;
 
 /**
@@ -213,16 +220,21 @@ export const CONSOLE_JS = String.raw`(function () {
 
   document.querySelectorAll('.transcript').forEach(function (t) { t.scrollTop = t.scrollHeight; });
 
-  var source = new EventSource(streamUrl, { withCredentials: true });
-  source.addEventListener('handoff', function (ev) {
-    var data = {};
-    try { data = JSON.parse(ev.data); } catch (e) { return; }
-    live.forEach(function (region) {
-      var only = region.getAttribute('data-live-handoff');
-      if (!only || only === data.handoffId) refresh(region);
+  /* Opened after the load event: a stream started while the page loads would keep it "loading" for good. */
+  function connect() {
+    var source = new EventSource(streamUrl, { withCredentials: true });
+    source.addEventListener('handoff', function (ev) {
+      var data = {};
+      try { data = JSON.parse(ev.data); } catch (e) { return; }
+      live.forEach(function (region) {
+        var only = region.getAttribute('data-live-handoff');
+        if (!only || only === data.handoffId) refresh(region);
+      });
     });
-  });
-  source.addEventListener('open', function () { document.body.classList.remove('stream-down'); });
-  source.addEventListener('error', function () { document.body.classList.add('stream-down'); });
+    source.addEventListener('open', function () { document.body.classList.remove('stream-down'); });
+    source.addEventListener('error', function () { document.body.classList.add('stream-down'); });
+  }
+  if (document.readyState === 'complete') setTimeout(connect, 0);
+  else window.addEventListener('load', function () { setTimeout(connect, 0); });
 })();
 `;

@@ -128,7 +128,7 @@ export function authPages() {
     const old = readSessionToken(c);
     if (old) await endSession({ ctx: deps.domain, input: { token: old } });
     const session = await startSession({ ctx: deps.domain, input: { staffId: account.id, policy: sessionPolicy(c) } });
-    setSessionCookie(c, session.token, session.expiresAt);
+    setSessionCookie(c, session.token, Math.round((session.expiresAt.getTime() - deps.domain.clock().getTime()) / 1000));
     await auditLog({
       ctx: deps.domain,
       input: { staffId: account.id, action: 'auth.login', via: 'session', requestId: c.get('requestId') },

@@ -44,5 +44,11 @@ export const NOTICES: Record<string, { tone: 'ok' | 'error' | 'info'; text: stri
   note_added: { tone: 'ok', text: 'Note added.' },
   retried: { tone: 'ok', text: 'Delivery retried.' },
   nps_sent: { tone: 'ok', text: 'NPS survey sent.' },
+  nps_duplicate: { tone: 'info', text: 'That NPS survey was already sent.' },
+  nps_busy: { tone: 'error', text: 'Not sent: an agent is in this conversation. Send the survey after it is resolved.' },
+  nps_no_conversation: { tone: 'error', text: 'Not sent: the member has no conversation to reach them in.' },
+  nps_failed: { tone: 'error', text: 'The NPS survey could not be delivered.' },
+  canned_added: { tone: 'ok', text: 'Canned reply added.' },
+  canned_deleted: { tone: 'ok', text: 'Canned reply deleted.' },
   logged_out: { tone: 'info', text: 'You are signed out.' },
 };

@@ -80,6 +80,7 @@ export function ConsoleDocument(props: DocumentProps) {
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="referrer" content="same-origin" />
           <title>{`${props.title} · Member Assistant`}</title>
+          <link rel="icon" type="image/svg+xml" href="/webchat/icon.svg" />
           <link rel="stylesheet" href={`/console/assets/console.css?v=${v.css}`} />
           <script src={`/console/assets/console.js?v=${v.js}`} defer />
         </head>

@@ -8,6 +8,9 @@ import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import { authPages } from './auth-pages.js';
 import { assetVersions, Card, CONSOLE_NAV, ConsoleDocument, ConsolePage, Notice, PageHeader, renderPage } from './layout.js';
 import { staffPages } from './staff-pages.js';
+import { handoffPages } from './handoff-pages.js';
+import { feedbackPages } from './feedback-pages.js';
+import { settingsPages } from './settings-pages.js';
 
 function asset(body: string, type: string, version: string, requested: string | undefined): Response {
   const cache = requested === version ? 'public, max-age=31536000, immutable' : 'no-cache';
@@ -59,6 +62,9 @@ export function consoleRoutes(...areas: Hono<AppEnv>[]) {
 
   app.route('/', authPages());
   app.route('/', staffPages());
+  app.route('/', handoffPages());
+  app.route('/', feedbackPages());
+  app.route('/', settingsPages());
   for (const area of areas) app.route('/', area);
 
   // The landing page: agents go straight to their inbox; everyone else sees the areas their role opens.

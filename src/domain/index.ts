@@ -6,3 +6,6 @@ export * as members from './members/index.js';
 export * as products from './products/index.js';
 export * as feedback from './feedback/index.js';
 export * as conversations from './conversations/index.js';
+export * as handoffs from './handoffs/index.js';
+export * as staff from './staff/index.js';
+export * as audit from './audit/index.js';

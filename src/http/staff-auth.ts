@@ -43,8 +43,10 @@ export function readSessionToken(c: Context<AppEnv>): string | undefined {
  * Sets the session cookie: HttpOnly (no script reads it), SameSite=Lax (not sent on cross-site POSTs), and over
  * https Secure with the `__Host-` prefix (no Domain, Path=/, so a sibling subdomain cannot plant or read it).
  */
-export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: Date): void {
-  const base = { httpOnly: true, sameSite: 'Lax' as const, path: '/', expires: expiresAt };
+export function setSessionCookie(c: Context<AppEnv>, token: string, maxAgeSeconds: number): void {
+  // Max-Age, not Expires: a browser whose clock differs from the server's still keeps the cookie as long as the
+  // session lives (the server enforces the real expiry either way).
+  const base = { httpOnly: true, sameSite: 'Lax' as const, path: '/', maxAge: maxAgeSeconds };
   if (isHttps(c)) setCookie(c, SESSION_COOKIE, token, { ...base, secure: true, prefix: 'host' });
   else setCookie(c, SESSION_COOKIE, token, base);
 }

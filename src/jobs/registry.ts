@@ -10,6 +10,7 @@ import { CADENCE, type Job } from './job.js';
 export const JOBS: readonly Job[] = [
   { name: 'expire-points', ...CADENCE.hourly, run: (d) => expirePoints({ ctx: d.domain, input: {} }) },
   { name: 'review-tiers', ...CADENCE.daily, run: (d) => reviewAllTiers({ ctx: d.domain, input: {} }) },
+  { name: 'handoff-sweep', ...CADENCE.everyMinute, run: (d) => d.handoff.sweep() },
 ];
 
 /** The job with this name, if any. */

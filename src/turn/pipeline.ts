@@ -1,13 +1,14 @@
 // The turn pipeline: dedupe, identify, link, rate-limit, confirm-or-think, reply, persist. Channel-neutral.
 import { resolveConfirmation } from '../assistant/confirmations.js';
 import { render } from '../assistant/templates.js';
-import type { Brain, BrainReply, Lang, OutboundReply, TurnCtx } from '../assistant/types.js';
+import type { Brain, Lang, OutboundReply, TurnCtx } from '../assistant/types.js';
 import type { DomainCtx } from '../domain/context.js';
 import { recordTurn } from '../domain/conversations/index.js';
 import { findMemberByChannel, linkIdentity } from '../domain/members/index.js';
 import { DomainError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import type { StatePort } from '../state/port.js';
+import type { GateReply, HandoffGate } from './handoff-gate.js';
 import { langFromLocale, replyLang } from './lang.js';
 import type { InboundActivity, TurnResult } from './types.js';
 
@@ -17,6 +18,8 @@ export interface PipelineDeps {
   brain: Brain;
   log: Logger;
   limits: { ratePerMinute: number; maxMessageChars: number; dedupeTtlSeconds: number };
+  /** Human handoff: who answers, cancel, ratings, auto-handoff (src/turn/handoff-gate.ts). */
+  gate?: HandoffGate;
 }
 
 const LINK = /^\s*(?:绑定|link)\s*[:：]?\s*(\d{6})\s*$/i;
@@ -106,14 +109,18 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
     }
 
     const ctx: TurnCtx = { domain, state, member, lang, conversationId, channelId: activity.channelId };
-    let answer: BrainReply;
+    let answer: GateReply;
     try {
-      answer = (await resolveConfirmation(ctx, text)) ?? (await deps.brain.respond(ctx, text));
+      answer =
+        (await deps.gate?.beforeBrain(ctx, text, activity)) ??
+        (await resolveConfirmation(ctx, text)) ??
+        (await deps.brain.respond(ctx, text));
     } catch (err) {
       log.error('turn failed', { memberId: member.id, channelId: activity.channelId, brain: deps.brain.name, err });
       answer = { replies: [reply('error')], intent: 'error' };
     }
-    await persist(activity, conversationId, member.id, text, answer.intent, answer.replies);
+    if (deps.gate && !answer.persisted) answer = await deps.gate.afterBrain(ctx, text, answer);
+    if (!answer.persisted) await persist(activity, conversationId, member.id, text, answer.intent, answer.replies);
     return { replies: answer.replies, duplicate: false, memberId: member.id, intent: answer.intent };
   }
 

@@ -14,7 +14,9 @@ import { DEMO_EN_MEMBER_ID, DEMO_ZH_MEMBER_ID, seedDemo } from '../../db/seed/de
 import { openStore, type Store } from '../../src/db/client.js';
 import { migrateStore } from '../../src/db/migrate.js';
 import { DEFAULT_RULES, type DomainCtx } from '../../src/domain/context.js';
+import { DEFAULT_HANDOFF_SETTINGS, updateHandoffSettings } from '../../src/domain/handoffs/index.js';
 import { getPointsSummary } from '../../src/domain/loyalty/index.js';
+import { createStaff } from '../../src/domain/staff/index.js';
 import { orderEventSchema, recordOrder } from '../../src/domain/orders/index.js';
 import { formatPoints } from '../../src/lib/money.js';
 import { systemClock } from '../../src/lib/time.js';
@@ -202,6 +204,80 @@ describe('the built Worker in workerd (offline brain)', () => {
     expect((await worker.scheduled({ cron: '0 19 * * *', scheduledTime: new Date() })).outcome).toBe('ok');
     expect(await upstash.redis.command('EXISTS', `${prefix}job:last:review-tiers`)).toBe(1);
     expect((await worker.scheduled({ cron: '17 3 * * *', scheduledTime: new Date() })).outcome).toBe('ok');
+  });
+
+  it('signs staff in (PBKDF2 in workerd), and an agent claims and answers a handoff through the connector', async () => {
+    const agent = await createStaff({
+      ctx: domain,
+      input: { email: 'smoke.agent@example.com', name: 'Smoke Agent', role: 'agent', password: 'smoke-password-1' },
+    });
+    await updateHandoffSettings({
+      ctx: domain,
+      input: {
+        settings: {
+          ...DEFAULT_HANDOFF_SETTINGS,
+          hours: {
+            ...DEFAULT_HANDOFF_SETTINGS.hours,
+            en: { ...DEFAULT_HANDOFF_SETTINGS.hours.en, days: [1, 2, 3, 4, 5, 6, 7], open: '00:00', close: '24:00' },
+          },
+        },
+      },
+    });
+    // The console's sign-in page renders (hono/jsx) and a correct password gives a session cookie.
+    const form = await mf.dispatchFetch('http://worker.test/console/login');
+    expect(form.status).toBe(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1];
+    const loginCookie = (form.headers.get('set-cookie') ?? '').split(';')[0];
+    const login = await mf.dispatchFetch('http://worker.test/console/login', {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: loginCookie },
+      body: new URLSearchParams({ _csrf: csrf, email: 'smoke.agent@example.com', password: 'smoke-password-1' }).toString(),
+    });
+    expect(login.status).toBe(303);
+    const session = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    expect(session).toMatch(/^ma_staff=/);
+    const inbox = await mf.dispatchFetch('http://worker.test/console/inbox', { headers: { cookie: session } });
+    expect(inbox.status).toBe(200);
+
+    // The member asks for a person; the agent claims (admin token acting as agent) and replies proactively.
+    const ask = emulatorActivity(connector.url, 'demo-en', 'I want to talk to a human');
+    await mf.dispatchFetch('http://worker.test/api/messages', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ask),
+    });
+    expect(connector.captured.find((c) => c.replyToId === ask.id)?.activity.text).toContain('in the queue');
+    const auth = { authorization: 'Bearer smoke-admin-token', 'content-type': 'application/json' };
+    const list = (await (await mf.dispatchFetch('http://worker.test/api/agent/handoffs?status=pending', { headers: auth })).json()) as {
+      handoffs: { id: string; member: { id: string } }[];
+    };
+    const h = list.handoffs.find((x) => x.member.id === DEMO_EN_MEMBER_ID)!;
+    expect((await mf.dispatchFetch(`http://worker.test/api/agent/handoffs/${h.id}/claim`, { method: 'POST', headers: auth })).status).toBe(
+      200,
+    );
+    const sent = await mf.dispatchFetch(`http://worker.test/api/agent/handoffs/${h.id}/messages`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ text: 'Hello from the Worker' }),
+    });
+    expect(((await sent.json()) as { delivery: { status: string } }).delivery.status).toBe('sent');
+    expect(connector.captured.some((c) => c.replyToId === undefined && c.activity.text === 'Hello from the Worker')).toBe(true);
+    expect(agent.staff.role).toBe('agent');
+    // Resolved, so the member (shared with the suites below) is the assistant's again.
+    const resolved = await mf.dispatchFetch(`http://worker.test/api/agent/handoffs/${h.id}/resolve`, {
+      method: 'POST',
+      headers: auth,
+      body: '{}',
+    });
+    expect(((await resolved.json()) as { csat: { status: string } }).csat.status).toBe('sent');
+
+    // The every-minute trigger runs the handoff sweep.
+    const worker = (await mf.getWorker()) as unknown as {
+      scheduled(event: { cron: string; scheduledTime?: Date }): Promise<{ outcome: string }>;
+    };
+    expect((await worker.scheduled({ cron: '* * * * *', scheduledTime: new Date() })).outcome).toBe('ok');
+    expect(await upstash.redis.command('EXISTS', `${prefix}job:last:handoff-sweep`)).toBe(1);
   });
 });
 

@@ -28,6 +28,7 @@ export async function createTestApp(
     state?: StatePort;
     fetch?: typeof fetch;
     demoMemberIds?: string[];
+    /** Another brain (e.g. one that waits, to test races); the offline brain by default. */
     brain?: Brain;
   } = {},
 ): Promise<TestApp> {

@@ -4,6 +4,8 @@ import { render, type TemplateKey } from '../templates.js';
 import { tools } from '../tools/index.js';
 import type { Brain, BrainReply, OutboundReply, Suggestion, TurnCtx } from '../types.js';
 import { classify, type Intent } from './nlu/index.js';
+import { sentimentOf } from '../../domain/feedback/categorize.js';
+import { handoffReply, peekHandoffOutcome } from '../handoff.js';
 
 const money = (yuan: number) => formatMoney(Math.round(yuan * 100));
 
@@ -147,15 +149,20 @@ export class OfflineBrain implements Brain {
       }
       case 'feedback_complaint': {
         const negative = NEGATIVE.test(text);
+        // A complaint opens a ticket; an upset member (negative words) is put through to a person when the team is in.
         await tools.submit_feedback.run({
           ctx,
-          input: { kind: negative ? 'complaint' : 'text', text, sentiment: negative ? 'negative' : 'neutral' },
+          input: negative ? { kind: 'complaint', text, sentiment: 'negative' } : { kind: 'text', text, sentiment: sentimentOf(text) },
         });
+        const handoff = peekHandoffOutcome(ctx);
+        if (handoff) return [{ text: r('complaint_recorded') }, handoffReply(ctx, handoff)];
         return [{ text: negative ? r('complaint_received') : r('feedback_thanks') }];
       }
-      case 'human_agent':
+      case 'human_agent': {
         await tools.request_human.run({ ctx, input: {} });
-        return [{ text: r('human_requested') }];
+        const handoff = peekHandoffOutcome(ctx);
+        return [handoff ? handoffReply(ctx, handoff) : { text: r('human_requested') }];
+      }
       case 'greeting_chitchat': {
         if (THANKS.test(text)) return [{ text: r('chitchat_thanks') }];
         if (BYE.test(text)) return [{ text: r('chitchat_bye') }];

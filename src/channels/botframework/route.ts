@@ -76,10 +76,12 @@ function turnLogic(deps: AppDeps, options: { typing: boolean }) {
     if (options.typing) context.sendActivity({ type: 'typing' }).catch((err) => deps.log.warn('typing indicator failed', { err }));
     const result = await deps.pipeline(inbound);
     if (result.duplicate) return;
-    const replies = fitReplies(BOT_FRAMEWORK_CAPABILITIES, result.replies, { proactive: false });
+    const conversationId = `${inbound.channelId}:${inbound.channelConversationId}`;
+    // Checked right before sending: an agent who took the conversation while the turn ran is not talked over.
+    const released = await deps.gate.release(conversationId, result.replies);
+    const replies = fitReplies(BOT_FRAMEWORK_CAPABILITIES, released, { proactive: false });
     if (replies.length) await context.sendActivities(replies.map((r) => toActivity(r, inbound.channelUserId)));
     if (result.memberId && inbound.type === 'message') {
-      const conversationId = `${inbound.channelId}:${inbound.channelConversationId}`;
       // The reference rarely changes: refresh it at most hourly instead of writing it every turn.
       if (await deps.state.set(`ref:${conversationId}`, '1', { ttlSeconds: 3600, onlyIfAbsent: true })) {
         await saveConversationReference({

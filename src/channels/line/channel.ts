@@ -39,6 +39,7 @@ export const LINE_CAPABILITIES: ChannelCapabilities = {
   maxTextChars: 5000,
   maxMessagesPerSend: 5,
   proactive: true,
+  senderNames: 'native',
 };
 
 /** LINE has no messaging window; push is limited to 2,000 requests per second per channel. */
@@ -107,6 +108,8 @@ export function toLineMessage(reply: OutboundReply): messagingApi.TextMessage {
   return {
     type: 'text',
     text: reply.text,
+    // An agent's reply shows the agent's name in place of the account's (LINE allows 20 characters).
+    sender: reply.author === 'agent' && reply.authorName ? { name: [...reply.authorName].slice(0, 20).join('') } : undefined,
     quickReply: reply.suggestions?.length
       ? { items: reply.suggestions.map((s) => ({ type: 'action', action: { type: 'message', label: s.title, text: s.value } })) }
       : undefined,

@@ -39,6 +39,7 @@ export const TELEGRAM_CAPABILITIES: ChannelCapabilities = {
   maxTextChars: 4096,
   maxMessagesPerSend: 1,
   proactive: true,
+  senderNames: 'prefix',
 };
 
 /** Telegram's documented limits: about 30 messages per second overall and one per second in a chat. */

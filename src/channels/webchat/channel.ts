@@ -11,6 +11,7 @@ export const WEB_CAPABILITIES: ChannelCapabilities = {
   maxTextChars: 20_000,
   maxMessagesPerSend: 50,
   proactive: true,
+  senderNames: 'native',
 };
 
 /** No window and no platform limits: messages wait in our outbox until the page shows them. */

@@ -14,6 +14,8 @@ export const APP_JS = String.raw`/* Member Assistant web chat: demo picker or sh
   var NETWORK_RETRY_MS = [800, 2000, 5000];
   /* A retry that overtakes the first attempt gets an empty "duplicate"; the stored answer appears shortly after. */
   var DUPLICATE_WAIT_MS = [700, 1500, 3000];
+  /* Live delivery (agent replies, ratings) is a long-poll; after a failure it backs off up to the last delay. */
+  var POLL_RETRY_MS = [1000, 2000, 5000, 10000, 20000];
   var STORE = { session: 'member-assistant:session', transcript: 'member-assistant:transcript', lang: 'member-assistant:lang' };
 
   var I18N = {
@@ -44,6 +46,7 @@ export const APP_JS = String.raw`/* Member Assistant web chat: demo picker or sh
       typing: '会员助手正在输入…',
       you: '我',
       bot: '会员助手',
+      agent: '客服',
       messagesLabel: '聊天记录',
       suggestionsLabel: '推荐问题',
       sendFailed: '发送失败',
@@ -86,6 +89,7 @@ export const APP_JS = String.raw`/* Member Assistant web chat: demo picker or sh
       typing: 'The assistant is typing…',
       you: 'You',
       bot: 'Assistant',
+      agent: 'Support',
       messagesLabel: 'Conversation',
       suggestionsLabel: 'Suggested questions',
       sendFailed: 'Not sent',
@@ -139,6 +143,7 @@ export const APP_JS = String.raw`/* Member Assistant web chat: demo picker or sh
     pickerMessage: '',
     status: null,
     typingEl: null,
+    pollGeneration: 0,
     suggestionsEl: null
   };
 
@@ -294,7 +299,7 @@ export const APP_JS = String.raw`/* Member Assistant web chat: demo picker or sh
     ui.pickerError.hidden = !state.pickerMessage;
     updateCounter();
     renderStatus();
-    document.querySelectorAll('.who').forEach(function (node) { node.textContent = t(node.getAttribute('data-role') === 'user' ? 'you' : 'bot') + ': '; });
+    document.querySelectorAll('.who').forEach(function (node) { node.textContent = t(node.getAttribute('data-role') === 'user' ? 'you' : node.getAttribute('data-role') === 'agent' ? 'agent' : 'bot') + ': '; });
     document.querySelectorAll('[data-status-key]').forEach(function (node) { node.textContent = t(node.getAttribute('data-status-key')); });
     if (state.suggestionsEl) state.suggestionsEl.setAttribute('aria-label', t('suggestionsLabel'));
   }
@@ -410,6 +415,7 @@ export const APP_JS = String.raw`/* Member Assistant web chat: demo picker or sh
       sub: p.sub,
       exp: typeof p.exp === 'number' ? p.exp : Math.floor(Date.now() / 1000) + 3600,
       mode: mode,
+      cursor: typeof data.cursor === 'number' ? data.cursor : 0,
       tierCode: member && member.tierCode ? member.tierCode : null
     };
     save(STORE.session, state.session);
@@ -429,6 +435,7 @@ export const APP_JS = String.raw`/* Member Assistant web chat: demo picker or sh
   }
 
   function endSession() {
+    state.pollGeneration += 1;
     state.session = null;
     state.transcript = [];
     save(STORE.session, null);
@@ -461,6 +468,75 @@ export const APP_JS = String.raw`/* Member Assistant web chat: demo picker or sh
     var pending = state.transcript.filter(function (e) { return e.role === 'user' && e.status === 'pending'; });
     pending.slice(0, -1).forEach(function (e) { e.status = 'failed'; refreshEntry(e); });
     if (pending.length) deliver(pending[pending.length - 1]);
+    startPolling();
+  }
+
+  /* ---------- live delivery: messages sent later (agent replies, ratings) ---------- */
+
+  /*
+   * One long-poll at a time per session. The cursor is the id of the last message shown; it is saved with the
+   * session, so after a reload or a dropped connection the page asks for exactly what it has not shown yet.
+   */
+  function startPolling() {
+    if (!state.session) return;
+    state.pollGeneration += 1;
+    var generation = state.pollGeneration;
+    var failures = 0;
+    (async function loop() {
+      while (state.session && generation === state.pollGeneration) {
+        var s = state.session;
+        var data;
+        try {
+          var res = await fetch('/api/webchat/events?after=' + encodeURIComponent(String(s.cursor || 0)) + '&wait=25', {
+            credentials: 'omit',
+            cache: 'no-store',
+            headers: { authorization: 'Bearer ' + s.token }
+          });
+          if (res.status === 401) {
+            if (generation === state.pollGeneration) sessionExpired();
+            return;
+          }
+          if (!res.ok) throw new Error('HTTP ' + res.status);
+          data = await res.json();
+        } catch (e) {
+          if (generation !== state.pollGeneration) return;
+          await sleep(POLL_RETRY_MS[Math.min(failures++, POLL_RETRY_MS.length - 1)]);
+          continue;
+        }
+        failures = 0;
+        if (generation !== state.pollGeneration || state.session !== s) return;
+        showLive(data.events || []);
+        if (typeof data.cursor === 'number' && data.cursor > (s.cursor || 0)) {
+          s.cursor = data.cursor;
+          save(STORE.session, s);
+        }
+      }
+    })();
+  }
+
+  function showLive(events) {
+    if (!events.length) return;
+    var known = {};
+    state.transcript.forEach(function (e) { known[e.id] = true; });
+    var added = false;
+    events.forEach(function (ev) {
+      var id = 'live-' + ev.id;
+      if (known[id]) return;
+      pushEntry({
+        id: id,
+        role: 'bot',
+        author: ev.author === 'agent' ? 'agent' : 'bot',
+        authorName: ev.authorName || null,
+        text: String(ev.text),
+        suggestions: ev.suggestions || null,
+        at: Date.now()
+      });
+      added = true;
+    });
+    if (!added) return;
+    saveTranscript();
+    renderSuggestions();
+    scrollToEnd();
   }
 
   function avatarNode() {
@@ -469,18 +545,26 @@ export const APP_JS = String.raw`/* Member Assistant web chat: demo picker or sh
     return node;
   }
 
+  function agentAvatar(name) {
+    var node = el('span', 'agent-avatar', initials(name || t('agent')));
+    node.setAttribute('aria-hidden', 'true');
+    return node;
+  }
+
   function entryNode(e) {
     var isUser = e.role === 'user';
-    var row = el('div', 'row ' + (isUser ? 'row-user' : 'row-bot'));
+    var isAgent = e.author === 'agent';
+    var row = el('div', 'row ' + (isUser ? 'row-user' : 'row-bot') + (isAgent ? ' row-agent' : ''));
     row.setAttribute('data-entry-id', e.id);
     if (e.status) row.classList.add('is-' + e.status);
-    var who = el('span', 'who sr-only', t(isUser ? 'you' : 'bot') + ': ');
-    who.setAttribute('data-role', e.role);
+    var who = el('span', 'who sr-only', t(isUser ? 'you' : isAgent ? 'agent' : 'bot') + ': ');
+    who.setAttribute('data-role', isAgent ? 'agent' : e.role);
     row.appendChild(who);
-    if (!isUser) row.appendChild(avatarNode());
+    if (!isUser) row.appendChild(isAgent ? agentAvatar(e.authorName) : avatarNode());
     var stack = el('div', 'stack');
+    if (isAgent) stack.appendChild(el('span', 'author', (e.authorName ? e.authorName + ' · ' : '') + t('agent')));
     var bubble = el('div', 'bubble', e.text);
-    bubble.setAttribute('data-testid', isUser ? 'message-user' : 'message-bot');
+    bubble.setAttribute('data-testid', isUser ? 'message-user' : isAgent ? 'message-agent' : 'message-bot');
     stack.appendChild(bubble);
     if (isUser && (e.status === 'failed' || e.status === 'rejected')) {
       var meta = el('div', 'meta');
@@ -792,6 +876,8 @@ export const APP_CSS = String.raw`/* Member Assistant web chat styles: light and
   --danger: #b42318;
   --danger-soft: #fef1ef;
   --info-soft: #eef4ff;
+  --agent-soft: #ecfdf5;
+  --agent-line: #a7f3d0;
   --shadow: 0 24px 60px -28px rgba(30, 33, 72, 0.45), 0 2px 6px rgba(30, 33, 72, 0.06);
   --radius: 20px;
   --focus: 0 0 0 3px rgba(79, 70, 229, 0.35);
@@ -815,6 +901,8 @@ export const APP_CSS = String.raw`/* Member Assistant web chat styles: light and
     --danger: #ff8a7a;
     --danger-soft: #3a1f1d;
     --info-soft: #1d2740;
+    --agent-soft: #10271f;
+    --agent-line: #1f5a45;
     --shadow: 0 24px 60px -28px rgba(0, 0, 0, 0.8);
   }
 }
@@ -944,6 +1032,12 @@ main { flex: 1; min-height: 0; display: flex; flex-direction: column; }
   background: linear-gradient(135deg, #4f46e5, #7c3aed);
 }
 .bot-avatar svg { width: 18px; height: 18px; }
+.agent-avatar {
+  flex: none; display: grid; place-items: center; width: 32px; height: 32px; border-radius: 50%; color: #fff;
+  font-size: 13px; font-weight: 700; background: linear-gradient(135deg, #10b981, #0d9488);
+}
+.author { font-size: 12px; color: var(--muted); margin: 0 0 3px 4px; }
+.row-agent .bubble { background: var(--agent-soft); border-color: var(--agent-line); }
 .stack { display: flex; flex-direction: column; align-items: flex-start; max-width: min(78%, 560px); min-width: 0; }
 .row-user .stack { align-items: flex-end; }
 .bubble {

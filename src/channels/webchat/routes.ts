@@ -1,14 +1,18 @@
-// Web chat API: start a session (shop token or, in development, a demo member) and exchange messages.
+// Web chat API: start a session (shop token or, in development, a demo member), exchange messages, receive later ones.
 import { asc, inArray } from 'drizzle-orm';
 import { Hono } from 'hono';
 import * as z from 'zod';
 import { members } from '../../../db/schema/index.js';
+import { saveConversationReference } from '../../domain/conversations/index.js';
+import { followMemberToConversation } from '../../domain/handoffs/index.js';
 import { bindVerifiedIdentity, getMember } from '../../domain/members/index.js';
+import { signalsFor } from '../../lib/signal.js';
 import { DomainError } from '../../lib/errors.js';
 import type { AppEnv } from '../../http/app-env.js';
-import { jsonBody } from '../../http/middleware.js';
+import { jsonBody, parseWith } from '../../http/middleware.js';
 import type { RouteDoc } from '../../http/openapi.js';
-import { signSession, verifyMemberToken, verifySession, WEB_CHANNEL_ID } from './session.js';
+import { carryOverOutbox, outboxAfter, webchatSignal } from './sender.js';
+import { signSession, verifyMemberToken, verifySession, WEB_CHANNEL_ID, type SessionPayload } from './session.js';
 
 const replySchema = z.object({ text: z.string(), suggestions: z.array(z.object({ title: z.string(), value: z.string() })).optional() });
 const sessionBody = z.union([
@@ -19,6 +23,24 @@ const sessionResponse = z.object({
   sessionToken: z.string(),
   member: z.object({ name: z.string(), locale: z.enum(['zh-CN', 'en']) }),
   replies: z.array(replySchema),
+  cursor: z.number().int().describe('Pass as `after` to GET /api/webchat/events'),
+});
+const eventsQuery = z.object({
+  after: z.coerce.number().int().min(0).default(0).describe('The last event id the page showed (0 for none)'),
+  wait: z.coerce.number().int().min(0).max(25).default(25).describe('Seconds to hold the request open when nothing is new'),
+});
+const eventsResponse = z.object({
+  events: z.array(
+    z.object({
+      id: z.number().int(),
+      author: z.enum(['bot', 'agent']),
+      authorName: z.string().nullable(),
+      text: z.string(),
+      suggestions: z.array(z.object({ title: z.string(), value: z.string() })).nullable(),
+      createdAt: z.string(),
+    }),
+  ),
+  cursor: z.number().int().describe("The newest id returned (or `after` when none): the next request's `after`"),
 });
 const messageBody = z
   .object({
@@ -69,7 +91,29 @@ export const webchatDocs: RouteDoc[] = [
     response: messageResponse,
     errors: { 401: 'Missing or expired session' },
   },
+  {
+    method: 'get',
+    path: '/api/webchat/events',
+    summary:
+      'Long-poll for messages sent to the page later (agent replies, ratings): everything after the cursor, waiting up to `wait` seconds; nothing is lost or repeated across reconnects',
+    tag: 'webchat',
+    security: 'webchatSession',
+    query: eventsQuery,
+    response: eventsResponse,
+    errors: { 401: 'Missing or expired session' },
+  },
 ];
+
+/** The session of a request's bearer token, or a 401. */
+async function sessionOf(secret: string, header: string | undefined): Promise<SessionPayload> {
+  const h = header ?? '';
+  const session = h.startsWith('Bearer ') ? await verifySession(secret, h.slice(7).trim()) : null;
+  if (!session) throw new DomainError('unauthorized', 'Missing or expired chat session');
+  return session;
+}
+
+/** Poll interval while holding a long-poll open: other instances' messages show up within this. */
+const POLL_SLICE_MS = 2_000;
 
 /** Demo members first (the linked Emulator identities), then a few of each locale. */
 const DEMO_LIST_SIZE = 12;
@@ -108,6 +152,24 @@ export function webchatRoutes() {
     // The signed token (or the development picker) is the verification: bind the web identity to the member.
     await bindVerifiedIdentity({ ctx: deps.domain, input: { memberId, channelId: WEB_CHANNEL_ID, channelUserId: memberId } });
     const conversationId = crypto.randomUUID();
+    // Proactive sends (agent replies, CSAT) find the page through this reference and the outbox.
+    await saveConversationReference({
+      ctx: deps.domain,
+      input: {
+        conversationId: `${WEB_CHANNEL_ID}:${conversationId}`,
+        channelId: WEB_CHANNEL_ID,
+        memberId,
+        reference: { conversationId, memberId },
+      },
+    });
+    // A member coming back while their handoff is open continues it here: replies go to this session from now
+    // on, and what the agent already sent to the old one is shown again.
+    const followed = await followMemberToConversation({
+      ctx: deps.domain,
+      input: { memberId, channelId: WEB_CHANNEL_ID, conversationId: `${WEB_CHANNEL_ID}:${conversationId}` },
+    });
+    if (followed)
+      await carryOverOutbox(deps.domain, followed.before.conversationId, followed.after.conversationId, followed.before.requestedAt);
     const greeting = await deps.pipeline({
       channelId: WEB_CHANNEL_ID,
       channelUserId: memberId,
@@ -118,15 +180,14 @@ export function webchatRoutes() {
     return c.json({
       sessionToken: await signSession(deps.webchat.secret, memberId, conversationId),
       member: { name: member.name, locale: member.locale },
-      replies: greeting.replies,
+      replies: await deps.gate.release(`${WEB_CHANNEL_ID}:${conversationId}`, greeting.replies),
+      cursor: 0,
     });
   });
 
   app.post('/api/webchat/messages', async (c) => {
     const deps = c.get('deps');
-    const header = c.req.header('authorization') ?? '';
-    const session = header.startsWith('Bearer ') ? await verifySession(deps.webchat.secret, header.slice(7).trim()) : null;
-    if (!session) throw new DomainError('unauthorized', 'Missing or expired chat session');
+    const session = await sessionOf(deps.webchat.secret, c.req.header('authorization'));
     const body = await jsonBody(c, messageBody);
     const result = await deps.pipeline({
       channelId: WEB_CHANNEL_ID,
@@ -136,7 +197,36 @@ export function webchatRoutes() {
       type: 'message',
       text: body.text,
     });
-    return c.json({ replies: result.replies, duplicate: result.duplicate });
+    // Checked at send time: an agent who took the conversation while this turn ran is not talked over.
+    const replies = await deps.gate.release(`${WEB_CHANNEL_ID}:${session.cid}`, result.replies);
+    return c.json({ replies, duplicate: result.duplicate });
+  });
+
+  app.get('/api/webchat/events', async (c) => {
+    const deps = c.get('deps');
+    const session = await sessionOf(deps.webchat.secret, c.req.header('authorization'));
+    const q = parseWith(eventsQuery, c.req.query());
+    const conversationId = `${WEB_CHANNEL_ID}:${session.cid}`;
+    const deadline = Date.now() + q.wait * 1000;
+    const abort = c.req.raw.signal;
+    for (;;) {
+      const rows = await outboxAfter(deps.domain, conversationId, q.after);
+      if (rows.length || Date.now() >= deadline || abort.aborted) {
+        c.header('cache-control', 'no-store');
+        return c.json({
+          events: rows.map((r) => ({
+            id: r.id,
+            author: r.author,
+            authorName: r.authorName,
+            text: r.text,
+            suggestions: r.suggestions,
+            createdAt: r.createdAt.toISOString(),
+          })),
+          cursor: rows.at(-1)?.id ?? q.after,
+        });
+      }
+      await signalsFor(deps.store).wait(webchatSignal(conversationId), Math.min(POLL_SLICE_MS, deadline - Date.now()), abort);
+    }
   });
 
   return app;

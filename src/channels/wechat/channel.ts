@@ -57,6 +57,7 @@ export const WECHAT_CAPABILITIES: ChannelCapabilities = {
   maxTextBytes: TEXT_MAX_BYTES,
   maxMessagesPerSend: 1,
   proactive: true,
+  senderNames: 'prefix',
 };
 
 /**

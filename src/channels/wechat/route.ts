@@ -53,11 +53,14 @@ export function wechatRoutes() {
     });
     const result = await Promise.race([turn, deadline]);
     clearTimeout(timer);
+    const conversationId = `${event.activity.channelId}:${event.activity.channelConversationId}`;
     if (result) {
       // A retry of a push we answered asynchronously already got its answer.
       if (result.duplicate && (await deps.state.get(ASYNC + activityId))) return c.text('success');
-      if (!result.replies.length) return c.text('success');
-      const { response, rest } = await channel.passiveReply(event, result.replies);
+      // An agent who took the conversation while the turn ran is not talked over.
+      const replies = result.duplicate ? result.replies : await deps.gate.release(conversationId, result.replies);
+      if (!replies.length) return c.text('success');
+      const { response, rest } = await channel.passiveReply(event, replies);
       if (rest.length && !result.duplicate) runInBackground(c, channel.reply(event, rest));
       return response;
     }
@@ -66,7 +69,9 @@ export function wechatRoutes() {
       c,
       turn.then(async (late) => {
         if (late.duplicate || !late.replies.length) return;
-        const sent = await channel.reply(event, fitReplies(channel.capabilities, late.replies, { proactive: true }));
+        const replies = await deps.gate.release(conversationId, late.replies);
+        if (!replies.length) return;
+        const sent = await channel.reply(event, fitReplies(channel.capabilities, replies, { proactive: true }));
         if (sent.status === 'failed') deps.log.warn('wechat late reply failed', { reason: sent.reason, error: sent.error });
       }),
     );

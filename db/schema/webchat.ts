@@ -1,0 +1,21 @@
+// The built-in web chat's outbox: proactive messages (agent replies, surveys) waiting for the member's page.
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+export const webchatOutbox = sqliteTable(
+  'webchat_outbox',
+  {
+    /** Also the page's cursor: it asks for everything after the last id it showed. */
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Pipeline conversation id (`web:<session conversation>`). */
+    conversationId: text('conversation_id').notNull(),
+    author: text('author', { enum: ['bot', 'agent'] }).notNull(),
+    /** The agent's display name, when an agent wrote it. */
+    authorName: text('author_name'),
+    text: text('text').notNull(),
+    suggestions: text('suggestions', { mode: 'json' }).$type<{ title: string; value: string }[]>(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('webchat_outbox_conversation_idx').on(t.conversationId, t.id), index('webchat_outbox_created_idx').on(t.createdAt)],
+);
+
+export type WebchatOutboxRow = typeof webchatOutbox.$inferSelect;

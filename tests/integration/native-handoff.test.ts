@@ -1,0 +1,242 @@
+// Human handoff and CSAT on WeChat, LINE and Telegram: queue, agent joins and replies, resolve, rating by native buttons.
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { feedback, handoffs } from '../../db/schema/index.js';
+import { DEFAULT_HANDOFF_SETTINGS, type HandoffSettings, updateHandoffSettings } from '../../src/domain/handoffs/index.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { addMember, fixedClock, seedProgram } from '../support/fixtures.js';
+import { type LocalLine, lineEvent, postLine, startLocalLine } from '../support/line.js';
+import { startServer, type RunningServer } from '../support/server.js';
+import { addStaff, type TestStaff } from '../support/staff.js';
+import { type LocalTelegram, postUpdate, startLocalTelegram, tgCallback, tgMessage } from '../support/telegram.js';
+import { type LocalWechat, postPush, pushXml, readPassive, startLocalWechat, type WechatAccount } from '../support/wechat.js';
+
+const START = '2026-06-01T08:00:00Z';
+const clock = fixedClock(START);
+const WX: WechatAccount = {
+  token: 'wx-token',
+  appId: 'wx2c2769f8efd9abc2',
+  aesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+  account: 'gh_h',
+};
+const LINE_SECRET = 'line-secret';
+const TG_SECRET = 'tg-secret';
+
+const ALWAYS_OPEN: HandoffSettings = {
+  ...DEFAULT_HANDOFF_SETTINGS,
+  hours: {
+    'zh-CN': { timeZone: 'Asia/Shanghai', days: [1, 2, 3, 4, 5, 6, 7], open: '00:00', close: '24:00', closedDates: [] },
+    en: { timeZone: 'Europe/London', days: [1, 2, 3, 4, 5, 6, 7], open: '00:00', close: '24:00', closedDates: [] },
+  },
+};
+
+let t: TestApp;
+let server: RunningServer;
+let wx: LocalWechat;
+let line: LocalLine;
+let tg: LocalTelegram;
+let amy: TestStaff;
+let msgId = 9_000_000;
+
+async function api(token: string, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field below
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+const handoffOf = async (memberId: string) => (await t.store.db.select().from(handoffs).where(eq(handoffs.memberId, memberId))).at(-1)!;
+const csatOf = (handoffId: string) =>
+  t.store.db
+    .select()
+    .from(feedback)
+    .where(and(eq(feedback.handoffId, handoffId), eq(feedback.kind, 'csat')));
+
+/** One member per channel: how they write, and what reached them (replies and proactive messages). */
+interface Rig {
+  memberId: string;
+  say(text: string): Promise<string[]>;
+  /** Everything sent to the member so far: text and button values. */
+  received(): { text: string; buttons: string[] }[];
+  /** Taps the button with this value on the latest message that has it. */
+  tap(value: string): Promise<string[]>;
+}
+
+function wechatRig(memberId: string, openid: string): Rig {
+  const received = () =>
+    wx.customTo(openid).map((c) =>
+      c.body.msgtype === 'msgmenu'
+        ? {
+            text: (c.body.msgmenu as { head_content: string }).head_content,
+            buttons: (c.body.msgmenu as { list: { id: string; content: string }[] }).list.map((i) => i.id),
+          }
+        : { text: (c.body.text as { content: string }).content, buttons: [] },
+    );
+  const push = async (fields: Record<string, string | number>) => {
+    const res = await postPush(server.url, WX, pushXml(WX.account, openid, { MsgType: 'text', MsgId: String(++msgId), ...fields }));
+    expect(res.status).toBe(200);
+    const passive = await readPassive(res, WX);
+    return passive ? [passive.content] : [];
+  };
+  return {
+    memberId,
+    received,
+    say: (text) => push({ Content: text }),
+    async tap(value) {
+      // Menu items come back as text with the item's id; the channel maps the id to its value.
+      const menu = [...wx.customTo(openid)].reverse().find((c) => c.body.msgtype === 'msgmenu')!;
+      const items = (menu.body.msgmenu as { list: { id: string; content: string }[] }).list;
+      const index = ['1', '2', '3', '4', '5'].indexOf(value);
+      return push({ Content: items[index].content, bizmsgmenuid: items[index].id });
+    },
+  };
+}
+
+function lineRig(memberId: string, userId: string): Rig {
+  const received = () =>
+    line.to(userId).flatMap((c) => c.messages.map((m) => ({ text: m.text, buttons: m.quickReply?.items.map((i) => i.action.text) ?? [] })));
+  const say = async (text: string) => {
+    const token = line.issueReplyToken(userId);
+    expect(
+      (await postLine(server.url, LINE_SECRET, [lineEvent(userId, { type: 'message', message: { type: 'text', id: '1', text } }, token)]))
+        .status,
+    ).toBe(200);
+    return line.calls.filter((c) => c.replyToken === token).flatMap((c) => c.messages.map((m) => m.text));
+  };
+  // A quick-reply tap sends the item's text as a message.
+  return { memberId, received, say, tap: (value) => say(value) };
+}
+
+function telegramRig(memberId: string, chatId: number): Rig {
+  const received = () =>
+    tg.messagesTo(chatId).map((m) => ({ text: m.text, buttons: m.reply_markup?.inline_keyboard.flat().map((b) => b.callback_data) ?? [] }));
+  const post = async (update: unknown) => {
+    const before = tg.messagesTo(chatId).length;
+    expect((await postUpdate(server.url, TG_SECRET, update)).status).toBe(200);
+    return tg
+      .messagesTo(chatId)
+      .slice(before)
+      .map((m) => m.text);
+  };
+  return { memberId, received, say: (text) => post(tgMessage(chatId, text)), tap: (value) => post(tgCallback(chatId, value)) };
+}
+
+beforeAll(async () => {
+  [wx, line, tg] = await Promise.all([
+    startLocalWechat({ appId: WX.appId, appSecret: 'wx-secret' }),
+    startLocalLine('line-token'),
+    startLocalTelegram('7:tg'),
+  ]);
+  t = await createTestApp({
+    clock,
+    env: {
+      WECHAT_APP_ID: WX.appId,
+      WECHAT_APP_SECRET: 'wx-secret',
+      WECHAT_TOKEN: WX.token,
+      WECHAT_ENCODING_AES_KEY: WX.aesKey!,
+      WECHAT_API_BASE: wx.url,
+      LINE_CHANNEL_SECRET: LINE_SECRET,
+      LINE_CHANNEL_ACCESS_TOKEN: 'line-token',
+      LINE_API_BASE: line.url,
+      TELEGRAM_BOT_TOKEN: '7:tg',
+      TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
+      TELEGRAM_API_ROOT: tg.url,
+    },
+  });
+  await seedProgram(t.store);
+  for (const [id, channelId, channelUserId] of [
+    ['h-wx', 'wechat', 'o-h'],
+    ['h-line', 'line', 'U-h'],
+    ['h-tg', 'telegram', '777'],
+  ]) {
+    await addMember(t.store, clock, {
+      id,
+      name: `会员${id}`,
+      locale: 'zh-CN',
+      timeZone: 'Asia/Shanghai',
+      identity: { channelId, channelUserId },
+    });
+  }
+  server = await startServer(t.app.fetch);
+  amy = await addStaff(t.deps, 'agent', 'Amy Agent');
+});
+afterAll(async () => {
+  await server.close();
+  await Promise.all([wx.close(), line.close(), tg.close()]);
+  t.close();
+});
+beforeEach(async () => {
+  await updateHandoffSettings({ ctx: t.deps.domain, input: { settings: ALWAYS_OPEN } });
+});
+
+describe.each([
+  ['WeChat', () => wechatRig('h-wx', 'o-h')],
+  ['LINE', () => lineRig('h-line', 'U-h')],
+  ['Telegram', () => telegramRig('h-tg', 777)],
+])('handoff and CSAT on %s', (_name, rig) => {
+  it('queues the member, the agent joins and replies (named), the bot stays silent, and a native button rates the help', async () => {
+    const m = rig();
+    const [queued] = await m.say('转人工');
+    expect(queued).toContain('转接人工客服');
+    const h = await handoffOf(m.memberId);
+    expect(h.status).toBe('pending');
+
+    const claim = await api(amy.token, 'POST', `/api/agent/handoffs/${h.id}/claim`);
+    expect(claim.body.notice.status).toBe('sent');
+    expect(m.received().at(-1)?.text).toContain('Amy Agent');
+
+    // While the agent owns the conversation the assistant says nothing.
+    expect(await m.say('我有多少积分')).toEqual([]);
+
+    const reply = await api(amy.token, 'POST', `/api/agent/handoffs/${h.id}/messages`, {
+      text: '您好，我来帮您。',
+      clientMessageId: `amy-${h.id}`,
+    });
+    expect(reply.body.delivery).toMatchObject({ status: 'sent', kind: 'agent' });
+    const delivered = m.received().at(-1)!;
+    expect(delivered.text).toContain('您好，我来帮您。');
+
+    const resolved = await api(amy.token, 'POST', `/api/agent/handoffs/${h.id}/resolve`, {});
+    expect(resolved.body.csat.status).toBe('sent');
+    const prompt = m.received().at(-1)!;
+    expect(prompt.buttons).toHaveLength(5);
+
+    const [thanks] = await m.tap('5');
+    expect(thanks).toContain('5');
+    expect(await csatOf(h.id)).toMatchObject([{ score: 5, memberId: m.memberId, agentId: amy.id }]);
+  });
+});
+
+describe('channel rules in a handoff', () => {
+  it('LINE shows the agent as the sender; WeChat and Telegram name the agent in the text', async () => {
+    const lineReply = line.calls.flatMap((c) => c.messages).find((msg) => msg.text === '您好，我来帮您。') as
+      | { sender?: { name: string } }
+      | undefined;
+    expect(lineReply?.sender).toEqual({ name: 'Amy Agent' });
+    expect(tg.messagesTo(777).some((msg) => msg.text === 'Amy Agent: 您好，我来帮您。')).toBe(true);
+    expect(
+      wx.customTo('o-h').some((c) => (c.body.text as { content?: string } | undefined)?.content === 'Amy Agent: 您好，我来帮您。'),
+    ).toBe(true);
+  });
+
+  it('an agent reply on WeChat outside the 48-hour window is refused with its reason, and the agent sees it', async () => {
+    const m = wechatRig('h-wx', 'o-h');
+    await m.say('转人工');
+    const h = await handoffOf('h-wx');
+    await api(amy.token, 'POST', `/api/agent/handoffs/${h.id}/claim`);
+    clock.set('2026-06-04T09:00:00Z');
+    try {
+      const before = wx.customTo('o-h').length;
+      const reply = await api(amy.token, 'POST', `/api/agent/handoffs/${h.id}/messages`, { text: '还在吗？' });
+      expect(reply.body.delivery).toMatchObject({ status: 'failed', retryable: false });
+      expect(reply.body.delivery.error).toMatch(/messaging window/);
+      expect(wx.customTo('o-h').length).toBe(before);
+      await api(amy.token, 'POST', `/api/agent/handoffs/${h.id}/resolve`, {});
+    } finally {
+      clock.set(START);
+    }
+  });
+});
