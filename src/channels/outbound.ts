@@ -179,6 +179,26 @@ export class Outbound {
     });
   }
 
+  /**
+   * Whether a send to this conversation would pass the channel's rules now, without sending or counting
+   * anything: null if it would, else the reason it would be refused. A dispatcher uses it to pick, among a
+   * member's conversations, one that can be reached (a Telegram chat rather than a WeChat one outside its window).
+   */
+  async check(ref: StoredReference, options: SendOptions = {}, messages = 1): Promise<SkipReason | null> {
+    const sender = this.senders.get(ref.channelId) ?? this.fallback;
+    if (!sender) return 'no_sender';
+    const channel = this.channels.get(ref.channelId) ?? (sender === this.fallback && isChannel(this.fallback) ? this.fallback : undefined);
+    const purpose = options.purpose ?? 'conversation';
+    const delivery = ref.reference.delivery as DeliveryState | undefined;
+    if (delivery?.unsubscribedAt) return 'unsubscribed';
+    if (!channel) return purpose === 'marketing' && options.template ? 'not_allowed' : null;
+    if (!channel.rules.windows.length) return null;
+    const open = openWindow(channel.rules, delivery, this.ctx.clock().getTime());
+    if (!open) return purpose === 'notice' && channel.rules.serviceTemplates && options.template ? null : 'outside_window';
+    const used = Number((await this.options.state?.get(`outbound:window:${ref.conversationId}:${open.openedAt}`)) ?? 0);
+    return used + messages > open.maxMessages ? 'window_limit' : null;
+  }
+
   /** Counts `n` messages against the open window's quota; false (and nothing counted) when they do not fit. */
   private async takeWindowQuota(conversationId: string, open: { openedAt: number; closesAt: number; maxMessages: number }, n: number) {
     const state = this.options.state;

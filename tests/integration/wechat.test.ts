@@ -215,6 +215,9 @@ describe('sending rules', () => {
     await say('你好');
     const start = wx.customTo('o-wang').length;
     for (let i = 0; i < 5; i++) expect((await t.deps.outbound.send('wechat:o-wang', [{ text: `消息 ${i}` }])).status).toBe('sent');
+    const ref = (await t.deps.outbound.reference('wechat:o-wang'))!;
+    // A dispatcher can ask first, without sending or counting anything.
+    expect(await t.deps.outbound.check(ref)).toBe('window_limit');
     expect(await t.deps.outbound.send('wechat:o-wang', [{ text: '第六条' }])).toMatchObject({ status: 'failed', reason: 'window_limit' });
     expect(wx.customTo('o-wang').length - start).toBe(5);
     expect(wx.customTo('o-wang').at(-1)?.body).toMatchObject({ touser: 'o-wang', msgtype: 'text', text: { content: '消息 4' } });
@@ -222,11 +225,15 @@ describe('sending rules', () => {
     // Writing again opens a fresh window (counts do not add up, they reset).
     clock.set('2026-06-01T09:01:00Z');
     await say('还有问题');
+    expect(await t.deps.outbound.check((await t.deps.outbound.reference('wechat:o-wang'))!)).toBeNull();
     expect((await t.deps.outbound.send('wechat:o-wang', [{ text: '新窗口' }])).status).toBe('sent');
 
     clock.set('2026-06-03T09:30:00Z');
     {
       const outside = wx.custom.length;
+      const ref = (await t.deps.outbound.reference('wechat:o-wang'))!;
+      expect(await t.deps.outbound.check(ref, { purpose: 'marketing' })).toBe('outside_window');
+      expect(await t.deps.outbound.check(ref, { purpose: 'notice', template: { templateId: 'T', data: {} } })).toBeNull();
       expect(await t.deps.outbound.send('wechat:o-wang', [{ text: '过期' }])).toMatchObject({ status: 'failed', reason: 'outside_window' });
       // A broadcast is marketing: outside the window it is skipped, and never becomes a template message.
       expect(

@@ -5,9 +5,9 @@ import { BotFrameworkSender } from './sender.js';
 /** The id Bot Framework is known by in the contract; its conversations keep their own channel ids (msteams, emulator...). */
 export const BOT_FRAMEWORK_CHANNEL_ID = 'botframework';
 
-/** Suggested actions (Teams shows up to 10 and drops the rest); Teams' 28 KB message limit, with room for the envelope. */
+/** Suggested actions (an NPS question has 11); Teams' 28 KB message limit, with room for the envelope. */
 export const BOT_FRAMEWORK_CAPABILITIES: ChannelCapabilities = {
-  quickReplies: { max: 10, titleChars: 50, inReplies: true },
+  quickReplies: { max: 20, titleChars: 50, inReplies: true },
   cards: true,
   maxTextChars: 20_000,
   maxMessagesPerSend: 50,

@@ -34,7 +34,7 @@ export interface TelegramHandle {
 }
 
 export const TELEGRAM_CAPABILITIES: ChannelCapabilities = {
-  quickReplies: { max: 10, titleChars: 40, inReplies: true },
+  quickReplies: { max: 20, titleChars: 40, inReplies: true },
   cards: false,
   maxTextChars: 4096,
   maxMessagesPerSend: 1,
@@ -48,7 +48,7 @@ export const TELEGRAM_RULES: SendingRules = { windows: [], serviceTemplates: fal
 /** callback_data is at most 64 bytes; longer values are kept in the state port behind a short key. */
 const CALLBACK_DATA_BYTES = 64;
 const CALLBACK_TTL_SECONDS = 7 * 86_400;
-const BUTTONS_PER_ROW = 5;
+const BUTTONS_PER_ROW = 6;
 
 const updateSchema = z.object({ update_id: z.number().int().nonnegative() }).passthrough();
 

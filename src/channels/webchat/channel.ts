@@ -6,7 +6,7 @@ import { WEB_CHANNEL_ID } from './session.js';
 
 /** Our own page: buttons for every suggestion, long texts scroll. */
 export const WEB_CAPABILITIES: ChannelCapabilities = {
-  quickReplies: { max: 10, titleChars: 60, inReplies: true },
+  quickReplies: { max: 20, titleChars: 60, inReplies: true },
   cards: false,
   maxTextChars: 20_000,
   maxMessagesPerSend: 50,

@@ -51,7 +51,7 @@ const TEXT_MAX_BYTES = 2048;
 
 export const WECHAT_CAPABILITIES: ChannelCapabilities = {
   // Menu messages (msgmenu) exist only as customer-service messages; passive replies are plain text.
-  quickReplies: { max: 10, titleChars: 30, inReplies: false },
+  quickReplies: { max: 11, titleChars: 30, inReplies: false },
   cards: false,
   maxTextChars: TEXT_MAX_BYTES,
   maxTextBytes: TEXT_MAX_BYTES,
