@@ -9,3 +9,4 @@ export * from './orders.js';
 export * from './conversations.js';
 export * from './feedback.js';
 export * from './llm-turns.js';
+export * from './recommendations.js';
