@@ -4,6 +4,7 @@ import { render, type TemplateKey } from '../templates.js';
 import { tools } from '../tools/index.js';
 import type { Brain, BrainReply, OutboundReply, Suggestion, TurnCtx } from '../types.js';
 import { classify, type Intent } from './nlu/index.js';
+import { parsePriceBand } from './price-band.js';
 
 const money = (yuan: number) => formatMoney(Math.round(yuan * 100));
 
@@ -138,10 +139,15 @@ export class OfflineBrain implements Brain {
         return [{ text: [r('orders_header'), ...lines].join('\n') }];
       }
       case 'recommend_products': {
-        const p = await tools.recommend_products.run({ ctx, input: { limit: 3 } });
-        if (!p.products.length) return [{ text: r('recommend_none') }];
+        const p = await tools.recommend_products.run({ ctx, input: { limit: 3, ...parsePriceBand(text) } });
+        if (!p.products.length) return [{ text: r(p.filtered ? 'recommend_none_filtered' : 'recommend_none') }];
         const lines = p.products.map((x) =>
-          r('recommend_line', { name: x.name, price: money(x.price), points_note: x.pointsCanPay ? r('recommend_points_note') : '' }),
+          r('recommend_line', {
+            name: x.name,
+            price: money(x.price),
+            points_note: x.pointsCanPay ? r('recommend_points_note') : '',
+            reason: x.reason,
+          }),
         );
         return [{ text: [r('recommend_header'), ...lines].join('\n') }];
       }
