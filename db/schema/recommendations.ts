@@ -62,11 +62,22 @@ export const recCategoryStats = sqliteTable('rec_category_stats', {
   weight: real('weight').notNull(),
 });
 
-/** Store-wide totals (one row, id 'all'): paid orders and their decayed weight. */
+/**
+ * Store-wide totals (one row, id 'all'): paid orders and their decayed weight, plus the moments the
+ * prior strength is estimated from (see estimatePriorStrength in src/domain/products/recommend.ts).
+ */
 export const recTotals = sqliteTable('rec_totals', {
   id: text('id').primaryKey(),
   orders: integer('orders').notNull(),
   weight: real('weight').notNull(),
+  /** Sum over members of N(N-1), N = the member's paid orders. */
+  memberOrderPairs: integer('member_order_pairs').notNull().default(0),
+  /** Sum over products of the orders containing them (product-order pairs). */
+  productOrders: integer('product_orders').notNull().default(0),
+  /** Sum over products of the square of their order count. */
+  productOrdersSq: integer('product_orders_sq').notNull().default(0),
+  /** Sum over (member, product) of n(n-1), n = the member's orders containing the product. */
+  repeatPairs: integer('repeat_pairs').notNull().default(0),
 });
 
 /**

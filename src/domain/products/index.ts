@@ -2,7 +2,8 @@
 export { getBestSellers, type BestSeller } from './best-sellers.js';
 export {
   recommendForMember,
-  PRIOR_STRENGTH,
+  DEFAULT_PRIOR_STRENGTH,
+  estimatePriorStrength,
   MAX_K,
   type Recommendation,
   type RecommendationReason,

@@ -85,14 +85,20 @@ export async function applyPurchaseStats(tx: Tx, event: PurchaseStatsEvent, sign
         last_ordered_at = max(last_ordered_at, excluded.last_ordered_at)
       returning product_id, orders`);
     const newBuyer = new Set(touched.filter((r) => Number(r.orders) === 1).map((r) => r.product_id));
-    await tx.run(sql`
+    // Moments for the prior strength: n -> n+1 adds 2n to n(n-1) and 2s+1 to s^2.
+    const repeatPairs = touched.reduce((sum, r) => sum + 2 * (Number(r.orders) - 1), 0);
+    const productOrders = await tx.all<{ orders: number }>(sql`
       insert into rec_product_stats (product_id, category, orders, buyers, weight)
       select value ->> 0, value ->> 1, 1, value ->> 2, ${wp} from json_each(${rows(ids.map((id) => [id, categoryOf.get(id) ?? '', newBuyer.has(id) ? 1 : 0]))}) where true
       on conflict (product_id) do update set
-        category = excluded.category, orders = orders + 1, buyers = buyers + excluded.buyers, weight = weight + excluded.weight`);
-    await tx.run(sql`
+        category = excluded.category, orders = orders + 1, buyers = buyers + excluded.buyers, weight = weight + excluded.weight
+      returning orders`);
+    const productOrdersSq = productOrders.reduce((sum, r) => sum + 2 * (Number(r.orders) - 1) + 1, 0);
+    const [profile] = await tx.all<{ orders: number }>(sql`
       insert into rec_member_profiles (member_id, orders, weight) values (${event.memberId}, 1, ${wm})
-      on conflict (member_id) do update set orders = orders + 1, weight = weight + excluded.weight`);
+      on conflict (member_id) do update set orders = orders + 1, weight = weight + excluded.weight
+      returning orders`);
+    const memberOrderPairs = 2 * (Number(profile?.orders ?? 1) - 1);
     await tx.run(sql`
       insert into rec_member_categories (member_id, category, items, weight)
       select ${event.memberId}, value ->> 0, value ->> 1, (value ->> 1) * ${wm} from json_each(${rows(cats)}) where true
@@ -102,8 +108,12 @@ export async function applyPurchaseStats(tx: Tx, event: PurchaseStatsEvent, sign
       select value ->> 0, value ->> 1, (value ->> 1) * ${wp} from json_each(${rows(cats)}) where true
       on conflict (category) do update set items = items + excluded.items, weight = weight + excluded.weight`);
     await tx.run(sql`
-      insert into rec_totals (id, orders, weight) values ('all', 1, ${wp})
-      on conflict (id) do update set orders = orders + 1, weight = weight + excluded.weight`);
+      insert into rec_totals (id, orders, weight, member_order_pairs, product_orders, product_orders_sq, repeat_pairs)
+      values ('all', 1, ${wp}, ${memberOrderPairs}, ${ids.length}, ${productOrdersSq}, ${repeatPairs})
+      on conflict (id) do update set
+        orders = orders + 1, weight = weight + excluded.weight, member_order_pairs = member_order_pairs + excluded.member_order_pairs,
+        product_orders = product_orders + excluded.product_orders, product_orders_sq = product_orders_sq + excluded.product_orders_sq,
+        repeat_pairs = repeat_pairs + excluded.repeat_pairs`);
     if (pairs.length > 0) {
       await tx.run(sql`
         insert into rec_product_pairs (product_id, other_id, orders)
@@ -123,16 +133,23 @@ export async function applyPurchaseStats(tx: Tx, event: PurchaseStatsEvent, sign
     where member_id = ${event.memberId} and product_id = x.pid
     returning product_id, orders`);
   const lostBuyer = new Set(left.filter((r) => Number(r.orders) <= 0).map((r) => r.product_id));
+  // n+1 -> n removes 2n from n(n-1); s+1 -> s removes 2s+1 from s^2.
+  const repeatPairs = left.reduce((sum, r) => sum + 2 * Math.max(0, Number(r.orders)), 0);
   await tx.run(sql`delete from rec_member_products where member_id = ${event.memberId} and orders <= 0`);
-  await tx.run(sql`
+  const productLeft = await tx.all<{ orders: number }>(sql`
     update rec_product_stats set
       orders = orders - 1, buyers = max(0, buyers - x.lost), weight = max(0, weight - ${wp})
     from (select value ->> 0 as pid, value ->> 1 as lost from json_each(${rows(ids.map((id) => [id, lostBuyer.has(id) ? 1 : 0]))})) as x
-    where product_id = x.pid`);
+    where product_id = x.pid
+    returning orders`);
+  const productOrdersSq = productLeft.reduce((sum, r) => sum + 2 * Math.max(0, Number(r.orders)) + 1, 0);
   await tx.run(sql`delete from rec_product_stats where orders <= 0 and product_id in (select value from json_each(${idsJson}))`);
-  await tx.run(sql`
+  const [profile] = await tx.all<{ orders: number }>(sql`
     update rec_member_profiles set orders = orders - 1, weight = case when orders - 1 <= 0 then 0 else max(0, weight - ${wm}) end
-    where member_id = ${event.memberId}`);
+    where member_id = ${event.memberId}
+    returning orders`);
+  const memberOrderPairs = 2 * Math.max(0, Number(profile?.orders ?? 0));
+  await tx.run(sql`delete from rec_member_profiles where member_id = ${event.memberId} and orders <= 0`);
   await tx.run(sql`
     update rec_member_categories set
       items = items - x.n, weight = case when items - x.n <= 0 then 0 else max(0, weight - x.n * ${wm}) end
@@ -145,7 +162,11 @@ export async function applyPurchaseStats(tx: Tx, event: PurchaseStatsEvent, sign
     from (select value ->> 0 as c, value ->> 1 as n from json_each(${rows(cats)})) as x
     where category = x.c`);
   await tx.run(sql`
-    update rec_totals set orders = orders - 1, weight = case when orders - 1 <= 0 then 0 else max(0, weight - ${wp}) end where id = 'all'`);
+    update rec_totals set
+      orders = orders - 1, weight = case when orders - 1 <= 0 then 0 else max(0, weight - ${wp}) end,
+      member_order_pairs = max(0, member_order_pairs - ${memberOrderPairs}), product_orders = max(0, product_orders - ${productLeft.length}),
+      product_orders_sq = max(0, product_orders_sq - ${productOrdersSq}), repeat_pairs = max(0, repeat_pairs - ${repeatPairs})
+    where id = 'all'`);
   if (pairs.length > 0) {
     await tx.run(sql`
       update rec_product_pairs set orders = orders - 1
@@ -193,23 +214,28 @@ export const rebuildRecommendationStats: Verb<Record<string, never>, RebuildResu
       group by o.id, l.product_id`);
     await tx.run(sql`
       insert into rec_member_products (member_id, product_id, orders, units, weight, last_ordered_at)
-      select mid, pid, count(*), sum(q), sum(power(2, (t - ${RECS_EPOCH_MS}) / ${m}.0)), max(t) from rec_items group by mid, pid`);
+      select mid, pid, count(*), sum(q), sum(power(2, (t - ${RECS_EPOCH_MS}) * 1.0 / ${m})), max(t) from rec_items group by mid, pid`);
     await tx.run(sql`
       insert into rec_product_stats (product_id, category, orders, buyers, weight)
-      select pid, max(cat), count(*), count(distinct mid), sum(power(2, (t - ${RECS_EPOCH_MS}) / ${p}.0)) from rec_items group by pid`);
+      select pid, max(cat), count(*), count(distinct mid), sum(power(2, (t - ${RECS_EPOCH_MS}) * 1.0 / ${p})) from rec_items group by pid`);
     await tx.run(sql`
       insert into rec_member_profiles (member_id, orders, weight)
-      select member_id, count(*), sum(power(2, (ordered_at - ${RECS_EPOCH_MS}) / ${m}.0)) from orders
+      select member_id, count(*), sum(power(2, (ordered_at - ${RECS_EPOCH_MS}) * 1.0 / ${m})) from orders
       where status in ${paid} and exists (select 1 from order_lines l where l.order_id = orders.id) group by member_id`);
     await tx.run(sql`
       insert into rec_member_categories (member_id, category, items, weight)
-      select mid, cat, count(*), sum(power(2, (t - ${RECS_EPOCH_MS}) / ${m}.0)) from rec_items group by mid, cat`);
+      select mid, cat, count(*), sum(power(2, (t - ${RECS_EPOCH_MS}) * 1.0 / ${m})) from rec_items group by mid, cat`);
     await tx.run(sql`
       insert into rec_category_stats (category, items, weight)
-      select cat, count(*), sum(power(2, (t - ${RECS_EPOCH_MS}) / ${p}.0)) from rec_items group by cat`);
+      select cat, count(*), sum(power(2, (t - ${RECS_EPOCH_MS}) * 1.0 / ${p})) from rec_items group by cat`);
     await tx.run(sql`
-      insert into rec_totals (id, orders, weight)
-      select 'all', count(*), coalesce(sum(power(2, (ordered_at - ${RECS_EPOCH_MS}) / ${p}.0)), 0) from orders
+      insert into rec_totals (id, orders, weight, member_order_pairs, product_orders, product_orders_sq, repeat_pairs)
+      select 'all', count(*), coalesce(sum(power(2, (ordered_at - ${RECS_EPOCH_MS}) * 1.0 / ${p})), 0),
+        coalesce((select sum(orders * (orders - 1)) from rec_member_profiles), 0),
+        coalesce((select sum(orders) from rec_product_stats), 0),
+        coalesce((select sum(orders * orders) from rec_product_stats), 0),
+        coalesce((select sum(orders * (orders - 1)) from rec_member_products), 0)
+      from orders
       where status in ${paid} and exists (select 1 from order_lines l where l.order_id = orders.id)`);
     await tx.run(sql`
       insert into rec_product_pairs (product_id, other_id, orders)

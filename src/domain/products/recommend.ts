@@ -5,14 +5,13 @@ import type { DomainCtx, Verb } from '../context.js';
 import { decayTo, MEMBER_HALF_LIFE_DAYS } from './rec-stats.js';
 
 /**
- * Strength of the prior in pseudo-orders (kappa). A member's estimate for a product is
- * (decayed times bought + kappa * prior) / (decayed orders + kappa): the Bayesian mean of a purchase
- * rate under a Beta prior worth kappa orders. 100 orders is about two years of weekly shopping, so a
- * single purchase counts, but a member needs a real habit before it outweighs what the population
- * and the co-purchase evidence say. The same kappa shrinks co-purchase confidences and category
- * shares toward their population values, so there is one strength of belief, not a weight per signal.
+ * The prior strength used until the store has enough history to estimate it (see
+ * estimatePriorStrength): 100 pseudo-orders, about two years of weekly shopping.
  */
-export const PRIOR_STRENGTH = 100;
+export const DEFAULT_PRIOR_STRENGTH = 100;
+/** Bounds of the estimated strength: never let one purchase be ignored, never let the prior vanish. */
+const MIN_PRIOR_STRENGTH = 1;
+const MAX_PRIOR_STRENGTH = 1_000;
 /** The member's own products read per request, strongest first: more than any k we serve. */
 const OWN_ROWS = 60;
 /** The member's strongest products whose co-purchase neighbours are read. */
@@ -105,7 +104,8 @@ function passes(p: ProductRow, f: Filters): boolean {
 }
 
 /**
- * Ranks products for one member by the estimated chance each is in their next order:
+ * Ranks products for one member by the estimated chance each is in their next order (kappa, the
+ * prior strength in pseudo-orders, is estimated from the store: see estimatePriorStrength):
  *
  *   score(i) = (n_i + kappa * prior_i) / (N + kappa)
  *   prior_i  = scale * P(c_i | member) * p_i / P(c_i) + sum_j s_j * pairs(j, i) / (orders_j + kappa)
@@ -144,9 +144,43 @@ export const recommendForMember: Verb<RecommendInput, Recommendation[]> = async 
   return ranked.map((r) => ({ ...r, pointsCanPay: budgetCents >= r.priceCents }));
 };
 
+export interface TotalsRow {
+  orders: number;
+  weight: number;
+  member_order_pairs: number;
+  product_orders: number;
+  product_orders_sq: number;
+  repeat_pairs: number;
+}
+
+/**
+ * Empirical Bayes: the prior strength kappa is estimated from the store's own history, not chosen.
+ * If each member's chance of buying product i in an order is drawn from a Beta with mean p_i and
+ * strength kappa, then E[n(n-1)] = N(N-1) (p_i^2 + rho p_i (1 - p_i)) with rho = 1 / (kappa + 1), for
+ * n of a member's N orders containing i. Summed over members and products (method of moments):
+ *
+ *   sum n(n-1) = sum N(N-1) * (sum p_i^2 + rho * (sum p_i - sum p_i^2)),   p_i = orders_i / orders
+ *
+ * Every sum is kept incrementally in rec_totals, so the estimate costs one row read. Members who
+ * differ a lot (a repeat-heavy store) give a small kappa and personal history dominates; members who
+ * buy alike give a large one and popularity dominates.
+ */
+export function estimatePriorStrength(t: TotalsRow | undefined): number {
+  if (!t) return DEFAULT_PRIOR_STRENGTH;
+  const T = Number(t.orders);
+  const Q = Number(t.member_order_pairs);
+  if (T <= 0 || Q <= 0) return DEFAULT_PRIOR_STRENGTH;
+  const sumP = Number(t.product_orders) / T;
+  const sumP2 = Number(t.product_orders_sq) / (T * T);
+  const spread = sumP - sumP2;
+  if (spread <= 0) return DEFAULT_PRIOR_STRENGTH;
+  const rho = (Number(t.repeat_pairs) / Q - sumP2) / spread;
+  if (!(rho > 0)) return MAX_PRIOR_STRENGTH;
+  return Math.min(MAX_PRIOR_STRENGTH, Math.max(MIN_PRIOR_STRENGTH, 1 / rho - 1));
+}
+
 async function rank(ctx: DomainCtx, memberId: string, filters: Filters, k: number): Promise<Omit<Recommendation, 'pointsCanPay'>[]> {
   const db = ctx.store.db;
-  const kappa = PRIOR_STRENGTH;
   const fm = decayTo(ctx.clock().getTime(), MEMBER_HALF_LIFE_DAYS);
 
   const [[profile], own, memberCats, [totals]] = await Promise.all([
@@ -157,8 +191,11 @@ async function rank(ctx: DomainCtx, memberId: string, filters: Filters, k: numbe
     db.all<{ category: string; weight: number }>(
       sql`select category, weight from rec_member_categories where member_id = ${memberId} order by weight desc`,
     ),
-    db.all<{ weight: number }>(sql`select weight from rec_totals where id = 'all'`),
+    db.all<TotalsRow>(
+      sql`select orders, weight, member_order_pairs, product_orders, product_orders_sq, repeat_pairs from rec_totals where id = 'all'`,
+    ),
   ]);
+  const kappa = estimatePriorStrength(totals);
   const N = (profile?.weight ?? 0) * fm;
   const totalWeight = totals?.weight ?? 0;
   const seeds = own.slice(0, SEEDS);
