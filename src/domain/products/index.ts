@@ -2,6 +2,7 @@
 export { getBestSellers, type BestSeller } from './best-sellers.js';
 export {
   recommendForMember,
+  recommendForNewcomer,
   DEFAULT_PRIOR_STRENGTH,
   estimatePriorStrength,
   MAX_K,

@@ -179,6 +179,25 @@ export function estimatePriorStrength(t: TotalsRow | undefined): number {
   return Math.min(MAX_PRIOR_STRENGTH, Math.max(MIN_PRIOR_STRENGTH, 1 / rho - 1));
 }
 
+/**
+ * Recommendations for someone with no history in the store (a shopper not yet a member, a member id
+ * an export names but the store has never seen): popularity under the filters, for the lowest tier.
+ */
+export const recommendForNewcomer: Verb<Omit<RecommendInput, 'memberId'>, Recommendation[]> = async ({ ctx, input }) => {
+  if (!Number.isInteger(input.k) || input.k < 1 || input.k > MAX_K)
+    throw new DomainError('bad_request', `k must be a whole number from 1 to ${MAX_K}`);
+  const [lowest] = await ctx.store.db.all<{ code: string }>(sql`select code from tiers order by rank limit 1`);
+  const filters: Filters = {
+    allowedTiers: lowest ? [lowest.code] : [],
+    minPriceCents: input.minPriceCents,
+    maxPriceCents: input.maxPriceCents,
+    category: input.category?.trim() || undefined,
+  };
+  // No member id can match the empty string (ids are 1-64 characters), so only population rows are read.
+  const ranked = await rank(ctx, '', filters, input.k);
+  return ranked.map((r) => ({ ...r, pointsCanPay: false }));
+};
+
 async function rank(ctx: DomainCtx, memberId: string, filters: Filters, k: number): Promise<Omit<Recommendation, 'pointsCanPay'>[]> {
   const db = ctx.store.db;
   const fm = decayTo(ctx.clock().getTime(), MEMBER_HALF_LIFE_DAYS);
