@@ -167,7 +167,9 @@ async function main() {
     data = readOrders(ordersFile);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new Error(`Evaluation data not found: ${ordersFile}\nThe shared eval data lives outside the repository (../shared/eval); pass --dir.`);
+      throw new Error(
+        `Evaluation data not found: ${ordersFile}\nThe shared eval data lives outside the repository (../shared/eval); pass --dir.`,
+      );
     throw err;
   }
   const { history, heldOut } = split(data.orders, mode);

@@ -12,7 +12,13 @@ import { tiers } from '../db/schema/index.js';
 import { DEFAULT_TIERS } from '../db/seed/program.js';
 import { DEFAULT_RULES, type DomainCtx } from '../src/domain/context.js';
 import { importOrders } from '../src/domain/orders/import-orders.js';
-import { estimatePriorStrength, MAX_K, recommendForMember, recommendForNewcomer, type TotalsRow } from '../src/domain/products/recommend.js';
+import {
+  estimatePriorStrength,
+  MAX_K,
+  recommendForMember,
+  recommendForNewcomer,
+  type TotalsRow,
+} from '../src/domain/products/recommend.js';
 import { DomainError } from '../src/lib/errors.js';
 import { systemClock } from '../src/lib/time.js';
 import { fileLines, num, openMigratedStore, parseArgs, runMain } from './cli-support.js';
@@ -74,7 +80,9 @@ async function main() {
     const asOf = new Date(Number(end?.t ?? Date.now()));
     const ctx: DomainCtx = { store, clock: () => asOf, rules: DEFAULT_RULES };
     const [totals] = await store.db.all<TotalsRow>(sql`select * from rec_totals where id = 'all'`);
-    log(`Recommending as of ${asOf.toISOString()}; prior strength estimated from the history: ${estimatePriorStrength(totals).toFixed(1)} orders`);
+    log(
+      `Recommending as of ${asOf.toISOString()}; prior strength estimated from the history: ${estimatePriorStrength(totals).toFixed(1)} orders`,
+    );
 
     const out: string[] = [];
     let unknown = 0;
@@ -87,7 +95,12 @@ async function main() {
         unknown++;
         items = await recommendForNewcomer({ ctx, input: { k } });
       }
-      out.push(formatLine(memberId, items.map((i) => i.productId)));
+      out.push(
+        formatLine(
+          memberId,
+          items.map((i) => i.productId),
+        ),
+      );
       if (out.length >= 1_000) process.stdout.write(`${out.splice(0).join('\n')}\n`);
     }
     if (out.length) process.stdout.write(`${out.join('\n')}\n`);

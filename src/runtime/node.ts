@@ -7,6 +7,7 @@ import { createApp } from '../app.js';
 import { openStore } from '../db/client.js';
 import { migrateStore } from '../db/migrate.js';
 import { createDeps } from '../deps.js';
+import { ensureRecommendationStats } from '../domain/products/index.js';
 import { parseEnv } from '../env.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { createLogger } from '../lib/log.js';
@@ -26,6 +27,9 @@ async function main() {
     const r = await seedDemo(deps.domain);
     log.info('demo data seeded', { members: r.members, orders: r.orders, ms: Date.now() - started });
   }
+  // Backfill for stores that have orders from before the recommender (idempotent; a no-op once built).
+  const rebuilt = await ensureRecommendationStats({ ctx: deps.domain, input: {} });
+  if (rebuilt) log.info('recommendation statistics built', { orders: rebuilt.orders, pairs: rebuilt.pairs });
   const stopJobs = startScheduler(deps.domain, log);
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {

@@ -2,6 +2,9 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { members } from '../../db/schema/index.js';
+import { OfflineBrain } from '../../src/assistant/offline/brain.js';
+import type { TurnCtx } from '../../src/assistant/types.js';
+import { MemoryState } from '../../src/state/memory.js';
 import type { DomainCtx } from '../../src/domain/context.js';
 import { importOrders } from '../../src/domain/orders/import-orders.js';
 import { rebuildRecommendationStats, recommendForMember, type Recommendation } from '../../src/domain/products/index.js';
@@ -272,5 +275,31 @@ describe('GET /api/admin/members/{id}/recommendations', () => {
     };
     const op = doc.paths['/api/admin/members/{id}/recommendations']?.get;
     expect(op?.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['id', 'k', 'minPrice', 'maxPrice', 'category']));
+  });
+});
+
+describe('the assistant', () => {
+  async function turn(memberId: string, lang: 'zh-CN' | 'en'): Promise<TurnCtx> {
+    const [member] = await t.store.db.select().from(members).where(eq(members.id, memberId));
+    return { domain: ctx, state: new MemoryState(), member, lang, conversationId: 'test:recs', channelId: 'test' };
+  }
+
+  it('answers a request for suggestions with store prices and reasons in the member language', async () => {
+    const reply = await new OfflineBrain().respond(await turn('alice', 'zh-CN'), '给我推荐几样好东西');
+    expect(reply.intent).toBe('recommend_products');
+    const text = reply.replies[0].text;
+    expect(text).toContain('牛奶，¥5');
+    expect(text).toContain('您常买牛奶');
+    expect(text).not.toContain('售罄糖果');
+  });
+
+  it('keeps to a price band the member names', async () => {
+    const reply = await new OfflineBrain().respond(await turn('alice', 'en'), 'any recommendations from your store for me under 5 yuan');
+    expect(reply.intent).toBe('recommend_products');
+    const prices = [...reply.replies[0].text.matchAll(/¥(\d+(?:\.\d+)?)/g)].map((m) => Number(m[1]));
+    expect(prices.length).toBeGreaterThan(0);
+    expect(prices.every((p) => p <= 5)).toBe(true);
+    const none = await new OfflineBrain().respond(await turn('alice', 'en'), 'any recommendations from your store for me under 1 yuan');
+    expect(none.replies[0].text).toContain('wider price range');
   });
 });
