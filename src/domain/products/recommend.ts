@@ -12,17 +12,17 @@ export const DEFAULT_PRIOR_STRENGTH = 100;
 /** Bounds of the estimated strength: never let one purchase be ignored, never let the prior vanish. */
 const MIN_PRIOR_STRENGTH = 1;
 const MAX_PRIOR_STRENGTH = 1_000;
-/** The member's own products read per request, strongest first: more than any k we serve. */
-const OWN_ROWS = 60;
+/** The member's own products read per request, strongest first (past these a long history adds only one-off purchases). */
+const OWN_ROWS = 40;
 /** The member's strongest products whose co-purchase neighbours are read. */
-const SEEDS = 15;
+const SEEDS = 10;
 /** Neighbours read per seed product (the bounded neighbour list). */
-const NEIGHBOURS = 20;
+const NEIGHBOURS = 10;
 /** Popular products read (after the filters) to fill the list. */
-const POPULAR_ROWS = 60;
+const POPULAR_ROWS = 30;
 /** The member's favourite categories whose best sellers become candidates, and how many of each. */
 const FAVOURITE_CATEGORIES = 5;
-const CATEGORY_ROWS = 10;
+const CATEGORY_ROWS = 5;
 export const MAX_K = 50;
 
 export type ReasonKind = 'repeat' | 'co_purchase' | 'category' | 'popular';
@@ -103,46 +103,42 @@ function passes(p: ProductRow, f: Filters): boolean {
   return true;
 }
 
-/**
- * Ranks products for one member by the estimated chance each is in their next order (kappa, the
- * prior strength in pseudo-orders, is estimated from the store: see estimatePriorStrength):
- *
- *   score(i) = (n_i + kappa * prior_i) / (N + kappa)
- *   prior_i  = scale * P(c_i | member) * p_i / P(c_i) + sum_j s_j * pairs(j, i) / (orders_j + kappa)
- *
- * n_i and N are the member's decayed purchases of i and decayed orders (repeat buying); p_i is the
- * share of recent orders containing i (popularity); P(c | member) is the member's share of category c
- * shrunk toward the population's P(c) (category affinity); the sum runs over the member's strongest
- * products j with weights s_j (their share of the member's purchases), and pairs(j, i) / (orders_j +
- * kappa) is the co-purchase confidence of "j then i" shrunk toward zero; scale = sum_j s_j * kappa /
- * (orders_j + kappa) is the rest of that shrinkage, toward popularity. With no history the score is
- * popularity (by category when filtered); with rich history the member's habits dominate. Each item's
- * reason is the largest of the three terms of its numerator.
- *
- * Reads only the member's rows, bounded neighbour lists of their strongest products, the top of the
- * popularity index and the candidates' catalog rows: no work grows with the store.
- */
 export const recommendForMember: Verb<RecommendInput, Recommendation[]> = async ({ ctx, input }) => {
+  checkInput(input);
+  const profile = await readProfile(ctx, input.memberId);
+  if (!profile.member) throw new DomainError('not_found', `Member ${input.memberId} not found`);
+  const ranked = await rank(ctx, profile, filtersOf(input, profile.member.allowed), input.k);
+  const budgetCents = profile.member.pointsBalance * ctx.rules.pointValueCents;
+  return ranked.map((r) => ({ ...r, pointsCanPay: budgetCents >= r.priceCents }));
+};
+
+/**
+ * Recommendations for someone with no history in the store (a shopper not yet a member, a member id
+ * an export names but the store has never seen): popularity under the filters, for the lowest tier.
+ */
+export const recommendForNewcomer: Verb<Omit<RecommendInput, 'memberId'>, Recommendation[]> = async ({ ctx, input }) => {
+  checkInput(input);
+  // No member id is empty (ids are 1-64 characters), so only the population's rows are read.
+  const profile = await readProfile(ctx, '');
+  const ranked = await rank(ctx, profile, filtersOf(input, profile.lowestTier ? [profile.lowestTier] : []), input.k);
+  return ranked.map((r) => ({ ...r, pointsCanPay: false }));
+};
+
+function checkInput(input: Omit<RecommendInput, 'memberId'>): void {
   if (!Number.isInteger(input.k) || input.k < 1 || input.k > MAX_K)
     throw new DomainError('bad_request', `k must be a whole number from 1 to ${MAX_K}`);
   if (input.minPriceCents !== undefined && input.maxPriceCents !== undefined && input.minPriceCents > input.maxPriceCents)
     throw new DomainError('bad_request', 'The lowest price must not be above the highest price');
-  const db = ctx.store.db;
-  const [member] = await db.all<{ tier_code: string; points_balance: number; allowed: string }>(sql`
-    select m.tier_code, m.points_balance,
-           (select json_group_array(t.code) from tiers t where t.rank <= coalesce((select rank from tiers where code = m.tier_code), 0)) as allowed
-    from members m where m.id = ${input.memberId}`);
-  if (!member) throw new DomainError('not_found', `Member ${input.memberId} not found`);
-  const filters: Filters = {
-    allowedTiers: JSON.parse(member.allowed) as string[],
+}
+
+function filtersOf(input: Omit<RecommendInput, 'memberId'>, allowedTiers: string[]): Filters {
+  return {
+    allowedTiers,
     minPriceCents: input.minPriceCents,
     maxPriceCents: input.maxPriceCents,
     category: input.category?.trim() || undefined,
   };
-  const ranked = await rank(ctx, input.memberId, filters, input.k);
-  const budgetCents = Number(member.points_balance) * ctx.rules.pointValueCents;
-  return ranked.map((r) => ({ ...r, pointsCanPay: budgetCents >= r.priceCents }));
-};
+}
 
 export interface TotalsRow {
   orders: number;
@@ -179,113 +175,169 @@ export function estimatePriorStrength(t: TotalsRow | undefined): number {
   return Math.min(MAX_PRIOR_STRENGTH, Math.max(MIN_PRIOR_STRENGTH, 1 / rho - 1));
 }
 
+interface Profile {
+  member: { tierCode: string; pointsBalance: number; allowed: string[] } | null;
+  lowestTier: string | null;
+  /** Stored (undecayed) weight of the member's orders. */
+  ordersWeight: number;
+  totals: TotalsRow | undefined;
+  /** The member's strongest products: [productId, orders, weight]. */
+  own: [string, number, number][];
+  /** The member's categories: [category, weight]. */
+  categories: [string, number][];
+}
+
 /**
- * Recommendations for someone with no history in the store (a shopper not yet a member, a member id
- * an export names but the store has never seen): popularity under the filters, for the lowest tier.
+ * Everything about the member in one statement (rows come back as JSON: one row to convert instead
+ * of a hundred, which is most of the cost of a small query here).
  */
-export const recommendForNewcomer: Verb<Omit<RecommendInput, 'memberId'>, Recommendation[]> = async ({ ctx, input }) => {
-  if (!Number.isInteger(input.k) || input.k < 1 || input.k > MAX_K)
-    throw new DomainError('bad_request', `k must be a whole number from 1 to ${MAX_K}`);
-  const [lowest] = await ctx.store.db.all<{ code: string }>(sql`select code from tiers order by rank limit 1`);
-  const filters: Filters = {
-    allowedTiers: lowest ? [lowest.code] : [],
-    minPriceCents: input.minPriceCents,
-    maxPriceCents: input.maxPriceCents,
-    category: input.category?.trim() || undefined,
+async function readProfile(ctx: DomainCtx, memberId: string): Promise<Profile> {
+  const [row] = await ctx.store.db.all<{
+    tier_code: string | null;
+    points_balance: number | null;
+    allowed: string;
+    lowest: string | null;
+    n_weight: number | null;
+    totals: string | null;
+    own: string;
+    cats: string;
+  }>(sql`
+    select m.tier_code, m.points_balance,
+      (select json_group_array(t.code) from tiers t where t.rank <= coalesce((select rank from tiers where code = m.tier_code), 0)) as allowed,
+      (select code from tiers order by rank limit 1) as lowest,
+      (select weight from rec_member_profiles where member_id = x.id) as n_weight,
+      (select json_object('orders', orders, 'weight', weight, 'member_order_pairs', member_order_pairs, 'product_orders', product_orders,
+              'product_orders_sq', product_orders_sq, 'repeat_pairs', repeat_pairs) from rec_totals where id = 'all') as totals,
+      (select json_group_array(json_array(product_id, orders, weight)) from
+        (select product_id, orders, weight from rec_member_products where member_id = x.id order by weight desc limit ${OWN_ROWS})) as own,
+      (select json_group_array(json_array(category, weight)) from
+        (select category, weight from rec_member_categories where member_id = x.id order by weight desc)) as cats
+    from (select ${memberId} as id) x left join members m on m.id = x.id`);
+  return {
+    member:
+      row?.tier_code != null
+        ? { tierCode: row.tier_code, pointsBalance: Number(row.points_balance ?? 0), allowed: JSON.parse(row.allowed) as string[] }
+        : null,
+    lowestTier: row?.lowest ?? null,
+    ordersWeight: Number(row?.n_weight ?? 0),
+    totals: row?.totals ? (JSON.parse(row.totals) as TotalsRow) : undefined,
+    own: JSON.parse(row?.own ?? '[]') as Profile['own'],
+    categories: JSON.parse(row?.cats ?? '[]') as Profile['categories'],
   };
-  // No member id can match the empty string (ids are 1-64 characters), so only population rows are read.
-  const ranked = await rank(ctx, '', filters, input.k);
-  return ranked.map((r) => ({ ...r, pointsCanPay: false }));
-};
+}
 
-async function rank(ctx: DomainCtx, memberId: string, filters: Filters, k: number): Promise<Omit<Recommendation, 'pointsCanPay'>[]> {
-  const db = ctx.store.db;
+type ProductTuple = [string, string, string | null, string, number, number, string | null, number | null, number | null];
+
+/**
+ * Ranks products for one member by the estimated chance each is in their next order (kappa, the
+ * prior strength in pseudo-orders, is estimated from the store: see estimatePriorStrength):
+ *
+ *   score(i) = (n_i + kappa * prior_i) / (N + kappa)
+ *   prior_i  = scale * P(c_i | member) * p_i / P(c_i) + sum_j s_j * pairs(j, i) / (orders_j + kappa)
+ *
+ * n_i and N are the member's decayed purchases of i and decayed orders (repeat buying); p_i is the
+ * share of recent orders containing i (popularity); P(c | member) is the member's share of category c
+ * shrunk toward the population's P(c) (category affinity); the sum runs over the member's strongest
+ * products j with weights s_j (their share of the member's purchases), and pairs(j, i) / (orders_j +
+ * kappa) is the co-purchase confidence of "j then i" shrunk toward zero; scale = sum_j s_j * kappa /
+ * (orders_j + kappa) is the rest of that shrinkage, toward popularity. With no history the score is
+ * popularity (by category when filtered); with rich history the member's habits dominate. Each item's
+ * reason is the largest of the three terms of its numerator.
+ *
+ * Reads only the member's rows, bounded neighbour lists of their strongest products, the top of the
+ * popularity index and the candidates' catalog rows: no work grows with the store.
+ */
+async function rank(ctx: DomainCtx, profile: Profile, filters: Filters, k: number): Promise<Omit<Recommendation, 'pointsCanPay'>[]> {
   const fm = decayTo(ctx.clock().getTime(), MEMBER_HALF_LIFE_DAYS);
-
-  const [[profile], own, memberCats, [totals]] = await Promise.all([
-    db.all<{ weight: number }>(sql`select weight from rec_member_profiles where member_id = ${memberId}`),
-    db.all<{ product_id: string; orders: number; weight: number }>(
-      sql`select product_id, orders, weight from rec_member_products where member_id = ${memberId} order by weight desc limit ${OWN_ROWS}`,
-    ),
-    db.all<{ category: string; weight: number }>(
-      sql`select category, weight from rec_member_categories where member_id = ${memberId} order by weight desc`,
-    ),
-    db.all<TotalsRow>(
-      sql`select orders, weight, member_order_pairs, product_orders, product_orders_sq, repeat_pairs from rec_totals where id = 'all'`,
-    ),
-  ]);
-  const kappa = estimatePriorStrength(totals);
-  const N = (profile?.weight ?? 0) * fm;
-  const totalWeight = totals?.weight ?? 0;
+  const kappa = estimatePriorStrength(profile.totals);
+  const N = profile.ordersWeight * fm;
+  const totalWeight = Number(profile.totals?.weight ?? 0);
+  const own = profile.own;
   const seeds = own.slice(0, SEEDS);
+  const favourites = profile.categories.filter(([c]) => c !== '').slice(0, FAVOURITE_CATEGORIES);
 
-  const neighbourSql = seeds.map(
-    (s) =>
-      sql`select * from (select product_id, other_id, orders from rec_product_pairs where product_id = ${s.product_id} order by orders desc limit ${NEIGHBOURS})`,
+  // Candidates and everything needed to score them, in one statement: the neighbour lists of the
+  // seeds, the best sellers of the favourite categories, the best sellers under the filters, and
+  // the catalog and popularity rows of all of those and of the member's own products.
+  const union = (parts: ReturnType<typeof sql>[], empty: ReturnType<typeof sql>) =>
+    parts.length ? sql.join(parts, sql` union all `) : empty;
+  const neighbours = union(
+    seeds.map(
+      ([id]) =>
+        sql`select * from (select product_id, other_id, orders from rec_product_pairs where product_id = ${id} order by orders desc limit ${NEIGHBOURS})`,
+    ),
+    sql`select null as product_id, null as other_id, null as orders where 0`,
   );
-  const favourites = memberCats.filter((c) => c.category !== '').slice(0, FAVOURITE_CATEGORIES);
-  const categorySql = favourites.map(
-    (c) =>
-      sql`select * from (select product_id from rec_product_stats where category = ${c.category} order by weight desc limit ${CATEGORY_ROWS})`,
+  const categoryTop = union(
+    favourites.map(
+      ([c]) =>
+        sql`select * from (select product_id from rec_product_stats where category = ${c} order by weight desc limit ${CATEGORY_ROWS})`,
+    ),
+    sql`select null as product_id where 0`,
   );
-  const [neighbours, popular, categoryTop] = await Promise.all([
-    neighbourSql.length
-      ? db.all<{ product_id: string; other_id: string; orders: number }>(sql.join(neighbourSql, sql` union all `))
-      : Promise.resolve([]),
-    // Popularity under the filters, so a narrow price band or a category still fills the list.
-    db.all<{ product_id: string }>(sql`
-      select s.product_id from rec_product_stats s join products p on p.id = s.product_id
-      where ${filterSql(filters)} order by s.weight desc limit ${POPULAR_ROWS}`),
-    categorySql.length ? db.all<{ product_id: string }>(sql.join(categorySql, sql` union all `)) : Promise.resolve([]),
-  ]);
-
-  const ids = new Set<string>();
-  for (const r of own) ids.add(r.product_id);
-  for (const r of neighbours) ids.add(r.other_id);
-  for (const r of popular) ids.add(r.product_id);
-  for (const r of categoryTop) ids.add(r.product_id);
-  if (ids.size === 0) return [];
-  const rows = await db.all<ProductRow>(sql`
-    select p.id, p.name, p.name_zh, p.category, p.price_cents, p.stock, p.min_tier_code, s.orders, s.weight
-    from products p left join rec_product_stats s on s.product_id = p.id
-    where p.id in (select value from json_each(${json([...ids])}))`);
+  const [row] = await ctx.store.db.all<{ nb: string; products: string; cats: string }>(sql`
+    with nb as materialized (${neighbours}),
+      cat_top as (${categoryTop}),
+      pop as (select s.product_id from rec_product_stats s join products p on p.id = s.product_id
+              where ${filterSql(filters)} order by s.weight desc limit ${Math.max(POPULAR_ROWS, k + 10)}),
+      cand as materialized (
+        select value as id from json_each(${json(own.map(([id]) => id))})
+        union select other_id from nb union select product_id from cat_top union select product_id from pop)
+    select
+      (select json_group_array(json_array(product_id, other_id, orders)) from nb) as nb,
+      (select json_group_array(json_array(p.id, p.name, p.name_zh, p.category, p.price_cents, p.stock, p.min_tier_code, s.orders, s.weight))
+         from cand join products p on p.id = cand.id left join rec_product_stats s on s.product_id = p.id) as products,
+      (select json_group_array(json_array(c.category, c.weight)) from rec_category_stats c
+         where c.category in (select p.category from cand join products p on p.id = cand.id)) as cats`);
+  const nbRows = JSON.parse(row?.nb ?? '[]') as [string, string, number][];
+  const rows = (JSON.parse(row?.products ?? '[]') as ProductTuple[]).map(
+    ([id, name, name_zh, category, price_cents, stock, min_tier_code, orders, weight]): ProductRow => ({
+      id,
+      name,
+      name_zh,
+      category,
+      price_cents,
+      stock,
+      min_tier_code,
+      orders,
+      weight,
+    }),
+  );
+  if (rows.length === 0) return [];
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const cats = [...new Set(rows.map((r) => r.category))];
-  const catRows = await db.all<{ category: string; weight: number }>(
-    sql`select category, weight from rec_category_stats where category in (select value from json_each(${json(cats)}))`,
-  );
-  const popCat = new Map(catRows.map((c) => [c.category, totalWeight > 0 ? c.weight / totalWeight : 0]));
-  const memberCat = new Map(memberCats.map((c) => [c.category, c.weight * fm]));
+  const popCat = new Map((JSON.parse(row?.cats ?? '[]') as [string, number][]).map(([c, w]) => [c, totalWeight > 0 ? w / totalWeight : 0]));
+  const memberCat = new Map(profile.categories.map(([c, w]) => [c, w * fm]));
 
   // Co-purchase: seed weights s_j, the shrinkage left for popularity, and per candidate the best seed.
-  const ownBy = new Map(own.map((r) => [r.product_id, r]));
-  const seedTotal = seeds.reduce((s, r) => s + r.weight * fm, 0);
+  const ownBy = new Map(own.map(([id, orders, weight]) => [id, { orders, weight }]));
+  const seedTotal = seeds.reduce((sum, [, , w]) => sum + w * fm, 0);
   let scale = seeds.length && seedTotal > 0 ? 0 : 1;
   const seedShare = new Map<string, number>();
-  for (const s of seeds) {
+  for (const [id, , w] of seeds) {
     if (seedTotal <= 0) break;
-    const share = (s.weight * fm) / seedTotal;
-    seedShare.set(s.product_id, share);
-    scale += (share * kappa) / (Number(byId.get(s.product_id)?.orders ?? 0) + kappa);
+    const share = (w * fm) / seedTotal;
+    seedShare.set(id, share);
+    scale += (share * kappa) / (Number(byId.get(id)?.orders ?? 0) + kappa);
   }
   const co = new Map<string, { sum: number; best: number; seed: string }>();
-  for (const r of neighbours) {
-    const share = seedShare.get(r.product_id);
+  for (const [seed, other, orders] of nbRows) {
+    const share = seedShare.get(seed);
     if (share === undefined) continue;
-    const v = (share * Number(r.orders)) / (Number(byId.get(r.product_id)?.orders ?? 0) + kappa);
-    const e = co.get(r.other_id) ?? { sum: 0, best: 0, seed: r.product_id };
+    const v = (share * Number(orders)) / (Number(byId.get(seed)?.orders ?? 0) + kappa);
+    const e = co.get(other) ?? { sum: 0, best: 0, seed };
     e.sum += v;
     if (v > e.best) {
       e.best = v;
-      e.seed = r.product_id;
+      e.seed = seed;
     }
-    co.set(r.other_id, e);
+    co.set(other, e);
   }
 
   const out: Omit<Recommendation, 'pointsCanPay'>[] = [];
   for (const p of rows) {
     if (!passes(p, filters)) continue;
-    const n = (ownBy.get(p.id)?.weight ?? 0) * fm;
+    const mine = ownBy.get(p.id);
+    const n = (mine?.weight ?? 0) * fm;
     const pi = totalWeight > 0 ? Number(p.weight ?? 0) / totalWeight : 0;
     const pc = popCat.get(p.category) ?? 0;
     const pcMember = ((memberCat.get(p.category) ?? 0) + kappa * pc) / (N + kappa);
@@ -298,13 +350,7 @@ async function rank(ctx: DomainCtx, memberId: string, filters: Filters, k: numbe
     if (score <= 0) continue;
     let reason: RecommendationReason;
     if (repeatTerm >= popularTerm && repeatTerm >= coTerm) {
-      reason = {
-        kind: 'repeat',
-        productId: p.id,
-        productName: p.name,
-        productNameZh: p.name_zh,
-        timesBought: Number(ownBy.get(p.id)?.orders ?? 0),
-      };
+      reason = { kind: 'repeat', productId: p.id, productName: p.name, productNameZh: p.name_zh, timesBought: Number(mine?.orders ?? 0) };
     } else if (c && coTerm >= popularTerm) {
       const seed = byId.get(c.seed);
       reason = { kind: 'co_purchase', productId: c.seed, productName: seed?.name ?? c.seed, productNameZh: seed?.name_zh ?? null };
