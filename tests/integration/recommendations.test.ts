@@ -7,7 +7,12 @@ import type { TurnCtx } from '../../src/assistant/types.js';
 import { MemoryState } from '../../src/state/memory.js';
 import type { DomainCtx } from '../../src/domain/context.js';
 import { importOrders } from '../../src/domain/orders/import-orders.js';
-import { rebuildRecommendationStats, recommendForMember, type Recommendation } from '../../src/domain/products/index.js';
+import {
+  rebuildRecommendationStats,
+  recommendationText,
+  recommendForMember,
+  type Recommendation,
+} from '../../src/domain/products/index.js';
 import { hmacHex } from '../../src/lib/crypto.js';
 import { DomainError } from '../../src/lib/errors.js';
 import { createTestApp, TEST_ADMIN_TOKEN, TEST_ORDER_SECRET, type TestApp } from '../support/app.js';
@@ -139,6 +144,12 @@ describe('recommendForMember', () => {
     const list = await recs('newbie', { k: 50 });
     for (const r of list) expect(r.pointsCanPay).toBe(r.priceCents <= 700);
     expect(list.some((r) => r.pointsCanPay) && list.some((r) => !r.pointsCanPay)).toBe(true);
+  });
+
+  it('renders the top recommendations as one line for broadcasts and the loyalty card', async () => {
+    expect(await recommendationText({ ctx, input: { memberId: 'alice', lang: 'zh-CN' } })).toBe('牛奶 ¥5（您常买牛奶）');
+    const two = await recommendationText({ ctx, input: { memberId: 'alice', lang: 'en', k: 2 } });
+    expect(two?.startsWith('Milk ¥5 (you often buy Milk); ')).toBe(true);
   });
 
   it('rejects a bad k and an unknown member', async () => {

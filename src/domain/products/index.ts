@@ -12,6 +12,7 @@ export {
   type ReasonKind,
 } from './recommend.js';
 export { describeReason } from './describe-reason.js';
+export { recommendationText } from './recommendation-text.js';
 export {
   applyPurchaseStats,
   rebuildRecommendationStats,
