@@ -1,5 +1,6 @@
 // Recommendation helpers: reason texts in both languages, price bands read from requests, the prior-strength estimate.
 import { describe, expect, it } from 'vitest';
+import { classify } from '../../src/assistant/offline/nlu/index.js';
 import { parsePriceBand } from '../../src/assistant/offline/price-band.js';
 import { describeReason, estimatePriorStrength } from '../../src/domain/products/index.js';
 
@@ -35,6 +36,15 @@ describe('parsePriceBand', () => {
     ['200元以上的礼物', { minPrice: 200 }],
     ['¥80-120 的商品', { minPrice: 80, maxPrice: 120 }],
   ])('%s', (text, band) => expect(parsePriceBand(text)).toEqual(band));
+  it('is part of requests the router sends to recommend_products', () => {
+    for (const text of [
+      '推荐80元以内的零食',
+      '有没有30到60元的好物',
+      'anything below 30 yuan you would suggest?',
+      'suggest a gift between 150 and 250 yuan',
+    ])
+      expect(classify(text).intent, text).toBe('recommend_products');
+  });
   it('finds no band where the text names none', () => {
     expect(parsePriceBand('recommend 3 things for me')).toEqual({});
     expect(parsePriceBand('给我推荐几样好东西')).toEqual({});
