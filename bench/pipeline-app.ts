@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../src/app.js';
-import { openStore } from '../src/db/client.js';
+import { openNodeStore } from '../src/db/open-node.js';
 import { migrateStore } from '../src/db/migrate.js';
 import { createDeps, type AppDeps } from '../src/deps.js';
 import { parseEnv } from '../src/env.js';
 import { createLogger } from '../src/lib/log.js';
+import { nodeHttpClient } from '../src/runtime/node-http.js';
 import { MemoryState } from '../src/state/memory.js';
 import { seedBenchMembers } from './seed.js';
 
@@ -36,9 +37,17 @@ export async function createBenchPipeline(options: { members: number; fetch?: ty
     ORDER_WEBHOOK_SECRET: 'bench-order-secret',
     WEBCHAT_SECRET: 'bench-webchat-secret',
   });
-  const store = await openStore(config.DATABASE_URL);
+  const store = await openNodeStore(config.DATABASE_URL);
   await migrateStore(store);
-  const deps = createDeps({ config, store, state: new MemoryState(), log: createLogger(config.LOG_LEVEL), fetch: options.fetch });
+  const deps = createDeps({
+    config,
+    store,
+    state: new MemoryState(),
+    log: createLogger(config.LOG_LEVEL),
+    fetch: options.fetch,
+    // As `npm start` does; a test fetch (bench/trace.ts) replaces it.
+    http: options.fetch ? undefined : nodeHttpClient(),
+  });
   const seeded = await seedBenchMembers(deps.domain, options.members);
   return {
     app: createApp(deps),

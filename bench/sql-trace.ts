@@ -13,7 +13,7 @@ export interface SqlStat {
 
 /**
  * Times every statement at the libsql binding (the synchronous layer under @libsql/client and
- * drizzle), where a query's real cost is paid: prepare (parse + plan, redone per call) and execute.
+ * drizzle), where a query's real cost is paid: prepare (parse + plan) and execute.
  * A diagnostic only: it wraps the binding's prototype in this process, nothing else.
  */
 export function instrumentLibsql(): { stats: Map<string, SqlStat>; reset(): void } {
@@ -47,7 +47,11 @@ export function instrumentLibsql(): { stats: Map<string, SqlStat>; reset(): void
     }
     return stmt;
   };
-  return { stats, reset: () => stats.clear() };
+  // Zeroed in place: cached statements keep counting into the same entries after a reset.
+  const reset = () => {
+    for (const s of stats.values()) Object.assign(s, { prepares: 0, prepareMs: 0, execs: 0, execMs: 0, rows: 0 });
+  };
+  return { stats, reset };
 }
 
 /** Per-turn table of the statements, costliest first; `wallMs` (if known) puts SQL in proportion. */
@@ -55,7 +59,7 @@ export function sqlReport(stats: SqlStat[], turns: number, wallMs?: number, top 
   const us = (ms: number) => `${((ms * 1000) / turns).toFixed(0).padStart(6)} µs`;
   const sqlMs = stats.reduce((s, x) => s + x.prepareMs + x.execMs, 0);
   const lines = [
-    `SQL at the libsql binding: ${us(sqlMs)} per turn${wallMs ? ` (${((sqlMs / wallMs) * 100).toFixed(0)}% of wall)` : ''}, ${(stats.reduce((s, x) => s + x.execs, 0) / turns).toFixed(1)} statements per turn, each prepared anew`,
+    `SQL at the libsql binding: ${us(sqlMs)} per turn${wallMs ? ` (${((sqlMs / wallMs) * 100).toFixed(0)}% of wall)` : ''}, ${(stats.reduce((s, x) => s + x.execs, 0) / turns).toFixed(1)} statements per turn, ${(stats.reduce((s, x) => s + x.prepares, 0) / turns).toFixed(1)} prepared`,
     '  per turn: prepare      exec  execs/turn  rows/exec  statement',
   ];
   for (const s of [...stats].sort((a, b) => b.prepareMs + b.execMs - (a.prepareMs + a.execMs)).slice(0, top)) {

@@ -2,7 +2,8 @@
 import { createReadStream, mkdirSync, rmSync, statSync, type ReadStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { openStore, type Store } from '../src/db/client.js';
+import type { Store } from '../src/db/client.js';
+import { openNodeStore } from '../src/db/open-node.js';
 import { migrateStore } from '../src/db/migrate.js';
 import { DEFAULT_RULES, type DomainCtx, type LoyaltyRules } from '../src/domain/context.js';
 import { parseEnv } from '../src/env.js';
@@ -49,7 +50,7 @@ export function removeLocalDatabase(url: string): void {
 /** Opens the store (creating the directory of a local file) and applies migrations. */
 export async function openMigratedStore(url: string): Promise<Store> {
   if (url.startsWith('file:')) mkdirSync(dirname(resolve(url.slice('file:'.length).split('?')[0])), { recursive: true });
-  const store = await openStore(url, process.env.DATABASE_AUTH_TOKEN || undefined);
+  const store = await openNodeStore(url, process.env.DATABASE_AUTH_TOKEN || undefined);
   await migrateStore(store);
   return store;
 }

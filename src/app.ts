@@ -15,6 +15,8 @@ import { adminDocs, adminRoutes } from './http/routes/admin.js';
 import { healthRoutes } from './http/routes/health.js';
 import { orderDocs, orderRoutes } from './http/routes/orders.js';
 import { activitySchema } from './channels/botframework/route.js';
+import { staffDocs, staffRoutes } from './http/routes/staff.js';
+import { consoleRoutes } from './console/routes.js';
 
 export const APP_VERSION = '0.1.0';
 
@@ -31,7 +33,7 @@ const messagesDoc: RouteDoc = {
   errors: { 401: 'Bot Framework authentication failed (when MicrosoftAppId is set)' },
 };
 
-export const ROUTE_DOCS: RouteDoc[] = [messagesDoc, ...webchatDocs, ...orderDocs, ...adminDocs];
+export const ROUTE_DOCS: RouteDoc[] = [messagesDoc, ...webchatDocs, ...orderDocs, ...adminDocs, ...staffDocs];
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -59,6 +61,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', webchatPageRoutes());
   app.route('/', orderRoutes());
   app.route('/', adminRoutes());
+  app.route('/', staffRoutes());
+  app.route('/', consoleRoutes());
   const openapi = buildOpenApi(ROUTE_DOCS, { version: APP_VERSION });
   app.get('/openapi.json', (c) => c.json(openapi));
   return app;

@@ -1,5 +1,5 @@
 // Configuration: one zod schema, parsed once at each entry; the parsed object is passed down, never re-read.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const bool = z
   .union([z.boolean(), z.string()])
@@ -30,6 +30,9 @@ export const envSchema = z.object({
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   /** Token endpoint for outbound Bot Framework calls (overridable for sovereign clouds and tests). */
   BOT_TOKEN_URL: optionalString,
+  /** OpenID configuration of inbound channel / Emulator tokens (sovereign clouds, tests); Microsoft's public cloud by default. */
+  BOT_OPENID_METADATA_URL: optionalString,
+  BOT_EMULATOR_OPENID_METADATA_URL: optionalString,
   RATE_LIMIT_PER_MINUTE: int(20),
   MAX_MESSAGE_CHARS: int(2000),
   DEDUPE_TTL_SECONDS: int(86_400),
@@ -45,6 +48,15 @@ export const envSchema = z.object({
   OPENAI_TURN_BUDGET_MS: int(20_000),
   /** Bot Framework turns still thinking after this long are acknowledged and answered asynchronously. */
   BOT_ACK_AFTER_MS: int(4_000),
+  /** Shared state on Upstash Redis (REST); without it state is in memory, which suits one Node process only. */
+  UPSTASH_REDIS_REST_URL: optionalString,
+  UPSTASH_REDIS_REST_TOKEN: optionalString,
+  /** Prefix of every state key (environments sharing one Redis database). */
+  STATE_PREFIX: z.string().default(''),
+  /** Staff console sessions: absolute lifetime, idle timeout, and failed logins per account per 15 minutes. */
+  STAFF_SESSION_HOURS: int(12),
+  STAFF_SESSION_IDLE_MINUTES: int(120),
+  STAFF_LOGIN_MAX_FAILURES: int(5),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

@@ -9,4 +9,6 @@ export * from './orders.js';
 export * from './conversations.js';
 export * from './feedback.js';
 export * from './llm-turns.js';
+export * from './staff.js';
+export * from './audit-log.js';
 export * from './recommendations.js';

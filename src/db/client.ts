@@ -2,7 +2,6 @@
 import { createClient, type Client } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import * as schema from '../../db/schema/index.js';
-import { KeyedMutex } from '../lib/mutex.js';
 
 export type Db = LibSQLDatabase<typeof schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -14,6 +13,8 @@ export interface Store {
    * Runs `fn` in a write transaction. A local libSQL file has one writer at a time and the Node
    * binding blocks the event loop while it waits for a lock, so writes from this process queue here
    * instead of colliding; across processes (or on Turso) the database itself serializes them.
+   * Writes that queue up together share one transaction (group commit, see `GroupCommit`), each in a
+   * savepoint of its own: a failing `fn` rolls back only its own work and rejects only its caller.
    */
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   close(): void;
@@ -23,17 +24,109 @@ export interface Store {
  * Opens the store. Every write must go through `write()`: a bare write on another pooled connection
  * while this process holds the write lock would block the event loop until the busy timeout.
  */
-export async function openStore(url: string, authToken?: string): Promise<Store> {
+export async function openStore(url: string, authToken?: string, options: { client?: Client } = {}): Promise<Store> {
   // `timeout` is the busy timeout of every pooled connection (a PRAGMA would reach only one of them).
-  const client = createClient({ url, authToken, timeout: 5000 });
+  const client = options.client ?? createClient({ url, authToken, timeout: 5000 });
   // WAL is a property of the file: set once, readers then never wait for the writer.
-  if (url.startsWith('file:')) await client.execute('PRAGMA journal_mode = WAL');
+  if (url.startsWith('file:') && !options.client) await client.execute('PRAGMA journal_mode = WAL');
   const db = drizzle(client, { schema });
-  const mutex = new KeyedMutex();
+  const group = new GroupCommit(db);
   return {
     db,
     client,
-    write: (fn) => mutex.run('write', () => db.transaction(fn, { behavior: 'immediate' })),
+    // drizzle's libSQL driver opens every transaction with `client.transaction('write')` whatever `behavior`
+    // says: BEGIN IMMEDIATE on a file, and on a remote URL (Turso, Hrana over HTTP) an interactive stream whose
+    // first request carries BEGIN IMMEDIATE and whose baton ties later statements (and the savepoints of a
+    // group) to it. Both take the write lock before the first read, which is what makes check-then-write verbs
+    // (redeem) safe. Group commit also pays on remote URLs: one isolate or process holds one write stream at a
+    // time, and each statement there is a round trip; across processes the server serializes writers.
+    write: (fn) => group.write(fn),
     close: () => client.close(),
   };
+}
+
+/** setImmediate where it exists (Node, nodejs_compat), a zero timeout elsewhere. */
+const defer: (fn: () => void) => void = typeof setImmediate === 'function' ? (fn) => setImmediate(fn) : (fn) => setTimeout(fn, 0);
+
+interface PendingWrite {
+  fn: (tx: Tx) => Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+}
+
+/** Most writes a batch takes, so one slow batch cannot hold a growing queue forever. */
+const MAX_BATCH = 64;
+
+/**
+ * Group commit: one write transaction at a time; writes that arrive while one is running wait and then
+ * go together in the next. A commit (with its WAL sync) costs far more than the statements of a typical
+ * turn, so under load many turns share one. Each write runs in its own savepoint, in arrival order, so
+ * it sees the writes before it exactly as if they had committed one by one; its caller hears back only
+ * after the batch has committed (nothing is reported done that could still be lost).
+ */
+export class GroupCommit {
+  private queue: PendingWrite[] = [];
+  private running = false;
+
+  constructor(private readonly db: Db) {}
+
+  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.running) {
+        // Start on the next turn of the event loop, not now: requests already waiting on their sockets
+        // get to run up to their own writes first and join this batch. Idle, it costs one tick.
+        this.running = true;
+        defer(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        await this.commit(batch);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async commit(batch: PendingWrite[]): Promise<void> {
+    if (batch.length === 1) {
+      // Alone: no savepoint needed, the transaction itself is the unit.
+      const [only] = batch;
+      try {
+        only.resolve(await this.db.transaction(only.fn, { behavior: 'immediate' }));
+      } catch (err) {
+        only.reject(err);
+      }
+      return;
+    }
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = [];
+    try {
+      await this.db.transaction(
+        async (tx) => {
+          for (const w of batch) {
+            try {
+              outcomes.push({ ok: true, value: await tx.transaction((sp) => w.fn(sp as Tx)) });
+            } catch (err) {
+              outcomes.push({ ok: false, err });
+            }
+          }
+        },
+        { behavior: 'immediate' },
+      );
+    } catch (err) {
+      // The commit itself failed: nothing in the batch happened.
+      for (const w of batch) w.reject(err);
+      return;
+    }
+    batch.forEach((w, i) => {
+      const o = outcomes[i];
+      if (o.ok) w.resolve(o.value);
+      else w.reject(o.err);
+    });
+  }
 }

@@ -1,8 +1,9 @@
-// HTTP middleware: request ids, staff bearer auth, JSON body parsing with zod.
+// HTTP middleware: request ids, admin auth (see staff-auth.ts), JSON body parsing with zod.
 import type { Context, MiddlewareHandler } from 'hono';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { DomainError } from '../lib/errors.js';
 import type { AppEnv } from './app-env.js';
+import { requireStaff } from './staff-auth.js';
 
 export function requestId(): MiddlewareHandler<AppEnv> {
   return async function requestIdMiddleware(c, next) {
@@ -23,15 +24,12 @@ export function safeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
-/** Guards /api/admin/*: `Authorization: Bearer <ADMIN_TOKEN>`. */
+/**
+ * Guards /api/admin/*: `Authorization: Bearer <ADMIN_TOKEN>` or an admin's staff API token (or an admin's
+ * console session with its CSRF token). Other roles get 403.
+ */
 export function adminAuth(): MiddlewareHandler<AppEnv> {
-  return async function adminAuthMiddleware(c, next) {
-    const header = c.req.header('authorization') ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    if (!token || !safeEqual(token, c.get('deps').adminToken))
-      throw new DomainError('unauthorized', 'A valid admin bearer token is required');
-    await next();
-  };
+  return requireStaff(['admin'], { page: false });
 }
 
 /** Reads and validates a JSON body; malformed JSON and schema failures are 400s that name the fields. */

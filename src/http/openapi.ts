@@ -1,5 +1,5 @@
 // OpenAPI 3.1 document built from the same zod schemas the routes validate with.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export interface RouteDoc {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -7,7 +7,7 @@ export interface RouteDoc {
   path: string;
   summary: string;
   tag: string;
-  security?: 'admin' | 'orderSignature' | 'webchatSession' | 'botFramework';
+  security?: 'admin' | 'staff' | 'orderSignature' | 'webchatSession' | 'botFramework';
   body?: z.ZodType;
   query?: z.ZodObject;
   headers?: Record<string, string>;
@@ -73,7 +73,13 @@ export function buildOpenApi(docs: RouteDoc[], info: { version: string }) {
     info: { title: 'Member Assistant API', version: info.version },
     components: {
       securitySchemes: {
-        admin: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' },
+        admin: { type: 'http', scheme: 'bearer', description: "ADMIN_TOKEN or an admin's staff API token" },
+        staff: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'A staff API token (mat_…, created on /console/account) or ADMIN_TOKEN; the role decides what it may do. Console pages may use their session cookie instead, with X-CSRF-Token on every non-GET request',
+        },
         orderSignature: {
           type: 'apiKey',
           in: 'header',

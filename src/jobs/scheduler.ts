@@ -1,32 +1,27 @@
-// In-process scheduler for Node: points expiry and the daily tier review (Workers uses cron triggers instead).
-import type { DomainCtx } from '../domain/context.js';
-import { expirePoints, reviewAllTiers } from '../domain/loyalty/index.js';
-import type { Logger } from '../lib/log.js';
+// In-process scheduler for Node: runs the job registry on each job's interval (Workers uses cron triggers instead).
+import type { AppDeps } from '../deps.js';
+import type { Job } from './job.js';
+import { JOBS } from './registry.js';
+import { runJob } from './run.js';
 
-export interface Job {
-  name: string;
-  everyMs: number;
-  run(ctx: DomainCtx): Promise<unknown>;
-}
-
-export const JOBS: Job[] = [
-  { name: 'expire-points', everyMs: 3_600_000, run: (ctx) => expirePoints({ ctx, input: {} }) },
-  { name: 'review-tiers', everyMs: 86_400_000, run: (ctx) => reviewAllTiers({ ctx, input: {} }) },
-];
-
-/** Runs each job once soon after start, then on its interval; a failing run is logged and retried next time. */
-export function startScheduler(ctx: DomainCtx, log: Logger, jobs: Job[] = JOBS): () => void {
+/**
+ * Runs each job once soon after start, then every `everyMs`. A run still going when its next tick
+ * comes is not doubled (the tick is skipped); failures are logged by runJob and retried next tick.
+ */
+export function startScheduler(deps: AppDeps, jobs: readonly Job[] = JOBS, firstRunAfterMs = 5_000): () => void {
   const timers: ReturnType<typeof setTimeout>[] = [];
   for (const job of jobs) {
+    let running = false;
     const tick = async () => {
+      if (running) return;
+      running = true;
       try {
-        const result = await job.run(ctx);
-        log.info('job done', { job: job.name, result });
-      } catch (err) {
-        log.error('job failed', { job: job.name, err });
+        await runJob(deps, job);
+      } finally {
+        running = false;
       }
     };
-    timers.push(setTimeout(tick, 5_000).unref());
+    timers.push(setTimeout(tick, firstRunAfterMs).unref());
     timers.push(setInterval(tick, job.everyMs).unref());
   }
   return () => {

@@ -25,3 +25,16 @@ export class DomainError extends Error {
     this.name = 'DomainError';
   }
 }
+
+/** Validates with a zod-like schema and throws a 400 DomainError naming the bad fields (domain verbs use it). */
+export function validate<T>(
+  schema: {
+    safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+  value: unknown,
+): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const msg = r.error.issues.map((i) => `${i.path.map(String).join('.') || 'value'}: ${i.message}`).join('; ');
+  throw new DomainError('bad_request', `Invalid input: ${msg}`);
+}

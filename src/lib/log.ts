@@ -1,4 +1,5 @@
 // Structured JSON logs. Personal data (names, message bodies) never goes in at info level: pass ids.
+import { redact, redactText } from './redact.js';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 
@@ -14,11 +15,20 @@ export function createLogger(level: LogLevel = 'info'): Logger {
   const min = ORDER[level];
   const write = (lvl: Exclude<LogLevel, 'silent'>, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < min) return;
-    const err =
-      fields?.err instanceof Error
-        ? { err: { name: fields.err.name, message: fields.err.message, stack: lvl === 'error' ? fields.err.stack : undefined } }
-        : {};
-    console.error(JSON.stringify({ t: new Date().toISOString(), level: lvl, msg, ...fields, ...err }));
+    // Callers pass ids, but a field or an error message can still carry personal data: above debug,
+    // personal fields are dropped and contact details masked (src/lib/redact.ts).
+    const safe = lvl === 'debug' ? fields : (redact(fields) as Record<string, unknown> | undefined);
+    const e = fields?.err instanceof Error ? fields.err : undefined;
+    const err = e
+      ? {
+          err: {
+            name: e.name,
+            message: lvl === 'debug' ? e.message : redactText(e.message),
+            stack: lvl === 'error' ? redactText(e.stack ?? '') : undefined,
+          },
+        }
+      : {};
+    console.error(JSON.stringify({ t: new Date().toISOString(), level: lvl, msg, ...safe, ...err }));
   };
   return {
     debug: (m, f) => write('debug', m, f),

@@ -13,13 +13,21 @@ export function addMonths(date: Date, months: number): Date {
   return d;
 }
 
+/** Building an Intl formatter costs far more than using one; members share a handful of zones. */
+const DATE_FORMATS = new Map<string, Intl.DateTimeFormat | null>();
+
 /** Formats an instant as a calendar date in the member's time zone (YYYY-MM-DD). */
 export function formatDate(date: Date, timeZone: string): string {
-  try {
-    return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
-  } catch {
-    return date.toISOString().slice(0, 10);
+  let format = DATE_FORMATS.get(timeZone);
+  if (format === undefined) {
+    try {
+      format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    } catch {
+      format = null; // an unknown zone: UTC dates rather than an error
+    }
+    if (DATE_FORMATS.size < 1_000) DATE_FORMATS.set(timeZone, format);
   }
+  return format ? format.format(date) : date.toISOString().slice(0, 10);
 }
 
 /** A clock that tests can pin. */

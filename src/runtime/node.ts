@@ -3,25 +3,40 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { DEMO_EN_MEMBER_ID, DEMO_ZH_MEMBER_ID, isSeeded, seedDemo } from '../../db/seed/demo.js';
+import { seedDemoStaff } from '../../db/seed/staff.js';
 import { createApp } from '../app.js';
-import { openStore } from '../db/client.js';
+import { filePath, openNodeStore } from '../db/open-node.js';
 import { migrateStore } from '../db/migrate.js';
-import { createDeps } from '../deps.js';
+import { createDeps, createState } from '../deps.js';
 import { ensureRecommendationStats } from '../domain/products/index.js';
 import { parseEnv } from '../env.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { createLogger } from '../lib/log.js';
-import { MemoryState } from '../state/memory.js';
+import { withDevSecrets } from './dev-secrets.js';
+import { nodeHttpClient } from './node-http.js';
 
 async function main() {
-  const config = parseEnv(process.env);
-  const log = createLogger(config.LOG_LEVEL);
+  let config = parseEnv(process.env);
+  let devSecrets: ReturnType<typeof withDevSecrets> | null = null;
   if (config.DATABASE_URL.startsWith('file:')) {
-    mkdirSync(dirname(resolve(config.DATABASE_URL.slice('file:'.length))), { recursive: true });
+    const dataDir = dirname(resolve(filePath(config.DATABASE_URL)));
+    mkdirSync(dataDir, { recursive: true });
+    if (config.NODE_ENV !== 'production') {
+      devSecrets = withDevSecrets(process.env, dataDir);
+      config = parseEnv(devSecrets.env);
+    }
   }
-  const store = await openStore(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  const log = createLogger(config.LOG_LEVEL);
+  const store = await openNodeStore(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
   await migrateStore(store);
-  const deps = createDeps({ config, store, state: new MemoryState(), log, demoMemberIds: [DEMO_ZH_MEMBER_ID, DEMO_EN_MEMBER_ID] });
+  const deps = createDeps({
+    config,
+    store,
+    state: createState(config),
+    log,
+    http: nodeHttpClient(),
+    demoMemberIds: [DEMO_ZH_MEMBER_ID, DEMO_EN_MEMBER_ID],
+  });
   if ((config.SEED_DEMO ?? config.NODE_ENV !== 'production') && !(await isSeeded(store))) {
     const started = Date.now();
     const r = await seedDemo(deps.domain);
@@ -30,7 +45,9 @@ async function main() {
   // Backfill for stores that have orders from before the recommender (idempotent; a no-op once built).
   const rebuilt = await ensureRecommendationStats({ ctx: deps.domain, input: {} });
   if (rebuilt) log.info('recommendation statistics built', { orders: rebuilt.orders, pairs: rebuilt.pairs });
-  const stopJobs = startScheduler(deps.domain, log);
+  // Development only: demo staff with passwords printed once below (production gets no default passwords).
+  const demoStaff = (config.SEED_DEMO ?? true) && config.NODE_ENV !== 'production' ? await seedDemoStaff(deps.domain) : [];
+  const stopJobs = startScheduler(deps);
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
     const base = config.PUBLIC_URL ?? `http://localhost:${info.port}`;
@@ -40,9 +57,16 @@ async function main() {
       `  Bot Framework     ${base}/api/messages  (Emulator: no app id/password needed)`,
       `  health / ready    ${base}/health  ${base}/ready`,
       `  API description   ${base}/openapi.json`,
+      `  staff console     ${base}/console`,
     ];
     for (const [name, value] of Object.entries(deps.generated)) {
       lines.push(`  ${name} (generated for this run; set it to keep it): ${value}`);
+    }
+    for (const [name, value] of Object.entries(devSecrets?.fromFile ?? {})) {
+      lines.push(`  ${name} (development, kept in ${devSecrets?.file}): ${value}`);
+    }
+    for (const s of demoStaff) {
+      lines.push(`  demo ${s.role.padEnd(8)} ${s.email} / ${s.password}  (shown once; npm run staff -- reset-password --email ${s.email})`);
     }
     console.log(lines.join('\n'));
   });

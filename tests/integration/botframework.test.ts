@@ -1,5 +1,7 @@
 // /api/messages over real HTTP: botbuilder's replies land on a local connector; numbers come from the store.
+import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conversations, messages } from '../../db/schema/index.js';
 import { getPointsSummary } from '../../src/domain/loyalty/index.js';
 import { formatPoints } from '../../src/lib/money.js';
 import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/app.js';
@@ -222,5 +224,30 @@ describe('proactive sends (agent replies, broadcasts)', () => {
       httpStatus: 403,
     });
     expect(await t.deps.outbound.send('emulator:never-seen', [{ text: 'x' }])).toMatchObject({ status: 'failed', retryable: false });
+  });
+});
+
+describe('transcript', () => {
+  it('stores each turn: the member message with its activity id and intent, then the replies', async () => {
+    const activity = emulatorActivity(connector.url, 'demo-zh', '我有多少积分');
+    expect((await post(activity)).status).toBe(200);
+    const rows = await t.store.db
+      .select()
+      .from(messages)
+      .where(eq(messages.conversationId, 'emulator:conv-demo-zh'))
+      .orderBy(desc(messages.id))
+      .limit(2);
+    const [reply, inbound] = rows;
+    expect(inbound).toMatchObject({
+      direction: 'in',
+      author: 'member',
+      activityId: activity.id,
+      text: '我有多少积分',
+      intent: 'points_balance',
+    });
+    expect(reply).toMatchObject({ direction: 'out', author: 'bot', activityId: null });
+    expect(reply.text).toContain(formatPoints(await balanceOf('zh-1')));
+    const [conversation] = await t.store.db.select().from(conversations).where(eq(conversations.id, 'emulator:conv-demo-zh'));
+    expect(conversation).toMatchObject({ memberId: 'zh-1', channelUserId: 'demo-zh', owner: 'bot' });
   });
 });

@@ -2,7 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore, type Store } from '../../src/db/client.js';
+import type { Store } from '../../src/db/client.js';
+import { openNodeStore } from '../../src/db/open-node.js';
 import { migrateStore } from '../../src/db/migrate.js';
 
 export interface TestStore extends Store {
@@ -15,7 +16,7 @@ export interface TestStore extends Store {
 export async function createTestStore(): Promise<TestStore> {
   const dir = mkdtempSync(join(tmpdir(), 'ma-test-'));
   const url = `file:${join(dir, 'store.db')}`;
-  const store = await openStore(url);
+  const store = await openNodeStore(url);
   await migrateStore(store);
   return {
     ...store,

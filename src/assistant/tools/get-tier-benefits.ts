@@ -1,5 +1,5 @@
 // Tool: what a tier gives (the member's own tier unless another is named), and every tier's threshold.
-import { z } from 'zod';
+import * as z from 'zod';
 import { listTiers } from '../../domain/loyalty/index.js';
 import { pick, yuan } from './format.js';
 import { defineTool } from './tool.js';

@@ -1,5 +1,5 @@
 // Tool: ask for a human agent. Until the agent inbox lands it records the request as feedback for follow-up.
-import { z } from 'zod';
+import * as z from 'zod';
 import { submitFeedback } from '../../domain/feedback/index.js';
 import { defineTool } from './tool.js';
 

@@ -1,5 +1,5 @@
 // Tool: record the member's praise, suggestion, complaint or rating.
-import { z } from 'zod';
+import * as z from 'zod';
 import { submitFeedback } from '../../domain/feedback/index.js';
 import { defineTool } from './tool.js';
 

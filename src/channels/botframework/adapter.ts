@@ -1,17 +1,16 @@
-// A lean Bot Framework adapter: Fetch Request in, Response out, replies over fetch. Runs on Node and Workers.
+// A lean Bot Framework adapter: replies over a narrow HttpClient (fetch on Workers, node:http on Node).
 import { BotAdapter, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder-core';
-import {
-  AuthenticationConfiguration,
-  BotFrameworkAuthenticationFactory,
-  PasswordServiceClientCredentialFactory,
-  type BotFrameworkAuthentication,
-} from 'botframework-connector';
+import { fetchHttpClient, type HttpClient } from '../../lib/http.js';
+import { BotJwtValidator } from './jwt.js';
 import type { Logger } from '../../lib/log.js';
 import { BotTokenProvider, type BotCredentials } from './token-provider.js';
 
 export interface FetchBotAdapterOptions {
   credentials?: BotCredentials;
-  fetch?: typeof fetch;
+  /** OpenID configuration URLs of inbound tokens (sovereign clouds, tests); Microsoft's public cloud by default. */
+  openIdMetadata?: { channel?: string; emulator?: string };
+  /** Outbound HTTP to the connector, the token endpoint and the OpenID key endpoints (defaults to fetch). */
+  http?: HttpClient;
   log: Logger;
   /** Attempts per outbound call on 429/5xx (with backoff honouring Retry-After). */
   maxAttempts?: number;
@@ -40,37 +39,29 @@ const INVOKE_RESPONSE = Symbol('invokeResponse');
 
 /**
  * Why not CloudAdapter: it builds an Azure ServiceClient per turn and its MSAL client hangs in workerd.
- * This adapter keeps botbuilder's TurnContext and JWT validation, and talks to the connector REST API
- * (POST {serviceUrl}/v3/conversations/{id}/activities/{replyToId}) with fetch.
+ * This adapter keeps botbuilder's TurnContext, validates inbound JWTs with WebCrypto (jwt.ts: the checks
+ * botframework-connector makes, without the ~1 MB of MSAL and Azure clients it bundles), and talks to the connector REST API
+ * (POST {serviceUrl}/v3/conversations/{id}/activities/{replyToId}) over the injected HttpClient.
  * Without credentials it behaves like the Emulator expects: no inbound auth, no outbound token.
  */
 export class FetchBotAdapter extends BotAdapter {
-  private readonly auth: BotFrameworkAuthentication | null;
+  private readonly auth: BotJwtValidator | null;
   private readonly tokens: BotTokenProvider | null;
-  private readonly fetchImpl: typeof fetch;
+  private readonly http: HttpClient;
 
   constructor(private readonly options: FetchBotAdapterOptions) {
     super();
-    this.fetchImpl = options.fetch ?? fetch;
+    this.http = options.http ?? fetchHttpClient();
     const c = options.credentials;
     if (c) {
-      const factory = c.tenantId
-        ? new PasswordServiceClientCredentialFactory(c.appId, c.appPassword, c.tenantId)
-        : new PasswordServiceClientCredentialFactory(c.appId, c.appPassword);
-      this.auth = BotFrameworkAuthenticationFactory.create(
-        '',
-        true,
-        undefined as unknown as string,
-        undefined as unknown as string,
-        undefined as unknown as string,
-        undefined as unknown as string,
-        undefined as unknown as string,
-        undefined as unknown as string,
-        undefined as unknown as string,
-        factory,
-        new AuthenticationConfiguration(),
-      );
-      this.tokens = new BotTokenProvider(c, this.fetchImpl);
+      this.auth = new BotJwtValidator({
+        appId: c.appId,
+        tenantId: c.tenantId,
+        channelMetadataUrl: options.openIdMetadata?.channel,
+        emulatorMetadataUrl: options.openIdMetadata?.emulator,
+        http: this.http,
+      });
+      this.tokens = new BotTokenProvider(c, this.http);
     } else {
       this.auth = null;
       this.tokens = null;
@@ -83,13 +74,28 @@ export class FetchBotAdapter extends BotAdapter {
     authHeader: string,
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<{ status: number; body?: unknown } | null> {
-    if (this.auth) {
-      try {
-        await this.auth.authenticateRequest(activity, authHeader);
-      } catch (err) {
-        throw new BotAuthError(err instanceof Error ? err.message : 'unauthorized');
-      }
+    await this.authenticate(activity, authHeader);
+    return this.processAuthenticatedActivity(activity, logic);
+  }
+
+  /** Validates the inbound JWT when credentials are configured; throws BotAuthError otherwise. */
+  async authenticate(activity: Activity, authHeader: string): Promise<void> {
+    if (!this.auth) return;
+    try {
+      await this.auth.validate(authHeader, activity);
+    } catch (err) {
+      throw new BotAuthError(err instanceof Error ? err.message : 'unauthorized');
     }
+  }
+
+  /**
+   * Runs `logic` for an activity whose request was authenticated earlier (a queued turn on Workers:
+   * the JWT was checked when the activity arrived and the queue is ours alone).
+   */
+  async processAuthenticatedActivity(
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<{ status: number; body?: unknown } | null> {
     const context = new TurnContext(this, activity);
     await this.runMiddleware(context, logic);
     const invoke = context.turnState.get(INVOKE_RESPONSE) as Partial<Activity> | undefined;
@@ -146,15 +152,11 @@ export class FetchBotAdapter extends BotAdapter {
     if (this.tokens) headers.authorization = `Bearer ${await this.tokens.getToken()}`;
     const attempts = this.options.maxAttempts ?? 3;
     for (let attempt = 1; ; attempt++) {
-      const res = await this.fetchImpl(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-      if (res.ok) {
-        const text = await res.text();
-        return text ? JSON.parse(text) : null;
-      }
+      const res = await this.http({ method, url, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      if (res.status >= 200 && res.status < 300) return res.body ? JSON.parse(res.body) : null;
       const retryable = res.status === 429 || res.status >= 500;
-      const retryAfter = Number(res.headers.get('retry-after'));
+      const retryAfter = Number(res.headers['retry-after']);
       const retryAfterMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined;
-      await res.body?.cancel();
       if (!retryable || attempt >= attempts)
         throw new ConnectorError(`connector ${method} failed: ${res.status}`, res.status, retryAfterMs);
       const backoff = retryAfterMs ?? 2 ** attempt * 100 + Math.random() * 100;

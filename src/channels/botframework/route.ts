@@ -1,10 +1,12 @@
 // POST /api/messages: Bot Framework activities (Azure Bot Service channels, the Emulator) into the turn pipeline.
 import { TurnContext, type Activity } from 'botbuilder-core';
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OutboundReply } from '../../assistant/types.js';
 import { saveConversationReference } from '../../domain/conversations/index.js';
+import type { AppDeps } from '../../deps.js';
 import type { AppEnv } from '../../http/app-env.js';
+import { MAX_MESSAGE_BYTES, messageBytes } from '../../jobs/queue.js';
 import { DomainError } from '../../lib/errors.js';
 import type { InboundActivity } from '../../turn/types.js';
 import { BotAuthError, type FetchBotAdapter } from './adapter.js';
@@ -65,6 +67,45 @@ export function toActivity(reply: OutboundReply, userId: string): Partial<Activi
   };
 }
 
+/** The turn itself: pipeline, replies through the connector, and the conversation reference for proactive sends. */
+function turnLogic(deps: AppDeps, options: { typing: boolean }) {
+  return async (context: TurnContext) => {
+    const inbound = toInbound(context.activity);
+    if (options.typing) context.sendActivity({ type: 'typing' }).catch((err) => deps.log.warn('typing indicator failed', { err }));
+    const result = await deps.pipeline(inbound);
+    if (result.duplicate) return;
+    if (result.replies.length) await context.sendActivities(result.replies.map((r) => toActivity(r, inbound.channelUserId)));
+    if (result.memberId && inbound.type === 'message') {
+      const conversationId = `${inbound.channelId}:${inbound.channelConversationId}`;
+      // The reference rarely changes: refresh it at most hourly instead of writing it every turn.
+      if (await deps.state.set(`ref:${conversationId}`, '1', { ttlSeconds: 3600, onlyIfAbsent: true })) {
+        await saveConversationReference({
+          ctx: deps.domain,
+          input: {
+            conversationId,
+            channelId: inbound.channelId,
+            memberId: result.memberId,
+            reference: TurnContext.getConversationReference(context.activity) as Record<string, unknown>,
+          },
+        });
+      }
+    }
+  };
+}
+
+/**
+ * Consumer of `llm-reply` queue messages (Workers): answers an activity acknowledged earlier. A redelivered
+ * message is a duplicate activity id to the pipeline, so it is never answered twice.
+ */
+export async function answerQueuedActivity(deps: AppDeps, activity: Record<string, unknown>): Promise<void> {
+  const parsed = activitySchema.safeParse(activity);
+  if (!parsed.success) {
+    deps.log.error('queued activity is not an activity; dropped', { issues: parsed.error.issues.length });
+    return;
+  }
+  await deps.botAdapter.processAuthenticatedActivity(parsed.data as unknown as Activity, turnLogic(deps, { typing: false }));
+}
+
 export function botFrameworkRoutes(adapter: FetchBotAdapter) {
   const app = new Hono<AppEnv>();
   app.post('/api/messages', async (c) => {
@@ -83,32 +124,22 @@ export function botFrameworkRoutes(adapter: FetchBotAdapter) {
       );
     }
     const activity = parsed.data as unknown as Activity;
+    const authHeader = c.req.header('authorization') ?? '';
     // A language-model turn can outlast the channel's ~15 s timeout: show typing, and if the answer is not
     // ready after BOT_ACK_AFTER_MS, acknowledge now and let the reply follow on the same conversation.
     const slow = deps.brain.name !== 'offline' && activity.type === 'message';
-    const work = adapter.processActivity(activity, c.req.header('authorization') ?? '', async (context) => {
-      const inbound = toInbound(context.activity);
-      if (slow) context.sendActivity({ type: 'typing' }).catch((err) => deps.log.warn('typing indicator failed', { err }));
-      const result = await deps.pipeline(inbound);
-      if (result.duplicate) return;
-      if (result.replies.length) await context.sendActivities(result.replies.map((r) => toActivity(r, inbound.channelUserId)));
-      if (result.memberId && inbound.type === 'message') {
-        const conversationId = `${inbound.channelId}:${inbound.channelConversationId}`;
-        // The reference rarely changes: refresh it at most hourly instead of writing it every turn.
-        if (await deps.state.set(`ref:${conversationId}`, '1', { ttlSeconds: 3600, onlyIfAbsent: true })) {
-          await saveConversationReference({
-            ctx: deps.domain,
-            input: {
-              conversationId,
-              channelId: inbound.channelId,
-              memberId: result.memberId,
-              reference: TurnContext.getConversationReference(context.activity) as Record<string, unknown>,
-            },
-          });
-        }
-      }
-    });
     try {
+      // With a durable queue (Cloudflare Queues) the turn is not raced at all: it is acknowledged at once and
+      // answered by the queue consumer, which has minutes of wall time and retries, where waitUntil has ~30 s.
+      if (slow && deps.queue.durable && messageBytes({ type: 'llm-reply', activity: parsed.data }) <= MAX_MESSAGE_BYTES) {
+        await adapter.authenticate(activity, authHeader);
+        await adapter.processAuthenticatedActivity(activity, async (context) => {
+          await context.sendActivity({ type: 'typing' }).catch((err) => deps.log.warn('typing indicator failed', { err }));
+        });
+        await deps.queue.enqueue({ type: 'llm-reply', activity: parsed.data });
+        return c.body(null, 202);
+      }
+      const work = adapter.processActivity(activity, authHeader, turnLogic(deps, { typing: slow }));
       if (slow) {
         const ack = new Promise<'ack'>((r) => setTimeout(() => r('ack'), deps.config.BOT_ACK_AFTER_MS));
         const first = await Promise.race([work, ack]);

@@ -1,4 +1,5 @@
-// Outbound Bot Framework tokens by OAuth client credentials over fetch (MSAL's HTTP client hangs in workerd).
+// Outbound Bot Framework tokens by OAuth client credentials over HttpClient (MSAL's HTTP client hangs in workerd).
+import { fetchHttpClient, type HttpClient } from '../../lib/http.js';
 
 export interface BotCredentials {
   appId: string;
@@ -18,7 +19,7 @@ export class BotTokenProvider {
 
   constructor(
     private readonly creds: BotCredentials,
-    private readonly fetchImpl: typeof fetch = fetch,
+    private readonly http: HttpClient = fetchHttpClient(),
   ) {}
 
   async getToken(): Promise<string> {
@@ -32,18 +33,19 @@ export class BotTokenProvider {
   private async fetchToken(): Promise<string> {
     const tenant = this.creds.tenantId ?? 'botframework.com';
     const url = this.creds.tokenUrl ?? `https://login.microsoftonline.com/${encodeURIComponent(tenant)}/oauth2/v2.0/token`;
-    const res = await this.fetchImpl(url, {
+    const res = await this.http({
       method: 'POST',
+      url,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
         grant_type: 'client_credentials',
         client_id: this.creds.appId,
         client_secret: this.creds.appPassword,
         scope: SCOPE,
-      }),
+      }).toString(),
     });
-    if (!res.ok) throw new Error(`Bot Framework token request failed: ${res.status}`);
-    const body = (await res.json()) as { access_token: string; expires_in: number };
+    if (res.status < 200 || res.status >= 300) throw new Error(`Bot Framework token request failed: ${res.status}`);
+    const body = JSON.parse(res.body) as { access_token: string; expires_in: number };
     this.token = { value: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 };
     return body.access_token;
   }

@@ -1,7 +1,7 @@
 // Web chat API: start a session (shop token or, in development, a demo member) and exchange messages.
 import { asc, inArray } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { members } from '../../../db/schema/index.js';
 import { bindVerifiedIdentity, getMember } from '../../domain/members/index.js';
 import { DomainError } from '../../lib/errors.js';

@@ -1,6 +1,6 @@
 // Transcript: persist a turn's inbound message and replies, and the channel reference for later sends.
-import { sql } from 'drizzle-orm';
-import { conversationReferences, conversations, messages } from '../../../db/schema/index.js';
+import { conversationReferences } from '../../../db/schema/index.js';
+import { executeSql } from '../../db/prepared.js';
 import type { Verb } from '../context.js';
 
 export interface RecordTurnInput {
@@ -14,39 +14,33 @@ export interface RecordTurnInput {
   replies: string[];
 }
 
-/** One transaction: upsert the conversation, append the messages. */
+const UPSERT_CONVERSATION = `
+  insert into conversations (id, channel_id, channel_user_id, member_id, owner, created_at, last_activity_at)
+  values (?1, ?2, ?3, ?4, 'bot', ?5, ?5)
+  on conflict (id) do update set last_activity_at = excluded.last_activity_at, member_id = coalesce(conversations.member_id, excluded.member_id)`;
+const INSERT_MESSAGE = `
+  insert into messages (conversation_id, direction, activity_id, text, intent, author, created_at) values (?, ?, ?, ?, ?, ?, ?)`;
+
+/**
+ * One transaction: upsert the conversation, append the messages. Every chat turn writes here, so the
+ * statements are fixed SQL (the columns of db/schema/conversations.ts) rather than built per call.
+ */
 export const recordTurn: Verb<RecordTurnInput, void> = async ({ ctx, input }) => {
-  const now = ctx.clock();
+  const now = ctx.clock().getTime();
   await ctx.store.write(async (tx) => {
-    await tx
-      .insert(conversations)
-      .values({
-        id: input.conversationId,
-        channelId: input.channelId,
-        channelUserId: input.channelUserId,
-        memberId: input.memberId,
-        createdAt: now,
-        lastActivityAt: now,
-      })
-      .onConflictDoUpdate({
-        target: conversations.id,
-        set: { lastActivityAt: now, memberId: sql`coalesce(${conversations.memberId}, excluded.member_id)` },
-      });
-    const rows: (typeof messages.$inferInsert)[] = [];
+    await executeSql(tx, {
+      sql: UPSERT_CONVERSATION,
+      args: [input.conversationId, input.channelId, input.channelUserId, input.memberId, now],
+    });
     if (input.inbound !== undefined) {
-      rows.push({
-        conversationId: input.conversationId,
-        direction: 'in',
-        author: 'member',
-        activityId: input.activityId,
-        text: input.inbound,
-        intent: input.intent,
-        createdAt: now,
+      await executeSql(tx, {
+        sql: INSERT_MESSAGE,
+        args: [input.conversationId, 'in', input.activityId ?? null, input.inbound, input.intent ?? null, 'member', now],
       });
     }
-    for (const text of input.replies)
-      rows.push({ conversationId: input.conversationId, direction: 'out', author: 'bot', text, createdAt: now });
-    if (rows.length) await tx.insert(messages).values(rows);
+    for (const text of input.replies) {
+      await executeSql(tx, { sql: INSERT_MESSAGE, args: [input.conversationId, 'out', null, text, null, 'bot', now] });
+    }
   });
 };
 

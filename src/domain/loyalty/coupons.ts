@@ -1,6 +1,7 @@
 // Coupons: what the member holds, and what the program sells for points.
-import { and, asc, eq, gt, isNotNull } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, sql } from 'drizzle-orm';
 import { coupons, memberCoupons, type Coupon } from '../../../db/schema/index.js';
+import { runPrepared } from '../../db/prepared.js';
 import type { Verb } from '../context.js';
 
 export interface HeldCoupon {
@@ -12,19 +13,39 @@ export interface HeldCoupon {
 
 /** Coupons the member can use now, soonest expiry first. */
 export const listMemberCoupons: Verb<{ memberId: string }, HeldCoupon[]> = async ({ ctx, input }) => {
-  const rows = await ctx.store.db
-    .select({ held: memberCoupons, coupon: coupons })
-    .from(memberCoupons)
-    .innerJoin(coupons, eq(coupons.id, memberCoupons.couponId))
-    .where(and(eq(memberCoupons.memberId, input.memberId), eq(memberCoupons.status, 'available'), gt(memberCoupons.expiresAt, ctx.clock())))
-    .orderBy(asc(memberCoupons.expiresAt));
+  const rows = await runPrepared(
+    ctx.store.db,
+    'listMemberCoupons',
+    (db) =>
+      db
+        .select({ held: memberCoupons, coupon: coupons })
+        .from(memberCoupons)
+        .innerJoin(coupons, eq(coupons.id, memberCoupons.couponId))
+        .where(
+          and(
+            eq(memberCoupons.memberId, sql.placeholder('memberId')),
+            eq(memberCoupons.status, 'available'),
+            gt(memberCoupons.expiresAt, sql.placeholder('now')),
+          ),
+        )
+        .orderBy(asc(memberCoupons.expiresAt))
+        .prepare(),
+    { memberId: input.memberId, now: ctx.clock().getTime() },
+  );
   return rows.map((r) => ({ id: r.held.id, coupon: r.coupon, expiresAt: r.held.expiresAt, issuedAt: r.held.issuedAt }));
 };
 
 /** Active coupons that can be bought with points, cheapest first. */
 export const listRedeemableCoupons: Verb<Record<string, never>, Coupon[]> = async ({ ctx }) =>
-  ctx.store.db
-    .select()
-    .from(coupons)
-    .where(and(eq(coupons.active, true), isNotNull(coupons.pointsCost)))
-    .orderBy(asc(coupons.pointsCost));
+  runPrepared(
+    ctx.store.db,
+    'listRedeemableCoupons',
+    (db) =>
+      db
+        .select()
+        .from(coupons)
+        .where(and(eq(coupons.active, true), isNotNull(coupons.pointsCost)))
+        .orderBy(asc(coupons.pointsCost))
+        .prepare(),
+    {},
+  );

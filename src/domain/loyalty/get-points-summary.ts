@@ -1,9 +1,7 @@
 // Points summary: spendable balance, what expires soon and when the next points expire.
-import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
-import { pointLots } from '../../../db/schema/index.js';
+import { executeSql } from '../../db/prepared.js';
 import { DAY_MS } from '../../lib/time.js';
 import type { Verb } from '../context.js';
-import { spendableBalance } from './ledger.js';
 
 export interface PointsSummary {
   balance: number;
@@ -12,26 +10,26 @@ export interface PointsSummary {
   nextExpiry: { points: number; at: Date } | null;
 }
 
+/** The member's live lots in one pass: balance, what expires by ?3, the first expiry and what expires within a day of it. */
+const SUMMARY_SQL = `
+  with live as (select remaining, expires_at from point_lots where member_id = ?1 and remaining > 0 and expires_at > ?2),
+    first as (select min(expires_at) as at from live)
+  select coalesce(sum(remaining), 0) as balance,
+    coalesce(sum(case when expires_at <= ?3 then remaining end), 0) as soon,
+    (select at from first) as first,
+    coalesce(sum(case when expires_at <= (select at from first) + ?4 then remaining end), 0) as first_day
+  from live`;
+
+/** A handful of rows on the member/expiry index, read with hand-written SQL (this runs on most chat turns). */
 export const getPointsSummary: Verb<{ memberId: string }, PointsSummary> = async ({ ctx, input }) => {
-  const db = ctx.store.db;
   const now = ctx.clock();
   const before = new Date(now.getTime() + ctx.rules.expiringSoonDays * DAY_MS);
-  const live = and(eq(pointLots.memberId, input.memberId), gt(pointLots.remaining, 0), gt(pointLots.expiresAt, now));
-  const [balance, [soon], [first]] = await Promise.all([
-    spendableBalance(db, input.memberId, now),
-    db
-      .select({ total: sql<number>`coalesce(sum(${pointLots.remaining}), 0)` })
-      .from(pointLots)
-      .where(and(live, lte(pointLots.expiresAt, before))),
-    db.select({ at: pointLots.expiresAt }).from(pointLots).where(live).orderBy(asc(pointLots.expiresAt)).limit(1),
-  ]);
-  let nextExpiry: PointsSummary['nextExpiry'] = null;
-  if (first) {
-    const [sameDay] = await db
-      .select({ total: sql<number>`coalesce(sum(${pointLots.remaining}), 0)` })
-      .from(pointLots)
-      .where(and(live, lte(pointLots.expiresAt, new Date(first.at.getTime() + DAY_MS))));
-    nextExpiry = { points: Number(sameDay?.total ?? 0), at: first.at };
-  }
-  return { balance, expiringSoon: { points: Number(soon?.total ?? 0), before }, nextExpiry };
+  const { rows } = await executeSql(ctx.store.db, { sql: SUMMARY_SQL, args: [input.memberId, now.getTime(), before.getTime(), DAY_MS] });
+  const row = rows[0] as unknown as { balance: number; soon: number; first: number | null; first_day: number } | undefined;
+  const first = row?.first === null || row?.first === undefined ? null : Number(row.first);
+  return {
+    balance: Number(row?.balance ?? 0),
+    expiringSoon: { points: Number(row?.soon ?? 0), before },
+    nextExpiry: first === null || !row ? null : { points: Number(row.first_day), at: new Date(first) },
+  };
 };

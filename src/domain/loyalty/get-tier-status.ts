@@ -1,8 +1,9 @@
 // Tier status: current tier, rolling spend, the gap to the next tier and what keeps the current one.
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { members, type Tier } from '../../../db/schema/index.js';
 import { DomainError } from '../../lib/errors.js';
 import { addMonths, DAY_MS } from '../../lib/time.js';
+import { runPrepared } from '../../db/prepared.js';
 import type { Verb } from '../context.js';
 import { spendSince } from './rolling-spend.js';
 import { listTiers, nextTierAfter } from './tiers.js';
@@ -23,7 +24,17 @@ export interface TierStatus {
 export const getTierStatus: Verb<{ memberId: string }, TierStatus> = async ({ ctx, input }) => {
   const db = ctx.store.db;
   const now = ctx.clock();
-  const [member] = await db.select({ tierCode: members.tierCode }).from(members).where(eq(members.id, input.memberId));
+  const [member] = await runPrepared(
+    db,
+    'memberTierCode',
+    (d) =>
+      d
+        .select({ tierCode: members.tierCode })
+        .from(members)
+        .where(eq(members.id, sql.placeholder('memberId')))
+        .prepare(),
+    { memberId: input.memberId },
+  );
   if (!member) throw new DomainError('not_found', 'Member not found');
   const all = await listTiers(db);
   const tier = all.find((t) => t.code === member.tierCode) ?? all[0];

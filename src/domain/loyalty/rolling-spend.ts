@@ -2,15 +2,30 @@
 import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import { orders } from '../../../db/schema/index.js';
 import type { Db, Tx } from '../../db/client.js';
+import { runPrepared } from '../../db/prepared.js';
 
 /** Order states whose money the member has actually spent. */
 export const SPEND_STATUSES = ['paid', 'shipped', 'delivered'] as const;
 
 /** Sum of order totals paid after `since`, in cents. */
 export async function spendSince(db: Db | Tx, memberId: string, since: Date): Promise<number> {
-  const [row] = await db
-    .select({ total: sql<number>`coalesce(sum(${orders.totalCents}), 0)` })
-    .from(orders)
-    .where(and(eq(orders.memberId, memberId), inArray(orders.status, [...SPEND_STATUSES]), gt(orders.paidAt, since)));
+  const [row] = await runPrepared(
+    db,
+    'spendSince',
+    (d) =>
+      d
+        .select({ total: sql<number>`coalesce(sum(${orders.totalCents}), 0)` })
+        .from(orders)
+        .where(
+          and(
+            eq(orders.memberId, sql.placeholder('memberId')),
+            inArray(orders.status, [...SPEND_STATUSES]),
+            gt(orders.paidAt, sql.placeholder('since')),
+          ),
+        )
+        .prepare(),
+    // Placeholders skip the column's encoder: pass the stored form (epoch ms).
+    { memberId, since: since.getTime() },
+  );
   return Number(row?.total ?? 0);
 }

@@ -2,11 +2,12 @@
 import { asc, eq } from 'drizzle-orm';
 import { tiers, type Tier } from '../../../db/schema/index.js';
 import type { Db, Tx } from '../../db/client.js';
+import { runPrepared } from '../../db/prepared.js';
 import { DomainError } from '../../lib/errors.js';
 
 /** All tiers, lowest first. The table is tiny; reading it per call keeps rule edits live. */
 export async function listTiers(db: Db | Tx): Promise<Tier[]> {
-  return db.select().from(tiers).orderBy(asc(tiers.rank));
+  return runPrepared(db, 'listTiers', (d) => d.select().from(tiers).orderBy(asc(tiers.rank)).prepare(), {});
 }
 
 /** The highest tier whose threshold the spend reaches. */

@@ -1,12 +1,14 @@
-// Staff API for operators and checks: member cards, link codes and on-demand jobs. Bearer ADMIN_TOKEN.
+// Staff API for operators and checks: member cards, link codes and on-demand jobs. Admins only (ADMIN_TOKEN or an admin's token).
 import { Hono } from 'hono';
-import { z } from 'zod';
-import { expirePoints, reviewAllTiers } from '../../domain/loyalty/index.js';
+import * as z from 'zod';
 import { findMemberByChannel, getMember, getMemberCard, issueLinkCode } from '../../domain/members/index.js';
 import { describeReason, MAX_K, recommendForMember } from '../../domain/products/index.js';
+import { findJob, JOBS } from '../../jobs/registry.js';
+import { runJob } from '../../jobs/run.js';
 import { DomainError } from '../../lib/errors.js';
 import type { AppEnv } from '../app-env.js';
 import { adminAuth, parseWith } from '../middleware.js';
+import { audit } from '../staff-auth.js';
 import type { RouteDoc } from '../openapi.js';
 
 export const memberCardSchema = z.object({
@@ -22,7 +24,7 @@ export const memberCardSchema = z.object({
 });
 
 const lookupQuery = z.object({ channel: z.string().min(1).max(64), channelUserId: z.string().min(1).max(256) });
-const jobName = z.enum(['expire-points', 'review-tiers']);
+const jobName = z.enum(JOBS.map((j) => j.name) as [string, ...string[]]);
 
 const yuanParam = z.coerce.number().min(0).max(10_000_000);
 const recommendationsQuery = z.object({
@@ -100,11 +102,11 @@ export const adminDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/api/admin/jobs/{name}',
-    summary: 'Run a scheduled job now: expire-points or review-tiers',
+    summary: `Run a scheduled job now: ${JOBS.map((j) => j.name).join(', ')}`,
     tag: 'admin',
     security: 'admin',
-    response: z.object({ job: jobName, result: z.record(z.string(), z.number()) }),
-    errors: { 401: 'Missing or wrong token', 404: 'No such job' },
+    response: z.object({ job: jobName, result: z.record(z.string(), z.unknown()) }),
+    errors: { 401: 'Missing or wrong token', 404: 'No such job', 409: 'The job is already running', 500: 'The job failed' },
   },
 ];
 
@@ -158,14 +160,17 @@ export function adminRoutes() {
   });
   app.post('/api/admin/members/:id/link-codes', async (c) => {
     const r = await issueLinkCode({ ctx: c.get('deps').domain, input: { memberId: c.req.param('id') } });
+    await audit(c, 'member.link_code', `member:${c.req.param('id')}`);
     return c.json({ code: r.code, expiresAt: r.expiresAt.toISOString() });
   });
   app.post('/api/admin/jobs/:name', async (c) => {
-    const name = jobName.safeParse(c.req.param('name'));
-    if (!name.success) throw new DomainError('not_found', 'Unknown job');
-    const ctx = c.get('deps').domain;
-    const result = name.data === 'expire-points' ? await expirePoints({ ctx, input: {} }) : await reviewAllTiers({ ctx, input: {} });
-    return c.json({ job: name.data, result });
+    const job = findJob(c.req.param('name'));
+    if (!job) throw new DomainError('not_found', 'Unknown job');
+    const outcome = await runJob(c.get('deps'), job);
+    if (outcome.status === 'skipped') throw new DomainError('conflict', `Job ${job.name} is already running`);
+    if (outcome.status === 'failed') throw new DomainError('internal', `Job ${job.name} failed`);
+    await audit(c, 'job.run', `job:${job.name}`, outcome.result);
+    return c.json({ job: job.name, result: outcome.result });
   });
   return app;
 }

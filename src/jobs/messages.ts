@@ -1,0 +1,16 @@
+// The queue's message types and their consumers: the one file to edit when adding a kind of background message.
+import { answerQueuedActivity } from '../channels/botframework/route.js';
+import type { QueueHandlers } from './queue.js';
+
+/**
+ * Payload of each message type (the queue adds `type`). Adding one: a line here and its handler below.
+ * Payloads are JSON and at most ~120 KB (Cloudflare Queues' limit), so pass ids, not rows.
+ */
+export interface QueueMessages {
+  /** A Bot Framework message activity, already authenticated, that the language-model brain answers. */
+  'llm-reply': { activity: Record<string, unknown> };
+}
+
+export const QUEUE_HANDLERS: QueueHandlers = {
+  'llm-reply': (deps, m) => answerQueuedActivity(deps, m.activity),
+};

@@ -1,0 +1,23 @@
+// The job registry: every background job, run by Node's scheduler and by the Worker's cron handler alike.
+import { expirePoints, reviewAllTiers } from '../domain/loyalty/index.js';
+import { CADENCE, type Job } from './job.js';
+
+/**
+ * Adding a job is one entry here (plus the import of its domain verb): pick a CADENCE, give it a
+ * kebab-case name and a `run(deps)` calling one verb. Node runs it on `everyMs`, the Worker on `cron`,
+ * and `POST /api/admin/jobs/{name}` runs it on demand.
+ */
+export const JOBS: readonly Job[] = [
+  { name: 'expire-points', ...CADENCE.hourly, run: (d) => expirePoints({ ctx: d.domain, input: {} }) },
+  { name: 'review-tiers', ...CADENCE.daily, run: (d) => reviewAllTiers({ ctx: d.domain, input: {} }) },
+];
+
+/** The job with this name, if any. */
+export function findJob(name: string, jobs: readonly Job[] = JOBS): Job | undefined {
+  return jobs.find((j) => j.name === name);
+}
+
+/** The jobs a Workers cron trigger runs: those whose cadence has exactly this expression. */
+export function jobsForCron(cron: string, jobs: readonly Job[] = JOBS): Job[] {
+  return jobs.filter((j) => j.cron === cron);
+}

@@ -1,0 +1,49 @@
+// Redaction for logs: personal data (names, contact details, message bodies) never reaches info-level logs.
+
+/** Field names whose values are personal data or message content: dropped from logs above debug. */
+export const PERSONAL_FIELDS = new Set([
+  'name',
+  'email',
+  'phone',
+  'text',
+  'body',
+  'message_text',
+  'content',
+  'comment',
+  'note',
+  'password',
+  'token',
+  'authorization',
+  'address',
+  'birthday',
+]);
+
+const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
+/**
+ * Phone numbers: E.164 with a leading + (+86 138 0013 8000), Chinese mobiles (13800138000, 138-0013-8000) and
+ * North American (555-123-4567). Dates (2026-06-01), ids and amounts do not match.
+ */
+const PHONE =
+  /\+\d{1,3}(?:[\s.-]?\d){7,14}(?!\d)|(?<![\w-])1[3-9]\d(?:[\s-]?\d{4}){2}(?![\w-])|(?<![\w-])\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}(?![\w-])/g;
+const BEARER = /\b(Bearer|Basic)\s+[\w.~+/=-]+/gi;
+
+/** Masks e-mail addresses, phone numbers and bearer credentials inside free text. */
+export function redactText(text: string): string {
+  return text.replace(BEARER, '$1 [redacted]').replace(EMAIL, '[email]').replace(PHONE, '[phone]');
+}
+
+/**
+ * A copy of `value` safe for logs: personal fields replaced by "[redacted]", strings masked, depth and
+ * size bounded (a log line is not a data dump). Ids, counts and codes pass through unchanged.
+ */
+export function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactText(value.length > 2_000 ? `${value.slice(0, 2_000)}…` : value);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > 4) return '[…]';
+  if (Array.isArray(value)) return value.slice(0, 50).map((v) => redact(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = PERSONAL_FIELDS.has(k.toLowerCase()) && v !== null && v !== undefined ? '[redacted]' : redact(v, depth + 1);
+  }
+  return out;
+}
