@@ -12,7 +12,7 @@ import { memberIdFor } from '../db/seed/demo.js';
 import { DEFAULT_TIERS } from '../db/seed/program.js';
 import { Rng } from '../db/seed/random.js';
 import { seedScale } from '../db/seed/scale.js';
-import { openStore } from '../src/db/client.js';
+import { openNodeStore } from '../src/db/open-node.js';
 import { migrateStore } from '../src/db/migrate.js';
 import { DEFAULT_RULES, type DomainCtx } from '../src/domain/context.js';
 import { importOrders } from '../src/domain/orders/import-orders.js';
@@ -67,7 +67,7 @@ async function main() {
   const path = `data/bench-recs-${memberCount}-${productCount}.db`;
   if (args.fresh) for (const s of ['', '-wal', '-shm']) rmSync(path + s, { force: true });
   const fresh = !existsSync(path);
-  const store = await openStore(`file:${path}`);
+  const store = await openNodeStore(`file:${path}`);
   await migrateStore(store);
   // Pinned to when the store was built would be better, but the seed dates orders relative to now
   // and the bench store is rebuilt with --fresh; a day or two of drift does not change the work done.
@@ -100,7 +100,7 @@ async function main() {
     const allowedTiers = DEFAULT_TIERS.map((t) => t.code);
     await time(warm, (i) => recommendForMember({ ctx, input: { memberId: ids[i], k: 10 } }));
     await time(warm, (i) => store.db.select().from(members).where(eq(members.id, ids[i])));
-    await time(Math.min(50, warm), () => getBestSellers({ ctx, input: { allowedTierCodes: allowedTiers, limit: 10 } }));
+    await time(2, () => getBestSellers({ ctx, input: { allowedTierCodes: allowedTiers, limit: 10 } }));
     const pk = percentiles(await time(requests, (i) => store.db.select().from(members).where(eq(members.id, ids[i]))));
     const recs = percentiles(await time(requests, (i) => recommendForMember({ ctx, input: { memberId: ids[i], k: 10 } })));
     const band = percentiles(
@@ -109,15 +109,16 @@ async function main() {
       ),
     );
     const best = percentiles(
-      await time(Math.min(200, requests), () => getBestSellers({ ctx, input: { allowedTierCodes: allowedTiers, limit: 10 } })),
+      // A full aggregation of the order lines per call: a few samples are enough to compare with.
+      await time(Math.min(20, requests), () => getBestSellers({ ctx, input: { allowedTierCodes: allowedTiers, limit: 10 } })),
     );
     const row = (name: string, p: ReturnType<typeof percentiles>) =>
-      `  ${name.padEnd(34)} p50 ${p.p50.toFixed(3).padStart(8)} ms   p99 ${p.p99.toFixed(3).padStart(8)} ms   (${(p.p50 / pk.p50).toFixed(1)}x / ${(p.p99 / pk.p99).toFixed(1)}x the member-row read)`;
+      `  ${name.padEnd(48)} p50 ${p.p50.toFixed(3).padStart(8)} ms   p99 ${p.p99.toFixed(3).padStart(8)} ms   (${(p.p50 / pk.p50).toFixed(1)}x / ${(p.p99 / pk.p99).toFixed(1)}x the member-row read)`;
     console.log(`Latency, ${fmt(requests)} requests each (k = 10):`);
     console.log(row('member row by primary key', pk));
     console.log(row('recommendForMember', recs));
     console.log(row('recommendForMember, price band', band));
-    console.log(row('best sellers (the query it replaces)', best));
+    console.log(row(`best sellers (the query it replaces; ${Math.min(20, requests)} samples)`, best));
     console.log(`  recommendations vs best sellers: p50 ${(recs.p50 / best.p50).toFixed(3)}x, p99 ${(recs.p99 / best.p99).toFixed(3)}x`);
     console.log(`  goal p99 < 5 ms: ${recs.p99 < 5 ? 'met' : 'NOT met'} (${recs.p99.toFixed(2)} ms)`);
 

@@ -1,5 +1,5 @@
 // recommendForMember: products a member is likely to buy next, from precomputed statistics, with a reason for each.
-import { sql } from 'drizzle-orm';
+import { executeSql } from '../../db/prepared.js';
 import { DomainError } from '../../lib/errors.js';
 import type { DomainCtx, Verb } from '../context.js';
 import { decayTo, MEMBER_HALF_LIFE_DAYS } from './rec-stats.js';
@@ -82,16 +82,35 @@ interface ProductRow {
 
 const json = (v: unknown) => JSON.stringify(v);
 
+/** A piece of SQL text with its positional arguments. */
+interface Sql {
+  text: string;
+  args: (string | number)[];
+}
+
 /** SQL predicate of the filters on `p` (products). */
-function filterSql(f: Filters) {
-  const parts = [
-    sql`p.stock > 0`,
-    sql`(p.min_tier_code is null or p.min_tier_code in (select value from json_each(${json(f.allowedTiers)})))`,
-  ];
-  if (f.minPriceCents !== undefined) parts.push(sql`p.price_cents >= ${f.minPriceCents}`);
-  if (f.maxPriceCents !== undefined) parts.push(sql`p.price_cents <= ${f.maxPriceCents}`);
-  if (f.category !== undefined) parts.push(sql`lower(p.category) = lower(${f.category})`);
-  return sql.join(parts, sql` and `);
+function filterSql(f: Filters): Sql {
+  const text = ['p.stock > 0', '(p.min_tier_code is null or p.min_tier_code in (select value from json_each(?)))'];
+  const args: (string | number)[] = [json(f.allowedTiers)];
+  if (f.minPriceCents !== undefined) {
+    text.push('p.price_cents >= ?');
+    args.push(f.minPriceCents);
+  }
+  if (f.maxPriceCents !== undefined) {
+    text.push('p.price_cents <= ?');
+    args.push(f.maxPriceCents);
+  }
+  if (f.category !== undefined) {
+    text.push('lower(p.category) = lower(?)');
+    args.push(f.category);
+  }
+  return { text: text.join(' and '), args };
+}
+
+/** Rows of a hand-written statement (the two statements of a request skip the query builder). */
+async function query<R>(ctx: DomainCtx, stmt: Sql): Promise<R[]> {
+  const rs = await executeSql(ctx.store.db, { sql: stmt.text, args: stmt.args });
+  return rs.rows as unknown as R[];
 }
 
 function passes(p: ProductRow, f: Filters): boolean {
@@ -192,7 +211,7 @@ interface Profile {
  * of a hundred, which is most of the cost of a small query here).
  */
 async function readProfile(ctx: DomainCtx, memberId: string): Promise<Profile> {
-  const [row] = await ctx.store.db.all<{
+  const [row] = await query<{
     tier_code: string | null;
     points_balance: number | null;
     allowed: string;
@@ -201,7 +220,8 @@ async function readProfile(ctx: DomainCtx, memberId: string): Promise<Profile> {
     totals: string | null;
     own: string;
     cats: string;
-  }>(sql`
+  }>(ctx, {
+    text: `
     select m.tier_code, m.points_balance,
       (select json_group_array(t.code) from tiers t where t.rank <= coalesce((select rank from tiers where code = m.tier_code), 0)) as allowed,
       (select code from tiers order by rank limit 1) as lowest,
@@ -209,10 +229,12 @@ async function readProfile(ctx: DomainCtx, memberId: string): Promise<Profile> {
       (select json_object('orders', orders, 'weight', weight, 'member_order_pairs', member_order_pairs, 'product_orders', product_orders,
               'product_orders_sq', product_orders_sq, 'repeat_pairs', repeat_pairs) from rec_totals where id = 'all') as totals,
       (select json_group_array(json_array(product_id, orders, weight)) from
-        (select product_id, orders, weight from rec_member_products where member_id = x.id order by weight desc limit ${OWN_ROWS})) as own,
+        (select product_id, orders, weight from rec_member_products where member_id = x.id order by weight desc limit ?)) as own,
       (select json_group_array(json_array(category, weight)) from
         (select category, weight from rec_member_categories where member_id = x.id order by weight desc)) as cats
-    from (select ${memberId} as id) x left join members m on m.id = x.id`);
+    from (select ? as id) x left join members m on m.id = x.id`,
+    args: [OWN_ROWS, memberId],
+  });
   return {
     member:
       row?.tier_code != null
@@ -259,36 +281,42 @@ async function rank(ctx: DomainCtx, profile: Profile, filters: Filters, k: numbe
   // Candidates and everything needed to score them, in one statement: the neighbour lists of the
   // seeds, the best sellers of the favourite categories, the best sellers under the filters, and
   // the catalog and popularity rows of all of those and of the member's own products.
-  const union = (parts: ReturnType<typeof sql>[], empty: ReturnType<typeof sql>) =>
-    parts.length ? sql.join(parts, sql` union all `) : empty;
-  const neighbours = union(
-    seeds.map(
-      ([id]) =>
-        sql`select * from (select product_id, other_id, orders from rec_product_pairs where product_id = ${id} order by orders desc limit ${NEIGHBOURS})`,
-    ),
-    sql`select null as product_id, null as other_id, null as orders where 0`,
-  );
-  const categoryTop = union(
-    favourites.map(
-      ([c]) =>
-        sql`select * from (select product_id from rec_product_stats where category = ${c} order by weight desc limit ${CATEGORY_ROWS})`,
-    ),
-    sql`select null as product_id where 0`,
-  );
-  const [row] = await ctx.store.db.all<{ nb: string; products: string; cats: string }>(sql`
+  const args: (string | number)[] = [];
+  const neighbours = seeds.length
+    ? seeds
+        .map(([id]) => {
+          args.push(id, NEIGHBOURS);
+          return 'select * from (select product_id, other_id, orders from rec_product_pairs where product_id = ? order by orders desc limit ?)';
+        })
+        .join(' union all ')
+    : 'select null as product_id, null as other_id, null as orders where 0';
+  const categoryTop = favourites.length
+    ? favourites
+        .map(([c]) => {
+          args.push(c, CATEGORY_ROWS);
+          return 'select * from (select product_id from rec_product_stats where category = ? order by weight desc limit ?)';
+        })
+        .join(' union all ')
+    : 'select null as product_id where 0';
+  const where = filterSql(filters);
+  args.push(...where.args, Math.max(POPULAR_ROWS, k + 10), json(own.map(([id]) => id)));
+  const [row] = await query<{ nb: string; products: string; cats: string }>(ctx, {
+    text: `
     with nb as materialized (${neighbours}),
       cat_top as (${categoryTop}),
       pop as (select s.product_id from rec_product_stats s join products p on p.id = s.product_id
-              where ${filterSql(filters)} order by s.weight desc limit ${Math.max(POPULAR_ROWS, k + 10)}),
+              where ${where.text} order by s.weight desc limit ?),
       cand as materialized (
-        select value as id from json_each(${json(own.map(([id]) => id))})
+        select value as id from json_each(?)
         union select other_id from nb union select product_id from cat_top union select product_id from pop)
     select
       (select json_group_array(json_array(product_id, other_id, orders)) from nb) as nb,
       (select json_group_array(json_array(p.id, p.name, p.name_zh, p.category, p.price_cents, p.stock, p.min_tier_code, s.orders, s.weight))
          from cand join products p on p.id = cand.id left join rec_product_stats s on s.product_id = p.id) as products,
       (select json_group_array(json_array(c.category, c.weight)) from rec_category_stats c
-         where c.category in (select p.category from cand join products p on p.id = cand.id)) as cats`);
+         where c.category in (select p.category from cand join products p on p.id = cand.id)) as cats`,
+    args,
+  });
   const nbRows = JSON.parse(row?.nb ?? '[]') as [string, string, number][];
   const rows = (JSON.parse(row?.products ?? '[]') as ProductTuple[]).map(
     ([id, name, name_zh, category, price_cents, stock, min_tier_code, orders, weight]): ProductRow => ({
