@@ -20,6 +20,12 @@ const SEEDS = 10;
 const NEIGHBOURS = 10;
 /** Popular products read (after the filters) to fill the list. */
 const POPULAR_ROWS = 30;
+/**
+ * With a price band, best sellers are looked for among this many of the most popular products first:
+ * a band the best sellers miss (cheap goods sell most) would otherwise walk the popularity index far.
+ * Only when that leaves the list short is the whole index searched.
+ */
+const BAND_WINDOW = 500;
 /** The member's favourite categories whose best sellers become candidates, and how many of each. */
 const FAVOURITE_CATEGORIES = 5;
 const CATEGORY_ROWS = 5;
@@ -270,6 +276,18 @@ type ProductTuple = [string, string, string | null, string, number, number, stri
  * popularity index and the candidates' catalog rows: no work grows with the store.
  */
 async function rank(ctx: DomainCtx, profile: Profile, filters: Filters, k: number): Promise<Omit<Recommendation, 'pointsCanPay'>[]> {
+  const banded = filters.minPriceCents !== undefined || filters.maxPriceCents !== undefined;
+  const first = await rankWith(ctx, profile, filters, k, banded ? BAND_WINDOW : null);
+  return banded && first.length < k ? rankWith(ctx, profile, filters, k, null) : first;
+}
+
+async function rankWith(
+  ctx: DomainCtx,
+  profile: Profile,
+  filters: Filters,
+  k: number,
+  popularWindow: number | null,
+): Promise<Omit<Recommendation, 'pointsCanPay'>[]> {
   const fm = decayTo(ctx.clock().getTime(), MEMBER_HALF_LIFE_DAYS);
   const kappa = estimatePriorStrength(profile.totals);
   const N = profile.ordersWeight * fm;
@@ -299,12 +317,15 @@ async function rank(ctx: DomainCtx, profile: Profile, filters: Filters, k: numbe
         .join(' union all ')
     : 'select null as product_id where 0';
   const where = filterSql(filters);
+  const popularSource =
+    popularWindow === null ? 'rec_product_stats' : '(select product_id, weight from rec_product_stats order by weight desc limit ?)';
+  if (popularWindow !== null) args.push(popularWindow);
   args.push(...where.args, Math.max(POPULAR_ROWS, k + 10), json(own.map(([id]) => id)));
   const [row] = await query<{ nb: string; products: string; cats: string }>(ctx, {
     text: `
     with nb as materialized (${neighbours}),
       cat_top as (${categoryTop}),
-      pop as (select s.product_id from rec_product_stats s join products p on p.id = s.product_id
+      pop as (select s.product_id from ${popularSource} s join products p on p.id = s.product_id
               where ${where.text} order by s.weight desc limit ?),
       cand as materialized (
         select value as id from json_each(?)
