@@ -1,13 +1,14 @@
 // Recommendations on a real libSQL store: staples, popularity, filters, reasons, upkeep on import/webhook/refund, the admin endpoint.
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { members } from '../../db/schema/index.js';
+import { members, orderLines, orders } from '../../db/schema/index.js';
 import { OfflineBrain } from '../../src/assistant/offline/brain.js';
 import type { TurnCtx } from '../../src/assistant/types.js';
 import { MemoryState } from '../../src/state/memory.js';
 import type { DomainCtx } from '../../src/domain/context.js';
 import { importOrders } from '../../src/domain/orders/import-orders.js';
 import {
+  ensureRecommendationStats,
   rebuildRecommendationStats,
   recommendationText,
   recommendForMember,
@@ -16,7 +17,8 @@ import {
 import { hmacHex } from '../../src/lib/crypto.js';
 import { DomainError } from '../../src/lib/errors.js';
 import { createTestApp, TEST_ADMIN_TOKEN, TEST_ORDER_SECRET, type TestApp } from '../support/app.js';
-import { addMember, fixedClock } from '../support/fixtures.js';
+import { addMember, domainCtx, fixedClock } from '../support/fixtures.js';
+import { createTestStore } from '../support/store.js';
 import { buy, CATALOG, seedCatalog, statsSnapshot } from '../support/recs-fixtures.js';
 
 const clock = fixedClock('2026-06-01T08:00:00Z');
@@ -247,6 +249,35 @@ describe('statistics follow the orders', () => {
         for (const [col, v] of Object.entries(row))
           expect(close(v, incremental[key][i][col]), `${key}.${col} ${JSON.stringify(row)}`).toBe(true);
       });
+    }
+  });
+});
+
+describe('backfill', () => {
+  it('builds the statistics once for a store whose orders bypassed the order events, then does nothing', async () => {
+    const store = await createTestStore();
+    try {
+      const c = domainCtx(store, clock);
+      await seedCatalog(store);
+      await addMember(store, clock, { id: 'old' });
+      // Written the way the bulk seed writes them: straight into the tables.
+      await store.write(async (tx) => {
+        const at = new Date('2026-05-01T10:00:00Z');
+        await tx
+          .insert(orders)
+          .values({ id: 'OLD-1', memberId: 'old', status: 'delivered', totalCents: 1_300, orderedAt: at, paidAt: at, updatedAt: at });
+        await tx.insert(orderLines).values([
+          { orderId: 'OLD-1', lineNo: 1, productId: 'MILK', quantity: 1, amountCents: 500 },
+          { orderId: 'OLD-1', lineNo: 2, productId: 'BREAD', quantity: 1, amountCents: 800 },
+        ]);
+      });
+      expect(await recommendForMember({ ctx: c, input: { memberId: 'old', k: 5 } })).toEqual([]);
+      expect(await ensureRecommendationStats({ ctx: c, input: {} })).toMatchObject({ orders: 1, memberProducts: 2, pairs: 2 });
+      expect(await ensureRecommendationStats({ ctx: c, input: {} })).toBeNull();
+      const list = await recommendForMember({ ctx: c, input: { memberId: 'old', k: 5 } });
+      expect(list.map((r) => r.productId).sort()).toEqual(['BREAD', 'MILK']);
+    } finally {
+      store.dispose();
     }
   });
 });
