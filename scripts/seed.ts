@@ -3,6 +3,7 @@ import { count } from 'drizzle-orm';
 import { members, orderLines, orders, pointsLedger, products } from '../db/schema/index.js';
 import { DEMO_EN_MEMBER_ID, DEMO_ZH_MEMBER_ID, isSeeded, seedDemo } from '../db/seed/demo.js';
 import { seedScale } from '../db/seed/scale.js';
+import { rebuildRecommendationStats } from '../src/domain/products/index.js';
 import type { Store } from '../src/db/client.js';
 import { createProgress, formatDuration } from '../src/lib/progress.js';
 import { databaseUrl, domainCtxFromEnv, num, openMigratedStore, parseArgs, removeLocalDatabase, runMain } from './cli-support.js';
@@ -58,6 +59,9 @@ async function main() {
       const bar = createProgress('Bulk members', { total: total - demoMembers, unit: 'members' });
       await seedScale(ctx, { members: total - demoMembers, onProgress: (done) => bar.update(done) });
       bar.finish();
+      // The bulk seed writes orders directly, bypassing the order events that keep these up to date.
+      const r = await rebuildRecommendationStats({ ctx, input: {} });
+      console.log(`Recommendation statistics rebuilt: ${num(r.memberProducts)} member-product rows, ${num(r.pairs)} co-purchase pairs`);
     }
     const c = await counts(store);
     const seconds = (performance.now() - started) / 1000;

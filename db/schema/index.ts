@@ -14,3 +14,4 @@ export * from './audit-log.js';
 export * from './handoffs.js';
 export * from './settings.js';
 export * from './webchat.js';
+export * from './recommendations.js';

@@ -8,6 +8,7 @@ import { createApp } from '../app.js';
 import { filePath, openNodeStore } from '../db/open-node.js';
 import { migrateStore } from '../db/migrate.js';
 import { createDeps, createState } from '../deps.js';
+import { ensureRecommendationStats } from '../domain/products/index.js';
 import { parseEnv } from '../env.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { createLogger } from '../lib/log.js';
@@ -41,6 +42,9 @@ async function main() {
     const r = await seedDemo(deps.domain);
     log.info('demo data seeded', { members: r.members, orders: r.orders, ms: Date.now() - started });
   }
+  // Backfill for stores that have orders from before the recommender (idempotent; a no-op once built).
+  const rebuilt = await ensureRecommendationStats({ ctx: deps.domain, input: {} });
+  if (rebuilt) log.info('recommendation statistics built', { orders: rebuilt.orders, pairs: rebuilt.pairs });
   // Development only: demo staff with passwords printed once below (production gets no default passwords).
   const demoStaff = (config.SEED_DEMO ?? true) && config.NODE_ENV !== 'production' ? await seedDemoStaff(deps.domain) : [];
   const stopJobs = startScheduler(deps);

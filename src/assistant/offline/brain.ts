@@ -6,6 +6,7 @@ import type { Brain, BrainReply, OutboundReply, Suggestion, TurnCtx } from '../t
 import { classify, type Intent } from './nlu/index.js';
 import { sentimentOf } from '../../domain/feedback/categorize.js';
 import { handoffReply, peekHandoffOutcome } from '../handoff.js';
+import { parsePriceBand } from './price-band.js';
 
 const money = (yuan: number) => formatMoney(Math.round(yuan * 100));
 
@@ -140,10 +141,15 @@ export class OfflineBrain implements Brain {
         return [{ text: [r('orders_header'), ...lines].join('\n') }];
       }
       case 'recommend_products': {
-        const p = await tools.recommend_products.run({ ctx, input: { limit: 3 } });
-        if (!p.products.length) return [{ text: r('recommend_none') }];
+        const p = await tools.recommend_products.run({ ctx, input: { limit: 3, ...parsePriceBand(text) } });
+        if (!p.products.length) return [{ text: r(p.filtered ? 'recommend_none_filtered' : 'recommend_none') }];
         const lines = p.products.map((x) =>
-          r('recommend_line', { name: x.name, price: money(x.price), points_note: x.pointsCanPay ? r('recommend_points_note') : '' }),
+          r('recommend_line', {
+            name: x.name,
+            price: money(x.price),
+            points_note: x.pointsCanPay ? r('recommend_points_note') : '',
+            reason: x.reason,
+          }),
         );
         return [{ text: [r('recommend_header'), ...lines].join('\n') }];
       }

@@ -1,31 +1,45 @@
-// Tool: products to suggest to the member (best sellers they may buy, until the recommender lands).
+// Tool: products recommended for the member (their habits, co-purchases, favourite categories, popularity), with reasons.
 import * as z from 'zod';
-import { getPointsSummary, listTiers } from '../../domain/loyalty/index.js';
-import { getBestSellers } from '../../domain/products/index.js';
+import { describeReason, recommendForMember } from '../../domain/products/index.js';
 import { pick, yuan } from './format.js';
 import { defineTool } from './tool.js';
+
+const yuanAmount = z.number().min(0).max(10_000_000);
 
 export const recommendProductsTool = defineTool({
   name: 'recommend_products',
   description:
-    'Products to recommend to the member: in stock, allowed for their tier, with price and whether their points can pay for it .',
-  input: z.object({ limit: z.number().int().min(1).max(10).default(3) }).strict(),
+    "Products to recommend to the member, best first: from their own repeat purchases, what is bought together with them, their favourite categories and what is popular; only in-stock products their tier may buy. Optional price band in yuan and category. Each item has the store's price, a short reason and whether their points can pay for it.",
+  input: z
+    .object({
+      limit: z.number().int().min(1).max(10).default(3),
+      minPrice: yuanAmount.optional().describe('lowest price in yuan'),
+      maxPrice: yuanAmount.optional().describe('highest price in yuan'),
+      category: z.string().min(1).max(100).optional().describe('only this product category'),
+    })
+    .strict(),
   sideEffect: false,
   async run({ ctx, input }) {
-    const tiers = await listTiers(ctx.domain.store.db);
-    const rank = tiers.find((t) => t.code === ctx.member.tierCode)?.rank ?? 0;
-    const allowed = tiers.filter((t) => t.rank <= rank).map((t) => t.code);
-    const [items, points] = await Promise.all([
-      getBestSellers({ ctx: ctx.domain, input: { allowedTierCodes: allowed, limit: input.limit } }),
-      getPointsSummary({ ctx: ctx.domain, input: { memberId: ctx.member.id } }),
-    ]);
+    // Yuan to cents, rounding the band outward so "under 50" keeps a 49.99 item.
+    const minPriceCents = input.minPrice === undefined ? undefined : Math.floor(input.minPrice * 100);
+    const maxPriceCents = input.maxPrice === undefined ? undefined : Math.ceil(input.maxPrice * 100);
+    if (minPriceCents !== undefined && maxPriceCents !== undefined && minPriceCents > maxPriceCents) {
+      return { products: [], filtered: true };
+    }
+    const items = await recommendForMember({
+      ctx: ctx.domain,
+      input: { memberId: ctx.member.id, k: input.limit, minPriceCents, maxPriceCents, category: input.category },
+    });
     return {
+      filtered: input.minPrice !== undefined || input.maxPrice !== undefined || input.category !== undefined,
       products: items.map((i) => ({
-        id: i.product.id,
-        name: pick(ctx.lang, i.product.nameZh, i.product.name),
-        price: yuan(i.product.priceCents),
-        category: i.product.category,
-        pointsCanPay: points.balance * ctx.domain.rules.pointValueCents >= i.product.priceCents,
+        id: i.productId,
+        name: pick(ctx.lang, i.nameZh, i.name),
+        price: yuan(i.priceCents),
+        category: i.category,
+        pointsCanPay: i.pointsCanPay,
+        reasonKind: i.reason.kind,
+        reason: describeReason(ctx.lang, i.reason),
       })),
     };
   },

@@ -8,6 +8,7 @@ import type { DomainCtx, Verb } from '../context.js';
 import { appendEntry, drawLots, findEntry, spendableBalance } from '../loyalty/ledger.js';
 import { reviewMemberTier } from '../loyalty/review-tier.js';
 import { pointsForAmount } from '../loyalty/tiers.js';
+import { applyPurchaseStats } from '../products/rec-stats.js';
 import type { OrderEvent } from './order-event.js';
 
 export interface RecordOrderResult {
@@ -107,6 +108,21 @@ export async function applyOrderEvent(tx: Tx, ctx: DomainCtx, input: OrderEvent)
   }
   if (UNDONE.has(input.status) && wasPaid) {
     result.pointsReversed = await reverseForOrder(tx, ctx, input.memberId, input.orderId);
+  }
+  // Recommendation statistics follow the same two transitions, in this transaction: into the paid
+  // states once, out of them at most once (a refunded order is final).
+  const becamePaid = PAID.has(input.status) && !wasPaid;
+  const undone = UNDONE.has(input.status) && wasPaid;
+  if (becamePaid || undone) {
+    const lines = existing
+      ? await tx
+          .select({ productId: orderLines.productId, quantity: orderLines.quantity })
+          .from(orderLines)
+          .where(eq(orderLines.orderId, input.orderId))
+          .orderBy(orderLines.lineNo)
+      : input.lines;
+    const orderedAt = existing ? existing.orderedAt : input.orderedAt;
+    await applyPurchaseStats(tx, { memberId: input.memberId, orderedAt, lines }, becamePaid ? 1 : -1);
   }
   result.tier = await reviewMemberTier(tx, ctx, input.memberId);
   return result;

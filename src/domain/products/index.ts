@@ -1,2 +1,23 @@
-// Products: catalog lookups.
+// Products: catalog lookups and recommendations.
 export { getBestSellers, type BestSeller } from './best-sellers.js';
+export {
+  recommendForMember,
+  recommendForNewcomer,
+  DEFAULT_PRIOR_STRENGTH,
+  estimatePriorStrength,
+  MAX_K,
+  type Recommendation,
+  type RecommendationReason,
+  type RecommendInput,
+  type ReasonKind,
+} from './recommend.js';
+export { describeReason } from './describe-reason.js';
+export { recommendationText } from './recommendation-text.js';
+export {
+  applyPurchaseStats,
+  rebuildRecommendationStats,
+  ensureRecommendationStats,
+  MEMBER_HALF_LIFE_DAYS,
+  POPULARITY_HALF_LIFE_DAYS,
+  type RebuildResult,
+} from './rec-stats.js';

@@ -1,7 +1,8 @@
 // Staff API for operators and checks: member cards, link codes and on-demand jobs. Admins only (ADMIN_TOKEN or an admin's token).
 import { Hono } from 'hono';
 import * as z from 'zod';
-import { findMemberByChannel, getMemberCard, issueLinkCode } from '../../domain/members/index.js';
+import { findMemberByChannel, getMember, getMemberCard, issueLinkCode } from '../../domain/members/index.js';
+import { describeReason, MAX_K, recommendForMember } from '../../domain/products/index.js';
 import { findJob, JOBS } from '../../jobs/registry.js';
 import { runJob } from '../../jobs/run.js';
 import { DomainError } from '../../lib/errors.js';
@@ -25,6 +26,39 @@ export const memberCardSchema = z.object({
 const lookupQuery = z.object({ channel: z.string().min(1).max(64), channelUserId: z.string().min(1).max(256) });
 const jobName = z.enum(JOBS.map((j) => j.name) as [string, ...string[]]);
 
+const yuanParam = z.coerce.number().min(0).max(10_000_000);
+const recommendationsQuery = z.object({
+  k: z.coerce.number().int().min(1).max(MAX_K).default(10).describe('how many products'),
+  minPrice: yuanParam.optional().describe('lowest price, yuan'),
+  maxPrice: yuanParam.optional().describe('highest price, yuan'),
+  category: z.string().min(1).max(100).optional().describe('only this category'),
+  lang: z.enum(['zh-CN', 'en']).optional().describe("language of reasonText; default the member's locale"),
+});
+
+export const recommendationsSchema = z.object({
+  memberId: z.string(),
+  items: z.array(
+    z.object({
+      productId: z.string(),
+      name: z.string(),
+      nameZh: z.string().nullable(),
+      price: z.number().describe('yuan'),
+      category: z.string(),
+      score: z.number().describe('estimated chance of being in the next order; compare within one list'),
+      reason: z.object({
+        kind: z.enum(['repeat', 'co_purchase', 'category', 'popular']),
+        productId: z.string().optional(),
+        productName: z.string().optional(),
+        productNameZh: z.string().nullable().optional(),
+        category: z.string().optional(),
+        timesBought: z.number().int().optional(),
+      }),
+      reasonText: z.string(),
+      pointsCanPay: z.boolean(),
+    }),
+  ),
+});
+
 export const adminDocs: RouteDoc[] = [
   {
     method: 'get',
@@ -44,6 +78,16 @@ export const adminDocs: RouteDoc[] = [
     query: lookupQuery,
     response: memberCardSchema,
     errors: { 401: 'Missing or wrong token', 404: 'Identity not linked' },
+  },
+  {
+    method: 'get',
+    path: '/api/admin/members/{id}/recommendations',
+    summary: 'Products recommended for a member, best first, each with its reason (in stock and allowed for their tier)',
+    tag: 'admin',
+    security: 'admin',
+    query: recommendationsQuery,
+    response: recommendationsSchema,
+    errors: { 401: 'Missing or wrong token', 404: 'No such member' },
   },
   {
     method: 'post',
@@ -79,6 +123,40 @@ export function adminRoutes() {
     const member = await findMemberByChannel({ ctx, input: { channelId: q.channel, channelUserId: q.channelUserId } });
     if (!member) throw new DomainError('not_found', 'No member is linked to that channel identity');
     return c.json(await getMemberCard({ ctx, input: { memberId: member.id } }));
+  });
+  app.get('/api/admin/members/:id/recommendations', async (c) => {
+    const q = parseWith(recommendationsQuery, c.req.query());
+    const ctx = c.get('deps').domain;
+    const memberId = c.req.param('id');
+    const member = await getMember({ ctx, input: { memberId } });
+    if (!member) throw new DomainError('not_found', 'Member not found');
+    if (q.minPrice !== undefined && q.maxPrice !== undefined && q.minPrice > q.maxPrice)
+      throw new DomainError('bad_request', 'minPrice must not be above maxPrice');
+    const items = await recommendForMember({
+      ctx,
+      input: {
+        memberId,
+        k: q.k,
+        minPriceCents: q.minPrice === undefined ? undefined : Math.floor(q.minPrice * 100),
+        maxPriceCents: q.maxPrice === undefined ? undefined : Math.ceil(q.maxPrice * 100),
+        category: q.category,
+      },
+    });
+    const lang = q.lang ?? member.locale;
+    return c.json({
+      memberId,
+      items: items.map((i) => ({
+        productId: i.productId,
+        name: i.name,
+        nameZh: i.nameZh,
+        price: i.priceCents / 100,
+        category: i.category,
+        score: i.score,
+        reason: i.reason,
+        reasonText: describeReason(lang, i.reason),
+        pointsCanPay: i.pointsCanPay,
+      })),
+    });
   });
   app.post('/api/admin/members/:id/link-codes', async (c) => {
     const r = await issueLinkCode({ ctx: c.get('deps').domain, input: { memberId: c.req.param('id') } });
