@@ -86,6 +86,11 @@ describe('LINE webhook', () => {
     expect(done.text).toContain(`balance is now ${formatPoints(before - 500)} points`);
   });
 
+  it('gets product recommendations from the store', async () => {
+    const [reply] = await say('U-emma', 'recommend something for me');
+    expect(reply.text).toContain('Green tea');
+  });
+
   it('processes a redelivered event once', async () => {
     const token = line.issueReplyToken('U-emma');
     const ev = lineEvent('U-emma', { type: 'message', message: { type: 'text', id: '9', text: 'my tier' } }, token);

@@ -80,6 +80,11 @@ describe('Telegram webhook', () => {
     expect(done.text).toContain(formatPoints(before - 500));
   });
 
+  it('gets product recommendations from the store', async () => {
+    const [reply] = await say(1001, '给我推荐一些商品');
+    expect(reply.text).toContain('绿茶');
+  });
+
   it('processes a retried update once', async () => {
     const update = tgMessage(1001, '我的等级');
     expect(await send(1001, update)).toHaveLength(1);

@@ -133,6 +133,10 @@ describe('a member on WeChat', () => {
     expect(await say('我有多少积分')).toContain(`${formatPoints(balance)} 积分`);
   });
 
+  it('gets product recommendations from the store', async () => {
+    expect(await say('给我推荐一些商品')).toContain('绿茶');
+  });
+
   it('processes a retried MsgId once and answers the retry with the same reply', async () => {
     const xml = text('我的积分余额', 'o-wang', '777000111');
     const first = await readPassive(await postPush(server.url, SAFE, xml), SAFE);
