@@ -6,6 +6,7 @@ import { OfflineBrain } from '../../src/assistant/offline/brain.js';
 import type { TurnCtx } from '../../src/assistant/types.js';
 import { MemoryState } from '../../src/state/memory.js';
 import type { DomainCtx } from '../../src/domain/context.js';
+import { getAgentMemberCard } from '../../src/domain/handoffs/index.js';
 import { importOrders } from '../../src/domain/orders/import-orders.js';
 import {
   ensureRecommendationStats,
@@ -152,6 +153,13 @@ describe('recommendForMember', () => {
     expect(await recommendationText({ ctx, input: { memberId: 'alice', lang: 'zh-CN' } })).toBe('牛奶 ¥5（您常买牛奶）');
     const two = await recommendationText({ ctx, input: { memberId: 'alice', lang: 'en', k: 2 } });
     expect(two?.startsWith('Milk ¥5 (you often buy Milk); ')).toBe(true);
+  });
+
+  it("shows the same suggestions on the agent's loyalty card, with the reason in words", async () => {
+    const card = await getAgentMemberCard({ ctx, input: { memberId: 'alice' } });
+    const top = await recs('alice', { k: 3 });
+    expect(card.recommendations.map((r) => r.productId)).toEqual(ids(top));
+    expect(card.recommendations[0]).toMatchObject({ productId: 'MILK', priceCents: 500, reason: 'you often buy Milk' });
   });
 
   it('rejects a bad k and an unknown member', async () => {

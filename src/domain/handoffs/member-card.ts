@@ -2,10 +2,10 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { feedback, type Feedback } from '../../../db/schema/index.js';
 import type { Verb } from '../context.js';
-import { listMemberCoupons, listTiers } from '../loyalty/index.js';
+import { listMemberCoupons } from '../loyalty/index.js';
 import { getMember, getMemberCard, type MemberCard } from '../members/index.js';
 import { getOrders, type OrderView } from '../orders/index.js';
-import { getBestSellers } from '../products/index.js';
+import { describeReason, recommendForMember } from '../products/index.js';
 
 export interface CardRecommendation {
   productId: string;
@@ -25,25 +25,19 @@ export interface AgentMemberCard {
   recommendations: CardRecommendation[];
 }
 
-/**
- * Seam for recommendations on the card: best sellers the member's tier may buy, until `recommendForMember`
- * (src/domain/products, built on another branch) lands on main and replaces this body.
- */
+/** What the recommender would suggest to this member now, with its reason as the console shows it (English). */
 export async function cardRecommendations(
-  ctx: Parameters<typeof getBestSellers>[0]['ctx'],
-  tierCode: string,
+  ctx: Parameters<typeof recommendForMember>[0]['ctx'],
+  memberId: string,
   limit = 3,
 ): Promise<CardRecommendation[]> {
-  const tiers = await listTiers(ctx.store.db);
-  const rank = tiers.find((t) => t.code === tierCode)?.rank ?? 0;
-  const allowed = tiers.filter((t) => t.rank <= rank).map((t) => t.code);
-  const items = await getBestSellers({ ctx, input: { allowedTierCodes: allowed, limit } });
+  const items = await recommendForMember({ ctx, input: { memberId, k: limit } });
   return items.map((i) => ({
-    productId: i.product.id,
-    name: i.product.name,
-    nameZh: i.product.nameZh,
-    priceCents: i.product.priceCents,
-    reason: `best seller (${i.unitsSold} sold in 90 days)`,
+    productId: i.productId,
+    name: i.name,
+    nameZh: i.nameZh,
+    priceCents: i.priceCents,
+    reason: describeReason('en', i.reason),
   }));
 }
 
@@ -73,6 +67,6 @@ export const getAgentMemberCard: Verb<{ memberId: string }, AgentMemberCard> = a
     recentOrders: orders,
     coupons: coupons.map((c) => ({ name: c.coupon.nameEn, nameZh: c.coupon.nameZh, expiresAt: c.expiresAt })),
     ratings,
-    recommendations: await cardRecommendations(ctx, card.tier.code),
+    recommendations: await cardRecommendations(ctx, input.memberId),
   };
 };
