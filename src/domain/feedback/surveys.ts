@@ -1,6 +1,7 @@
 // Surveys: CSAT after a handoff and NPS on demand; a member's typed or tapped number answers the open one.
-import { and, desc, eq, gt } from 'drizzle-orm';
+import { and, desc, eq, gt, sql } from 'drizzle-orm';
 import { feedback, surveys, type Survey } from '../../../db/schema/index.js';
+import { runPrepared } from '../../db/prepared.js';
 import type { Verb } from '../context.js';
 import { appendHandoffEvent, notifyHandoffEvents } from '../handoffs/events.js';
 import { categorizeFeedback, sentimentOf, sentimentOfScore } from './categorize.js';
@@ -86,12 +87,26 @@ export const withdrawSurvey: Verb<{ surveyId: string }, void> = async ({ ctx, in
 
 /** The newest unexpired survey put to this member in this conversation. */
 export const openSurvey: Verb<{ conversationId: string; memberId: string }, Survey | null> = async ({ ctx, input }) => {
-  const [row] = await ctx.store.db
-    .select()
-    .from(surveys)
-    .where(and(eq(surveys.conversationId, input.conversationId), eq(surveys.memberId, input.memberId), gt(surveys.expiresAt, ctx.clock())))
-    .orderBy(desc(surveys.sentAt))
-    .limit(1);
+  // Every chat turn asks this (a rating may be the answer): prepared once.
+  const [row] = await runPrepared(
+    ctx.store.db,
+    'openSurvey',
+    (db) =>
+      db
+        .select()
+        .from(surveys)
+        .where(
+          and(
+            eq(surveys.conversationId, sql.placeholder('conversationId')),
+            eq(surveys.memberId, sql.placeholder('memberId')),
+            gt(surveys.expiresAt, sql.placeholder('now')),
+          ),
+        )
+        .orderBy(desc(surveys.sentAt))
+        .limit(1)
+        .prepare(),
+    { conversationId: input.conversationId, memberId: input.memberId, now: ctx.clock().getTime() },
+  );
   return row ?? null;
 };
 

@@ -1,7 +1,8 @@
 // Queue position and expected wait of a live handoff, and the lookups the turn gate needs.
-import { and, count, desc, eq, inArray, lte } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { handoffs, type Handoff } from '../../../db/schema/index.js';
 import type { Db, Tx } from '../../db/client.js';
+import { runPrepared } from '../../db/prepared.js';
 import type { Verb } from '../context.js';
 
 export const OPEN_STATUSES = ['pending', 'assigned'] as const;
@@ -39,21 +40,37 @@ export async function openHandoffOfMember(db: Db | Tx, memberId: string): Promis
 
 /** The newest handoff of a conversation (any status). */
 export const latestHandoffOfConversation: Verb<{ conversationId: string }, Handoff | null> = async ({ ctx, input }) => {
-  const [row] = await ctx.store.db
-    .select()
-    .from(handoffs)
-    .where(eq(handoffs.conversationId, input.conversationId))
-    .orderBy(desc(handoffs.requestedAt))
-    .limit(1);
+  // Every chat turn asks this (the handoff gate): prepared once.
+  const [row] = await runPrepared(
+    ctx.store.db,
+    'latestHandoffOfConversation',
+    (db) =>
+      db
+        .select()
+        .from(handoffs)
+        .where(eq(handoffs.conversationId, sql.placeholder('conversationId')))
+        .orderBy(desc(handoffs.requestedAt))
+        .limit(1)
+        .prepare(),
+    { conversationId: input.conversationId },
+  );
   return row ?? null;
 };
 
 /** True while an agent holds the conversation: the assistant must send nothing then. */
 export const agentOwnsConversation: Verb<{ conversationId: string }, boolean> = async ({ ctx, input }) => {
-  const [row] = await ctx.store.db
-    .select({ id: handoffs.id })
-    .from(handoffs)
-    .where(and(eq(handoffs.conversationId, input.conversationId), eq(handoffs.status, 'assigned')))
-    .limit(1);
+  // Checked right before every send: prepared once.
+  const [row] = await runPrepared(
+    ctx.store.db,
+    'agentOwnsConversation',
+    (db) =>
+      db
+        .select({ id: handoffs.id })
+        .from(handoffs)
+        .where(and(eq(handoffs.conversationId, sql.placeholder('conversationId')), eq(handoffs.status, 'assigned')))
+        .limit(1)
+        .prepare(),
+    { conversationId: input.conversationId },
+  );
   return !!row;
 };
