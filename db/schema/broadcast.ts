@@ -118,9 +118,7 @@ export const campaignDeliveries = sqliteTable(
     uniqueIndex('campaign_deliveries_member_uq').on(t.campaignId, t.memberId),
     index('campaign_deliveries_due_idx').on(t.status, t.nextAttemptAt),
     // Frequency caps count a member's sent marketing messages; planned rows never enter this index.
-    index('campaign_deliveries_sent_idx')
-      .on(t.memberId, t.sentAt)
-      .where(sql`sent_at is not null`),
+    index('campaign_deliveries_sent_idx').on(t.memberId, t.sentAt).where(sql`sent_at is not null`),
   ],
 );
 
