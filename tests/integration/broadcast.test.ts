@@ -58,6 +58,7 @@ async function api(method: string, path: string, body?: unknown, who: TestStaff 
     headers: { 'content-type': 'application/json', ...(who ? { authorization: `Bearer ${who.token}` } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field below
   return { status: res.status, json: (await res.json()) as any };
 }
 
