@@ -18,6 +18,7 @@ import { MemoryState } from './state/memory.js';
 import { UpstashState } from './state/upstash.js';
 import type { StatePort } from './state/port.js';
 import { createTurnPipeline, type TurnPipeline } from './turn/pipeline.js';
+import { createConsentGate } from './turn/consent-gate.js';
 import { createHandoffGate, type HandoffGate } from './turn/handoff-gate.js';
 import { createHandoffService, type HandoffService } from './handoff/service.js';
 import { WebchatSender } from './channels/webchat/sender.js';
@@ -112,6 +113,7 @@ export function createDeps(input: DepsInput): AppDeps {
     brain,
     log,
     gate,
+    consent: createConsentGate({ domain, log }),
     limits: {
       ratePerMinute: config.RATE_LIMIT_PER_MINUTE,
       maxMessageChars: config.MAX_MESSAGE_CHARS,

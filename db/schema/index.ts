@@ -15,3 +15,4 @@ export * from './handoffs.js';
 export * from './settings.js';
 export * from './webchat.js';
 export * from './recommendations.js';
+export * from './consent-history.js';
