@@ -12,6 +12,7 @@ export const JOBS: readonly Job[] = [
   { name: 'expire-points', ...CADENCE.hourly, run: (d) => expirePoints({ ctx: d.domain, input: {} }) },
   { name: 'review-tiers', ...CADENCE.daily, run: (d) => reviewAllTiers({ ctx: d.domain, input: {} }) },
   { name: 'member-analytics', ...CADENCE.daily, run: (d) => computeMemberAnalytics({ ctx: d.domain, input: {} }) },
+  { name: 'broadcast-dispatch', ...CADENCE.everyMinute, run: async (d) => ({ ...(await d.broadcast.dispatch()) }) },
   { name: 'handoff-sweep', ...CADENCE.everyMinute, run: (d) => d.handoff.sweep() },
 ];
 

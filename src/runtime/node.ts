@@ -48,6 +48,8 @@ async function main() {
   // Development only: demo staff with passwords printed once below (production gets no default passwords).
   const demoStaff = (config.SEED_DEMO ?? true) && config.NODE_ENV !== 'production' ? await seedDemoStaff(deps.domain) : [];
   const stopJobs = startScheduler(deps);
+  // Broadcasts go out within seconds of a launch, not at the next minute's job.
+  const stopBroadcast = config.BROADCAST_TICK_MS > 0 ? deps.broadcast.start(config.BROADCAST_TICK_MS) : () => undefined;
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
     const base = config.PUBLIC_URL ?? `http://localhost:${info.port}`;
@@ -72,6 +74,7 @@ async function main() {
   });
   const shutdown = () => {
     stopJobs();
+    stopBroadcast();
     server.close(() => {
       store.close();
       process.exit(0);

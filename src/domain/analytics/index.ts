@@ -1,2 +1,2 @@
 // Member analytics (RFM, lifecycle, CLV) recomputed set-based by a job and after order imports.
-export { computeMemberAnalytics, DEFAULT_LIFECYCLE, type LifecycleRules } from './member-analytics.js';
+export { computeMemberAnalytics, DEFAULT_LIFECYCLE, SPEND_STATUS_LIST, type LifecycleRules } from './member-analytics.js';

@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { DAY_MS } from '../../lib/time.js';
 import type { Verb } from '../context.js';
+import { SPEND_STATUSES } from '../loyalty/rolling-spend.js';
 
 /** Lifecycle thresholds in days (first order for `new`, last order for the others). */
 export interface LifecycleRules {
@@ -16,8 +17,11 @@ export interface LifecycleRules {
 
 export const DEFAULT_LIFECYCLE: LifecycleRules = { newDays: 30, activeDays: 90, atRiskDays: 180, clvYears: 3 };
 
-/** Statuses whose orders count as spend (refunded and cancelled do not). */
-const SPEND_STATUSES = sql`('paid', 'shipped', 'delivered')`;
+/** Statuses whose orders count as spend (refunded and cancelled do not), as a SQL list. */
+export const SPEND_STATUS_LIST = sql`(${sql.join(
+  SPEND_STATUSES.map((s) => sql`${s}`),
+  sql`, `,
+)})`;
 
 /**
  * Recomputes `member_analytics` for every member in one `INSERT ... SELECT ... ON CONFLICT DO UPDATE`:
@@ -42,7 +46,7 @@ export const computeMemberAnalytics: Verb<{ rules?: Partial<LifecycleRules> }, {
       from members m
       left join (
         select member_id, max(paid_at) as last_at, min(paid_at) as first_at, count(*) as freq, sum(total_cents) as spend
-        from orders where paid_at is not null and status in ${SPEND_STATUSES} group by member_id
+        from orders where paid_at is not null and status in ${SPEND_STATUS_LIST} group by member_id
       ) o on o.member_id = m.id
     ),
     scored as (
