@@ -4,7 +4,6 @@
  * - [data-segment-builder] forms turn their controls into a segment definition (the JSON textarea), and ask
  *   POST /api/marketing/segments/preview for the live count and a sample as the marketer edits;
  * - [data-campaign-progress] regions poll GET /api/marketing/campaigns/{id} and redraw the counts until done;
- * - [data-campaign-preview] forms ask the campaign preview API for one member's rendered message.
  * JSON calls carry the session's CSRF token (X-CSRF-Token) from the element's data-csrf.
  */
 export const MARKETING_JS = `(function () {
@@ -119,17 +118,24 @@ export const MARKETING_JS = `(function () {
   // ---- campaign progress ----
   function setupProgress(region) {
     var url = region.getAttribute('data-campaign-progress');
-    function draw(c) {
-      var counts = (c.counts && c.counts.byStatus) || c.counts || {};
+    function draw(view) {
+      // GET /api/marketing/campaigns/{id}: { campaign: { status, ... }, counts: { total, byStatus, bySkipReason } }
+      var c = view.campaign || view;
+      var counts = view.counts || {};
+      var byStatus = counts.byStatus || {};
       region.querySelectorAll('[data-count-of]').forEach(function (el) {
-        var v = counts[el.getAttribute('data-count-of')];
-        el.textContent = fmt(v || 0);
+        var k = el.getAttribute('data-count-of');
+        el.textContent = fmt(k === 'total' ? counts.total || 0 : byStatus[k] || 0);
       });
-      var total = Number(c.plannedCount || c.total || 0);
       var done = 0;
-      ['sent', 'failed', 'skipped'].forEach(function (k) { done += Number(counts[k] || 0); });
+      ['sent', 'failed', 'skipped'].forEach(function (k) { done += Number(byStatus[k] || 0); });
       var bar = region.querySelector('progress');
-      if (bar) { bar.max = Math.max(total, 1); bar.value = done; }
+      if (bar) { bar.max = Math.max(Number(counts.total || 0), 1); bar.value = done; }
+      var reasons = region.querySelector('[data-skip-reasons]');
+      if (reasons) {
+        var parts = Object.keys(counts.bySkipReason || {}).sort().map(function (k) { return k + ' ' + counts.bySkipReason[k]; });
+        reasons.textContent = 'Skipped: ' + (parts.join(' · ') || 'none');
+      }
       text(region.querySelector('[data-campaign-status]'), c.status);
       region.setAttribute('data-status', c.status);
       return c.status;
@@ -144,25 +150,5 @@ export const MARKETING_JS = `(function () {
   }
   document.querySelectorAll('[data-campaign-progress]').forEach(setupProgress);
 
-  // ---- campaign preview for one member ----
-  document.querySelectorAll('form[data-campaign-preview]').forEach(function (form) {
-    var out = form.querySelector('[data-preview-output]');
-    form.addEventListener('submit', function (ev) {
-      ev.preventDefault();
-      var memberId = form.querySelector('[name="memberId"]').value.trim();
-      if (!memberId) return;
-      api('POST', form.getAttribute('data-campaign-preview'), form.getAttribute('data-csrf'), { memberId: memberId }).then(function (r) {
-        out.textContent = '';
-        if (!r.ok) { out.textContent = errorText(r); return; }
-        (r.json.messages || r.json.previews || []).forEach(function (p) {
-          var div = document.createElement('div');
-          div.className = 'preview-message';
-          div.setAttribute('data-testid', 'preview-message');
-          div.textContent = (p.variant ? p.variant + ' · ' : '') + (p.locale ? p.locale + ': ' : '') + p.text;
-          out.appendChild(div);
-        });
-      });
-    });
-  });
 })();
 `;

@@ -23,7 +23,7 @@ let scriptVersion: string | undefined;
 const scriptUrl = () => `/console/marketing/assets/marketing.js?v=${(scriptVersion ??= contentHash(MARKETING_JS))}`;
 
 /** The marketer pages' own script, after the console's. */
-function MarketingScript() {
+export function MarketingScript() {
   return <script src={scriptUrl()} defer />;
 }
 
@@ -185,7 +185,7 @@ async function segmentsPage(c: Context<AppEnv>, error?: string) {
 }
 
 /** Links between the marketer pages. */
-function MarketingNav() {
+export function MarketingNav() {
   return (
     <>
       <a class="btn" href="/console/marketing/segments">
