@@ -7,6 +7,7 @@ import { BotFrameworkChannel } from './channels/botframework/channel.js';
 import { createNativeChannels, type NativeChannels, registerNativeChannels } from './channels/native.js';
 import { Outbound } from './channels/outbound.js';
 import type { Store } from './db/client.js';
+import { type Broadcaster, createBroadcaster, dispatchOptionsFromConfig } from './domain/campaigns/index.js';
 import { DEFAULT_RULES, type DomainCtx, type LoyaltyRules } from './domain/context.js';
 import type { AppConfig } from './env.js';
 import { randomSecret } from './lib/crypto.js';
@@ -18,6 +19,7 @@ import { MemoryState } from './state/memory.js';
 import { UpstashState } from './state/upstash.js';
 import type { StatePort } from './state/port.js';
 import { createTurnPipeline, type TurnPipeline } from './turn/pipeline.js';
+import { createConsentGate } from './turn/consent-gate.js';
 import { createHandoffGate, type HandoffGate } from './turn/handoff-gate.js';
 import { createHandoffService, type HandoffService } from './handoff/service.js';
 import { WebchatSender } from './channels/webchat/sender.js';
@@ -40,6 +42,8 @@ export interface AppDeps {
   gate: HandoffGate;
   /** Agent actions that reach members: claim, reply, resolve (CSAT), and the timeout/retry sweep. */
   handoff: HandoffService;
+  /** Broadcast dispatcher: plans launched campaigns and sends their deliveries (timer on Node, cron job on Workers). */
+  broadcast: Broadcaster;
   /** Background messages (async LLM replies, broadcast batches): in-process on Node, Cloudflare Queues on Workers. */
   queue: JobQueue;
   adminToken: string;
@@ -112,6 +116,7 @@ export function createDeps(input: DepsInput): AppDeps {
     brain,
     log,
     gate,
+    consent: createConsentGate({ domain, log }),
     limits: {
       ratePerMinute: config.RATE_LIMIT_PER_MINUTE,
       maxMessageChars: config.MAX_MESSAGE_CHARS,
@@ -135,9 +140,11 @@ export function createDeps(input: DepsInput): AppDeps {
     openIdMetadata: { channel: config.BOT_OPENID_METADATA_URL, emulator: config.BOT_EMULATOR_OPENID_METADATA_URL },
   });
   // Bot Framework serves every channel id it relays (emulator, msteams, slack, ...); others register their own.
-  const outbound = new Outbound(domain, new BotFrameworkChannel(botAdapter), { state: input.state }).registerChannel(
-    webchatChannel(new WebchatSender(domain)),
-  );
+  const botFramework = new BotFrameworkChannel(botAdapter, {
+    perSecond: config.BOTFRAMEWORK_PER_SECOND,
+    perConversationPerSecond: config.BOTFRAMEWORK_PER_CONVERSATION_PER_SECOND,
+  });
+  const outbound = new Outbound(domain, botFramework, { state: input.state }).registerChannel(webchatChannel(new WebchatSender(domain)));
   const channels = createNativeChannels({ config, state: input.state, log, fetch: input.fetch });
   registerNativeChannels(outbound, channels);
   const queue = input.queue ?? new InProcessQueue(log);
@@ -154,6 +161,7 @@ export function createDeps(input: DepsInput): AppDeps {
     channels,
     gate,
     handoff: createHandoffService({ domain, outbound, log }),
+    broadcast: createBroadcaster({ ctx: domain, outbound, log, options: dispatchOptionsFromConfig(config) }),
     queue,
     adminToken: secret('ADMIN_TOKEN', config.ADMIN_TOKEN),
     orderWebhookSecret: secret('ORDER_WEBHOOK_SECRET', config.ORDER_WEBHOOK_SECRET),

@@ -72,6 +72,30 @@ export const envSchema = z.object({
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_WEBHOOK_SECRET: optionalString,
   TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
+  /** Broadcasts (see README, "Broadcasts"): the in-process dispatcher's tick on Node (0: only the every-minute job). */
+  BROADCAST_TICK_MS: int(5_000),
+  /** Deliveries claimed per batch, sends in flight at once, and the claim's lease. */
+  BROADCAST_BATCH: int(200),
+  BROADCAST_CONCURRENCY: int(8),
+  BROADCAST_LEASE_MS: int(120_000),
+  BROADCAST_MAX_ATTEMPTS: int(5),
+  BROADCAST_RETRY_BASE_MS: int(5_000),
+  /** Frequency cap: at most this many marketing messages per member in this many days (0 messages: no cap). */
+  BROADCAST_CAP_MESSAGES: int(2),
+  BROADCAST_CAP_DAYS: int(7),
+  /** Quiet hours in the member's time zone, "21-9" (from 21:00 to 09:00); empty: none. */
+  BROADCAST_QUIET_HOURS: z
+    .string()
+    .default('21-9')
+    .refine((v) => v.trim() === '' || /^([01]?\d|2[0-3])-([01]?\d|2[0-3])$/.test(v.trim()), 'hours as "21-9" or empty'),
+  /**
+   * A delivery found mid-send after a crash: `resend` with the same idempotency key (the channel drops the
+   * repeat), or `fail` it as "outcome unknown" (at most once, for channels that cannot deduplicate).
+   */
+  BROADCAST_RECOVERY: z.enum(['resend', 'fail']).default('resend'),
+  /** Bot Framework send limits shared by all processes through the state port (Teams: about 30-50/s per app, 7/s per conversation). */
+  BOTFRAMEWORK_PER_SECOND: int(30),
+  BOTFRAMEWORK_PER_CONVERSATION_PER_SECOND: int(7),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

@@ -8,6 +8,7 @@ import { findMemberByChannel, linkIdentity } from '../domain/members/index.js';
 import { DomainError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import type { StatePort } from '../state/port.js';
+import type { ConsentGate } from './consent-gate.js';
 import type { GateReply, HandoffGate } from './handoff-gate.js';
 import { langFromLocale, replyLang } from './lang.js';
 import type { InboundActivity, TurnResult } from './types.js';
@@ -20,6 +21,8 @@ export interface PipelineDeps {
   limits: { ratePerMinute: number; maxMessageChars: number; dedupeTtlSeconds: number };
   /** Human handoff: who answers, cancel, ratings, auto-handoff (src/turn/handoff-gate.ts). */
   gate?: HandoffGate;
+  /** Marketing opt-out / opt-in by chat keyword (src/turn/consent-gate.ts). */
+  consent?: ConsentGate;
 }
 
 const LINK = /^\s*(?:绑定|link)\s*[:：]?\s*(\d{6})\s*$/i;
@@ -92,6 +95,14 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
         await persist(activity, conversationId, member?.id ?? null, '[link code]', 'link_failed', replies);
         return { replies, duplicate: false, memberId: member?.id ?? null, intent: 'link_failed' };
       }
+    }
+
+    // Consent comes before the rate limit, the handoff gate and the brain: STOP works whatever else is going on.
+    const consent = await deps.consent?.handle({ text, member, channelId: activity.channelId, fallbackLang: lang });
+    if (consent) {
+      // As below, an unlinked user's text is not stored; a member's keyword is (the transcript shows what they asked).
+      if (member) await persist(activity, conversationId, member.id, text, consent.intent, consent.replies);
+      return { replies: consent.replies, duplicate: false, memberId: member?.id ?? null, intent: consent.intent };
     }
 
     if (!member) {
