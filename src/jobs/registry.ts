@@ -1,5 +1,6 @@
 // The job registry: every background job, run by Node's scheduler and by the Worker's cron handler alike.
 import { expirePoints, reviewAllTiers } from '../domain/loyalty/index.js';
+import { purgeTranscripts } from '../domain/privacy/index.js';
 import { CADENCE, type Job } from './job.js';
 
 /**
@@ -11,6 +12,11 @@ export const JOBS: readonly Job[] = [
   { name: 'expire-points', ...CADENCE.hourly, run: (d) => expirePoints({ ctx: d.domain, input: {} }) },
   { name: 'review-tiers', ...CADENCE.daily, run: (d) => reviewAllTiers({ ctx: d.domain, input: {} }) },
   { name: 'handoff-sweep', ...CADENCE.everyMinute, run: (d) => d.handoff.sweep() },
+  {
+    name: 'purge-transcripts',
+    ...CADENCE.daily,
+    run: async (d) => ({ ...(await purgeTranscripts({ ctx: d.domain, input: { retentionDays: d.config.TRANSCRIPT_RETENTION_DAYS } })) }),
+  },
 ];
 
 /** The job with this name, if any. */

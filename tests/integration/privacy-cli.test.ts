@@ -13,6 +13,7 @@ import { addMember, domainCtx, fixedClock, paidOrder, seedProgram } from '../sup
 import { createTestStore, type TestStore } from '../support/store.js';
 
 const run = promisify(execFile);
+// Each run starts tsx in a new process: seconds on a busy machine, hence the long per-test timeouts.
 const root = resolve(import.meta.dirname, '../..');
 const clock = fixedClock('2026-06-01T08:00:00Z');
 let store: TestStore;
@@ -70,7 +71,7 @@ describe('npm run privacy', () => {
       target: 'member:cli-1',
       details: expect.objectContaining({ operator: 'ops-alice' }),
     });
-  });
+  }, 120_000);
 
   it('without --yes shows what erasure would change and changes nothing', async () => {
     const err = await privacy(['erase', 'cli-1']).catch((e: { code: number; stdout: string }) => e);
@@ -78,7 +79,7 @@ describe('npm run privacy', () => {
     expect((err as { stdout: string }).stdout).toMatch(/messages\s+2/);
     const [m] = await readBack((s) => s.db.select().from(members).where(eq(members.id, 'cli-1')));
     expect(m.name).toBe('Cecilia Puffin');
-  });
+  }, 120_000);
 
   it('erases with --yes, and refuses unknown members and commands', async () => {
     const { stdout } = await privacy(['erase', 'cli-1', '--yes']);
@@ -93,5 +94,5 @@ describe('npm run privacy', () => {
       stderr: expect.stringMatching(/Member not found/),
     });
     await expect(privacy(['forget', 'cli-1'])).rejects.toMatchObject({ code: 1 });
-  });
+  }, 120_000);
 });
