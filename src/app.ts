@@ -13,6 +13,7 @@ import { buildOpenApi, type RouteDoc } from './http/openapi.js';
 import { adminDocs, adminRoutes } from './http/routes/admin.js';
 import { healthRoutes } from './http/routes/health.js';
 import { orderDocs, orderRoutes } from './http/routes/orders.js';
+import { privacyDocs, privacyRoutes } from './http/routes/privacy.js';
 import { activitySchema } from './channels/botframework/route.js';
 import { staffDocs, staffRoutes } from './http/routes/staff.js';
 import { agentDocs, agentRoutes } from './http/routes/agent.js';
@@ -45,6 +46,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...telegramDocs,
   ...orderDocs,
   ...adminDocs,
+  ...privacyDocs,
   ...staffDocs,
   ...agentDocs,
   ...marketingDocs,
@@ -78,6 +80,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', lineRoutes());
   app.route('/', telegramRoutes());
   app.route('/', orderRoutes());
+  app.route('/', privacyRoutes());
   app.route('/', adminRoutes());
   app.route('/', staffRoutes());
   app.route('/', agentRoutes());

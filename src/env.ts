@@ -40,6 +40,8 @@ export const envSchema = z.object({
   EXPIRING_SOON_DAYS: int(30),
   KEEP_TIER_HORIZON_DAYS: int(90),
   LINK_CODE_TTL_MINUTES: int(15),
+  /** Transcripts (messages, agent replies, web chat outbox) older than this are purged daily; 0 keeps them forever. */
+  TRANSCRIPT_RETENTION_DAYS: int(365),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString,
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),

@@ -3,7 +3,7 @@ import { createApp } from '../../src/app.js';
 import type { Brain } from '../../src/assistant/types.js';
 import { createDeps, type AppDeps } from '../../src/deps.js';
 import { parseEnv } from '../../src/env.js';
-import { silentLogger } from '../../src/lib/log.js';
+import { type Logger, silentLogger } from '../../src/lib/log.js';
 import type { Clock } from '../../src/lib/time.js';
 import { MemoryState } from '../../src/state/memory.js';
 import type { StatePort } from '../../src/state/port.js';
@@ -30,6 +30,8 @@ export async function createTestApp(
     demoMemberIds?: string[];
     /** Another brain (e.g. one that waits, to test races); the offline brain by default. */
     brain?: Brain;
+    /** The app's logger; silent by default (the log privacy test passes a real one). */
+    log?: Logger;
   } = {},
 ): Promise<TestApp> {
   const store = await createTestStore();
@@ -46,7 +48,7 @@ export async function createTestApp(
     store,
     state: options.state ?? new MemoryState(),
     clock: options.clock,
-    log: silentLogger,
+    log: options.log ?? silentLogger,
     fetch: options.fetch,
     demoMemberIds: options.demoMemberIds,
     brain: options.brain,
