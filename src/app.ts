@@ -61,7 +61,9 @@ export function createApp(deps: AppDeps) {
     '/api/*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: () => {
+      onError: (c) => {
+        // The unread rest of the body is still on the wire: close the connection instead of reusing it.
+        c.header('connection', 'close');
         throw new DomainError('payload_too_large', `Request body is larger than ${MAX_BODY_BYTES} bytes`);
       },
     }),
