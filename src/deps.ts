@@ -128,8 +128,13 @@ export function createDeps(input: DepsInput): AppDeps {
         }
       : undefined;
   if (config.MicrosoftAppId && !config.MicrosoftAppPassword) throw new Error('MicrosoftAppPassword must be set when MicrosoftAppId is');
+  const refuseUnauthenticated = !credentials && config.NODE_ENV === 'production' && !config.BOT_ALLOW_UNAUTHENTICATED;
+  if (refuseUnauthenticated) {
+    log.warn('Bot Framework activities are refused (401): set MicrosoftAppId and MicrosoftAppPassword, or BOT_ALLOW_UNAUTHENTICATED=true');
+  }
   const botAdapter = new FetchBotAdapter({
     credentials,
+    refuseUnauthenticated,
     http: input.http ?? fetchHttpClient(input.fetch),
     log,
     openIdMetadata: { channel: config.BOT_OPENID_METADATA_URL, emulator: config.BOT_EMULATOR_OPENID_METADATA_URL },

@@ -28,6 +28,11 @@ export const envSchema = z.object({
   MicrosoftAppPassword: optionalString,
   MicrosoftAppTenantId: optionalString,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  /**
+   * Production only: accept Bot Framework activities without credentials (no JWT check, replies to whatever
+   * serviceUrl the request names). Off by default: without MicrosoftAppId a production bot answers 401.
+   */
+  BOT_ALLOW_UNAUTHENTICATED: bool.optional(),
   /** Token endpoint for outbound Bot Framework calls (overridable for sovereign clouds and tests). */
   BOT_TOKEN_URL: optionalString,
   /** OpenID configuration of inbound channel / Emulator tokens (sovereign clouds, tests); Microsoft's public cloud by default. */
