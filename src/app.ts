@@ -57,6 +57,11 @@ export function createApp(deps: AppDeps) {
   });
   app.use('*', requestId());
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
+  // JSON answers are never documents: nothing in them may run, load or be framed (pages set their own policy).
+  app.use('/api/*', async (c, next) => {
+    await next();
+    if (!c.res.headers.has('content-security-policy')) c.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+  });
   app.use(
     '/api/*',
     bodyLimit({

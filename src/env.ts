@@ -62,6 +62,8 @@ export const envSchema = z.object({
   STAFF_SESSION_HOURS: int(12),
   STAFF_SESSION_IDLE_MINUTES: int(120),
   STAFF_LOGIN_MAX_FAILURES: int(5),
+  /** An account that reached STAFF_LOGIN_MAX_FAILURES wrong passwords is locked this long (or until an admin unlocks it). */
+  STAFF_LOCKOUT_MINUTES: int(15),
   /** Native channels: each is on when its credentials are set (see README, "Native channels"). */
   WECHAT_APP_ID: optionalString,
   WECHAT_APP_SECRET: optionalString,
