@@ -1,6 +1,5 @@
 // createApp(deps): middleware and one route module per area; no I/O at import time.
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { botFrameworkRoutes } from './channels/botframework/route.js';
 import { webchatPageRoutes } from './channels/webchat/page.js';
@@ -9,7 +8,7 @@ import type { AppDeps } from './deps.js';
 import type { AppEnv } from './http/app-env.js';
 import { notFound, onError } from './http/errors.js';
 import { DomainError } from './lib/errors.js';
-import { requestId } from './http/middleware.js';
+import { bodyLimit, requestId } from './http/middleware.js';
 import { buildOpenApi, type RouteDoc } from './http/openapi.js';
 import { adminDocs, adminRoutes } from './http/routes/admin.js';
 import { healthRoutes } from './http/routes/health.js';

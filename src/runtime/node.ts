@@ -14,6 +14,7 @@ import { startScheduler } from '../jobs/scheduler.js';
 import { createLogger } from '../lib/log.js';
 import { withDevSecrets } from './dev-secrets.js';
 import { nodeHttpClient } from './node-http.js';
+import { warmUp } from '../assistant/offline/nlu/index.js';
 
 async function main() {
   let config = parseEnv(process.env);
@@ -47,6 +48,8 @@ async function main() {
   if (rebuilt) log.info('recommendation statistics built', { orders: rebuilt.orders, pairs: rebuilt.pairs });
   // Development only: demo staff with passwords printed once below (production gets no default passwords).
   const demoStaff = (config.SEED_DEMO ?? true) && config.NODE_ENV !== 'production' ? await seedDemoStaff(deps.domain) : [];
+  // Train the offline language models now (a few hundred ms) so the first member of each language does not wait.
+  warmUp();
   const stopJobs = startScheduler(deps);
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
