@@ -11,8 +11,10 @@ import { signToken, hmacHex } from '../../src/lib/crypto.js';
 import { createTestApp, TEST_ADMIN_TOKEN, TEST_ORDER_SECRET, TEST_WEBCHAT_SECRET, type TestApp } from '../support/app.js';
 import { emulatorActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
 import { addMember, fixedClock, seedProgram } from '../support/fixtures.js';
+import { lineEvent, lineSignature } from '../support/line.js';
 import { startLocalIssuer, type LocalIssuer } from '../support/openid-server.js';
 import { startServer, type RunningServer } from '../support/server.js';
+import { postPush, pushXml, type WechatAccount } from '../support/wechat.js';
 
 const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
@@ -21,6 +23,8 @@ const params = (n: number) => ({ seed: FUZZ_SEED, numRuns: runs(n) });
 
 const APP_ID = 'fuzz-app-id';
 const TELEGRAM_SECRET = 'fuzz-telegram-secret';
+const LINE_SECRET = 'fuzz-line-secret';
+const WECHAT: WechatAccount = { token: 'fuzz-wechat-token', appId: 'wxfuzz', account: 'gh_fuzz' };
 const clock = fixedClock(new Date().toISOString());
 
 let issuer: LocalIssuer;
@@ -214,6 +218,13 @@ beforeAll(async () => {
       TELEGRAM_WEBHOOK_SECRET: TELEGRAM_SECRET,
       // Nothing listens there: sends fail fast, which the channel must absorb without a 5xx.
       TELEGRAM_API_ROOT: 'http://127.0.0.1:9',
+      LINE_CHANNEL_SECRET: LINE_SECRET,
+      LINE_CHANNEL_ACCESS_TOKEN: 'fuzz-line-token',
+      LINE_API_BASE: 'http://127.0.0.1:9',
+      WECHAT_APP_ID: WECHAT.appId,
+      WECHAT_APP_SECRET: 'fuzz-wechat-secret',
+      WECHAT_TOKEN: WECHAT.token,
+      WECHAT_API_BASE: 'http://127.0.0.1:9',
     },
   });
   open = await createTestApp({ clock, env: { RATE_LIMIT_PER_MINUTE: '100000' } });
@@ -544,7 +555,59 @@ describe('native channel webhooks', () => {
     );
   });
 
-  it('unconfigured or unsigned channel webhooks answer 4xx JSON', async () => {
+  it('LINE with a valid signature: malformed webhook bodies are absorbed', async () => {
+    const events = fc.array(
+      fc.oneof(
+        wrongTyped,
+        mutate(lineEvent('Ufuzz', { type: 'message', message: { type: 'text', id: '1', text: 'hi' } }, 'rt'), {
+          message: mutate({ type: 'text', id: '1', text: 'hi' }, { text }),
+          source: mutate({ type: 'user', userId: 'Ufuzz' }),
+          type: fc.constantFrom('message', 'postback', 'follow', 'unfollow', 'join', 'memberJoined', 'things'),
+          postback: mutate({ data: 'x' }, { data: text }),
+        }),
+      ),
+      { maxLength: 3 },
+    );
+    const bodies = fc.oneof(mutate({ destination: 'Ubot', events: [] }, { events }), wrongTyped);
+    await fc.assert(
+      fc.asyncProperty(shots(bodies), async (shot) => {
+        const raw = new TextDecoder().decode(shot.body);
+        const headers = { 'x-line-signature': lineSignature(LINE_SECRET, raw) };
+        await sane('line', await post(`${authedServer.url}/api/channels/line`, { ...shot, body: enc.encode(raw) }, headers));
+      }),
+      params(150),
+    );
+  });
+
+  it('WeChat with a valid signature: malformed XML pushes are absorbed', async () => {
+    const field = fc.oneof(text, fc.integer().map(String), fc.constantFrom('text', 'event', 'subscribe', 'unsubscribe', 'CLICK', 'image'));
+    const xml = fc.oneof(
+      fc
+        .record({
+          openid: fc.oneof(text, fc.constant('ofuzz')),
+          fields: fc.dictionary(fc.constantFrom('MsgType', 'Content', 'MsgId', 'Event', 'EventKey', 'CreateTime', 'Bogus'), field, {
+            maxKeys: 5,
+          }),
+        })
+        .map(({ openid, fields }) => pushXml(WECHAT.account, openid, fields)),
+      text,
+      fc.constantFrom(
+        '<xml>',
+        '<xml><a><b></a></b></xml>',
+        '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><xml>&e;</xml>',
+        '<xml><![CDATA[',
+        '<xml>' + '<a>'.repeat(5000) + '</xml>',
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(xml, async (body) => {
+        await sane('wechat', await postPush(authedServer.url, WECHAT, body));
+      }),
+      params(150),
+    );
+  });
+
+  it('unsigned channel webhooks answer 4xx JSON', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('/api/channels/line', '/api/channels/wechat', '/api/channels/telegram'),
