@@ -438,7 +438,7 @@ describe('web chat API', () => {
     });
     await fc.assert(
       fc.asyncProperty(q, async ({ after, wait }) => {
-        const qs = new URLSearchParams({ after, wait }).toString();
+        const qs = new URLSearchParams({ after: after.replace(/[\uD800-\uDFFF]/g, '?').slice(0, 1000), wait }).toString();
         await sane(
           'webchat events',
           await fetch(`${authedServer.url}/api/webchat/events?${qs}`, { headers: { authorization: `Bearer ${sessionToken}` } }),
