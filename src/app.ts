@@ -60,11 +60,18 @@ export function createApp(deps: AppDeps) {
   });
   app.use('*', requestId());
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
+  // JSON answers are never documents: nothing in them may run, load or be framed (pages set their own policy).
+  app.use('/api/*', async (c, next) => {
+    await next();
+    if (!c.res.headers.has('content-security-policy')) c.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+  });
   app.use(
     '/api/*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: () => {
+      onError: (c) => {
+        // The unread rest of the body is still on the wire: close the connection instead of reusing it.
+        c.header('connection', 'close');
         throw new DomainError('payload_too_large', `Request body is larger than ${MAX_BODY_BYTES} bytes`);
       },
     }),

@@ -93,6 +93,9 @@ export function createDeps(input: DepsInput): AppDeps {
     if (config.NODE_ENV === 'production') throw new Error(`${name} must be set in production`);
     return (generated[name] = randomSecret());
   };
+  const adminToken = secret('ADMIN_TOKEN', config.ADMIN_TOKEN);
+  const orderWebhookSecret = secret('ORDER_WEBHOOK_SECRET', config.ORDER_WEBHOOK_SECRET);
+  const webchatSecret = secret('WEBCHAT_SECRET', config.WEBCHAT_SECRET);
   const domain: DomainCtx = { store: input.store, clock: input.clock ?? systemClock, rules: rulesFromConfig(config) };
   const offline = new OfflineBrain();
   const brain =
@@ -107,6 +110,20 @@ export function createDeps(input: DepsInput): AppDeps {
           fallback: offline,
           log,
           fetch: input.fetch,
+          secrets: [
+            adminToken,
+            orderWebhookSecret,
+            webchatSecret,
+            config.MicrosoftAppPassword,
+            config.UPSTASH_REDIS_REST_TOKEN,
+            config.DATABASE_AUTH_TOKEN,
+            config.WECHAT_APP_SECRET,
+            config.WECHAT_ENCODING_AES_KEY,
+            config.LINE_CHANNEL_SECRET,
+            config.LINE_CHANNEL_ACCESS_TOKEN,
+            config.TELEGRAM_BOT_TOKEN,
+            config.TELEGRAM_WEBHOOK_SECRET,
+          ],
         })
       : offline);
   const gate = createHandoffGate({ domain, state: input.state, log });
@@ -133,8 +150,13 @@ export function createDeps(input: DepsInput): AppDeps {
         }
       : undefined;
   if (config.MicrosoftAppId && !config.MicrosoftAppPassword) throw new Error('MicrosoftAppPassword must be set when MicrosoftAppId is');
+  const refuseUnauthenticated = !credentials && config.NODE_ENV === 'production' && !config.BOT_ALLOW_UNAUTHENTICATED;
+  if (refuseUnauthenticated) {
+    log.warn('Bot Framework activities are refused (401): set MicrosoftAppId and MicrosoftAppPassword, or BOT_ALLOW_UNAUTHENTICATED=true');
+  }
   const botAdapter = new FetchBotAdapter({
     credentials,
+    refuseUnauthenticated,
     http: input.http ?? fetchHttpClient(input.fetch),
     log,
     openIdMetadata: { channel: config.BOT_OPENID_METADATA_URL, emulator: config.BOT_EMULATOR_OPENID_METADATA_URL },
@@ -169,10 +191,10 @@ export function createDeps(input: DepsInput): AppDeps {
       kicks: config.BROADCAST_TICK_MS > 0,
     }),
     queue,
-    adminToken: secret('ADMIN_TOKEN', config.ADMIN_TOKEN),
-    orderWebhookSecret: secret('ORDER_WEBHOOK_SECRET', config.ORDER_WEBHOOK_SECRET),
+    adminToken,
+    orderWebhookSecret,
     webchat: {
-      secret: secret('WEBCHAT_SECRET', config.WEBCHAT_SECRET),
+      secret: webchatSecret,
       demoPicker: config.WEBCHAT_DEMO_PICKER ?? config.NODE_ENV !== 'production',
       demoMemberIds: input.demoMemberIds ?? [],
     },

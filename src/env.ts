@@ -28,6 +28,11 @@ export const envSchema = z.object({
   MicrosoftAppPassword: optionalString,
   MicrosoftAppTenantId: optionalString,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  /**
+   * Production only: accept Bot Framework activities without credentials (no JWT check, replies to whatever
+   * serviceUrl the request names). Off by default: without MicrosoftAppId a production bot answers 401.
+   */
+  BOT_ALLOW_UNAUTHENTICATED: bool.optional(),
   /** Token endpoint for outbound Bot Framework calls (overridable for sovereign clouds and tests). */
   BOT_TOKEN_URL: optionalString,
   /** OpenID configuration of inbound channel / Emulator tokens (sovereign clouds, tests); Microsoft's public cloud by default. */
@@ -59,6 +64,8 @@ export const envSchema = z.object({
   STAFF_SESSION_HOURS: int(12),
   STAFF_SESSION_IDLE_MINUTES: int(120),
   STAFF_LOGIN_MAX_FAILURES: int(5),
+  /** An account that reached STAFF_LOGIN_MAX_FAILURES wrong passwords is locked this long (or until an admin unlocks it). */
+  STAFF_LOCKOUT_MINUTES: int(15),
   /** Native channels: each is on when its credentials are set (see README, "Native channels"). */
   WECHAT_APP_ID: optionalString,
   WECHAT_APP_SECRET: optionalString,

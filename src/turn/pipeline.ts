@@ -26,6 +26,12 @@ export interface PipelineDeps {
 }
 
 const LINK = /^\s*(?:绑定|link)\s*[:：]?\s*(\d{6})\s*$/i;
+/**
+ * Wrong link codes one chat identity may send per hour. Codes are 6 digits and live 15 minutes: without a cap a
+ * script could walk the code space and land on someone's account; with it, the odds per identity are negligible.
+ */
+export const LINK_MAX_FAILURES = 5;
+const LINK_FAILURE_WINDOW_SECONDS = 3600;
 const PENDING = 'pending';
 
 export type TurnPipeline = (activity: InboundActivity) => Promise<TurnResult>;
@@ -82,6 +88,13 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
 
     const link = LINK.exec(text);
     if (link) {
+      const failKey = `linkfail:${activity.channelId}:${activity.channelUserId}`;
+      if (Number((await state.get(failKey)) ?? 0) >= LINK_MAX_FAILURES) {
+        // Not even checked: a right code guessed after the limit must not link either.
+        const replies = [reply('link_throttled')];
+        await persist(activity, conversationId, member?.id ?? null, '[link code]', 'link_throttled', replies);
+        return { replies, duplicate: false, memberId: member?.id ?? null, intent: 'link_throttled' };
+      }
       try {
         member = await linkIdentity({ ctx: domain, input: { code: link[1], ...identity } });
         lang = replyLang(text, member.locale);
@@ -91,6 +104,8 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
         return { replies, duplicate: false, memberId: member.id, intent: 'link' };
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
+        const failures = await state.incr(failKey, LINK_FAILURE_WINDOW_SECONDS);
+        if (failures === LINK_MAX_FAILURES) log.warn('link codes throttled', { channelId: activity.channelId, failures });
         const replies = [reply('link_invalid')];
         await persist(activity, conversationId, member?.id ?? null, '[link code]', 'link_failed', replies);
         return { replies, duplicate: false, memberId: member?.id ?? null, intent: 'link_failed' };

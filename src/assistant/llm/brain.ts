@@ -11,6 +11,7 @@ import { render } from '../templates.js';
 import { tools } from '../tools/index.js';
 import type { Tool } from '../tools/tool.js';
 import type { Brain, BrainReply, OutboundReply, TurnCtx } from '../types.js';
+import { leakGuard } from './leaks.js';
 import { parseArguments, toFunctionTool } from './tool-schemas.js';
 
 /** Model round trips per member message: enough for two or three tools and an answer, bounded against loops. */
@@ -27,6 +28,8 @@ export interface LlmBrainOptions {
   fallback: Brain;
   log: Logger;
   fetch?: typeof fetch;
+  /** Keys and tokens of this deployment: a reply containing one is replaced (see leaks.ts). */
+  secrets?: (string | undefined)[];
 }
 
 class TurnFailure extends Error {
@@ -45,8 +48,10 @@ const POLICY_TEXT = `${SYSTEM_PROMPTS.en}\n${SYSTEM_PROMPTS['zh-CN']}\n${TOOL_PO
 export class LlmBrain implements Brain {
   readonly name = 'llm';
   private readonly client: OpenAI;
+  private readonly leaks: ReturnType<typeof leakGuard>;
 
   constructor(private readonly options: LlmBrainOptions) {
+    this.leaks = leakGuard([SYSTEM_PROMPTS.en, SYSTEM_PROMPTS['zh-CN'], TOOL_POLICY], [options.apiKey, ...(options.secrets ?? [])]);
     this.client = new OpenAI({
       // OpenAI-compatible servers (vLLM, Ollama) often need no key, but the SDK wants a string.
       apiKey: options.apiKey ?? 'not-needed',
@@ -69,6 +74,8 @@ export class LlmBrain implements Brain {
     try {
       const history = await memory.load(ctx.conversationId);
       const outcome = await this.loop(ctx, text, history, metrics);
+      const leak = this.leaks(outcome.text);
+      if (leak) throw new TurnFailure('leak', `reply quoted the ${leak === 'secret' ? 'secrets' : 'instructions'}`);
       const check = verifyGrounding(outcome.text, { toolResults: outcome.toolResults, memberMessage: text, policyText: POLICY_TEXT });
       grounding = check.ok ? 'pass' : 'fail';
       if (check.ok) {

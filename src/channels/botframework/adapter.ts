@@ -14,6 +14,11 @@ export interface FetchBotAdapterOptions {
   log: Logger;
   /** Attempts per outbound call on 429/5xx (with backoff honouring Retry-After). */
   maxAttempts?: number;
+  /**
+   * Without credentials, refuse every inbound activity instead of accepting it unauthenticated (production: an
+   * unauthenticated bot lets anyone speak as any channel user and choose where the reply is posted).
+   */
+  refuseUnauthenticated?: boolean;
 }
 
 /** Thrown when the inbound request's JWT does not validate; the route answers 401. */
@@ -80,7 +85,10 @@ export class FetchBotAdapter extends BotAdapter {
 
   /** Validates the inbound JWT when credentials are configured; throws BotAuthError otherwise. */
   async authenticate(activity: Activity, authHeader: string): Promise<void> {
-    if (!this.auth) return;
+    if (!this.auth) {
+      if (this.options.refuseUnauthenticated) throw new BotAuthError('Bot Framework credentials are not configured');
+      return;
+    }
     try {
       await this.auth.validate(authHeader, activity);
     } catch (err) {
