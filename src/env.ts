@@ -53,6 +53,10 @@ export const envSchema = z.object({
   UPSTASH_REDIS_REST_TOKEN: optionalString,
   /** Prefix of every state key (environments sharing one Redis database). */
   STATE_PREFIX: z.string().default(''),
+  /** Most keys the in-memory state (or the fallback while Upstash is unreachable) holds; least recently used go first. */
+  STATE_MAX_KEYS: int(100_000),
+  /** While Upstash is unreachable, how long to stay on the in-memory fallback before probing it again. */
+  STATE_RETRY_AFTER_MS: int(5_000),
   /** Staff console sessions: absolute lifetime, idle timeout, and failed logins per account per 15 minutes. */
   STAFF_SESSION_HOURS: int(12),
   STAFF_SESSION_IDLE_MINUTES: int(120),

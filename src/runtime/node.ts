@@ -32,7 +32,7 @@ async function main() {
   const deps = createDeps({
     config,
     store,
-    state: createState(config),
+    state: createState(config, log),
     log,
     http: nodeHttpClient(),
     demoMemberIds: [DEMO_ZH_MEMBER_ID, DEMO_EN_MEMBER_ID],
