@@ -56,6 +56,18 @@ export interface ServerUsage {
   elu: { idle: number; active: number };
 }
 
+/** Server child -> orchestrator, on request: its memory (after a full GC when it runs with --expose-gc). */
+export interface ServerMemory {
+  type: 'memory';
+  /** Whether a full GC ran just before (the child was started with --expose-gc and it was asked for). */
+  collected: boolean;
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  stats: Record<string, number>;
+}
+
 export interface Question {
   text: string;
   /** What a correct answer looks like (the offline brain's template for this intent, either language). */
