@@ -94,6 +94,7 @@ export const FAILURE_REPLIES = [
   /can't see your membership|无法从这个聊天看到/,
   /faster than I can answer|速度太快/,
   /I can only help with your membership|我只能处理会员相关/,
+  /a little busy right now|系统此刻有点忙/,
 ];
 
 /** Judges one reply text for one scenario and question; returns an error kind or null. */

@@ -17,6 +17,8 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   DATABASE_URL: z.string().default('file:./data/member-assistant.db'),
   DATABASE_AUTH_TOKEN: optionalString,
+  /** How long a write keeps retrying (backoff with jitter) a database another process holds locked, before the turn apologizes. */
+  DB_BUSY_TIMEOUT_MS: int(5_000),
   /** Seed demo data into an empty store on start (on by default in development). */
   SEED_DEMO: bool.optional(),
   ADMIN_TOKEN: optionalString,

@@ -27,7 +27,7 @@ async function main() {
     }
   }
   const log = createLogger(config.LOG_LEVEL);
-  const store = await openNodeStore(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  const store = await openNodeStore(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN, { busyTimeoutMs: config.DB_BUSY_TIMEOUT_MS });
   await migrateStore(store);
   const deps = createDeps({
     config,

@@ -65,7 +65,7 @@ async function build(env: WorkerEnv): Promise<Booted> {
     throw new Error('UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN must be set on Workers in production');
   }
   if (!env.JOBS_QUEUE && config.NODE_ENV === 'production') throw new Error('the JOBS_QUEUE queue binding is missing (wrangler.toml)');
-  const store = await openStore(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  const store = await openStore(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN, { busyTimeoutMs: config.DB_BUSY_TIMEOUT_MS });
   const deps = createDeps({
     config,
     store,
