@@ -101,6 +101,7 @@ export function createDeps(input: DepsInput): AppDeps {
           model: config.OPENAI_MODEL,
           callTimeoutMs: config.OPENAI_TIMEOUT_MS,
           turnBudgetMs: config.OPENAI_TURN_BUDGET_MS,
+          breaker: { failureThreshold: Math.max(1, config.OPENAI_BREAKER_FAILURES), cooldownMs: config.OPENAI_BREAKER_COOLDOWN_MS },
           fallback: offline,
           log,
           fetch: input.fetch,

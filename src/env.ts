@@ -48,6 +48,9 @@ export const envSchema = z.object({
   /** Per model call, and for the whole turn (all calls and tools). */
   OPENAI_TIMEOUT_MS: int(8_000),
   OPENAI_TURN_BUDGET_MS: int(20_000),
+  /** Turns in a row whose model call failed (5xx, 429, timeout) before the model is left alone for the cooldown. */
+  OPENAI_BREAKER_FAILURES: int(5),
+  OPENAI_BREAKER_COOLDOWN_MS: int(30_000),
   /** Bot Framework turns still thinking after this long are acknowledged and answered asynchronously. */
   BOT_ACK_AFTER_MS: int(4_000),
   /** Shared state on Upstash Redis (REST); without it state is in memory, which suits one Node process only. */
