@@ -16,6 +16,7 @@ import { createLogger, type Logger } from './lib/log.js';
 import { systemClock, type Clock } from './lib/time.js';
 import { dispatchMessage, InProcessQueue, type JobQueue } from './jobs/queue.js';
 import { MemoryState } from './state/memory.js';
+import { ResilientState } from './state/resilient.js';
 import { UpstashState } from './state/upstash.js';
 import type { StatePort } from './state/port.js';
 import { createTurnPipeline, type TurnPipeline } from './turn/pipeline.js';
@@ -107,6 +108,7 @@ export function createDeps(input: DepsInput): AppDeps {
           model: config.OPENAI_MODEL,
           callTimeoutMs: config.OPENAI_TIMEOUT_MS,
           turnBudgetMs: config.OPENAI_TURN_BUDGET_MS,
+          breaker: { failureThreshold: Math.max(1, config.OPENAI_BREAKER_FAILURES), cooldownMs: config.OPENAI_BREAKER_COOLDOWN_MS },
           fallback: offline,
           log,
           fetch: input.fetch,
@@ -206,14 +208,22 @@ export function createDeps(input: DepsInput): AppDeps {
 
 /**
  * The state port configuration asks for: Upstash Redis when its REST URL and token are set (shared by every
- * process and isolate), else memory (right for one Node process; the Worker refuses it in production).
+ * process and isolate) behind a circuit breaker with a bounded in-memory fallback (src/state/resilient.ts),
+ * else memory (right for one Node process; the Worker refuses it in production), bounded to STATE_MAX_KEYS.
  */
-export function createState(config: AppConfig): StatePort {
+export function createState(config: AppConfig, log: Logger = createLogger(config.LOG_LEVEL)): StatePort {
   if (config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN) {
-    return new UpstashState({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN, prefix: config.STATE_PREFIX });
+    // One quick retry, then the breaker: a member should not wait on a store that is down.
+    const upstash = new UpstashState({
+      url: config.UPSTASH_REDIS_REST_URL,
+      token: config.UPSTASH_REDIS_REST_TOKEN,
+      prefix: config.STATE_PREFIX,
+      retries: 1,
+    });
+    return new ResilientState(upstash, { log, cooldownMs: config.STATE_RETRY_AFTER_MS, fallbackMaxKeys: config.STATE_MAX_KEYS });
   }
   if (config.UPSTASH_REDIS_REST_URL || config.UPSTASH_REDIS_REST_TOKEN) {
     throw new Error('UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN must be set together');
   }
-  return new MemoryState();
+  return new MemoryState(Date.now, { maxKeys: config.STATE_MAX_KEYS });
 }

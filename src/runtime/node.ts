@@ -28,12 +28,12 @@ async function main() {
     }
   }
   const log = createLogger(config.LOG_LEVEL);
-  const store = await openNodeStore(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  const store = await openNodeStore(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN, { busyTimeoutMs: config.DB_BUSY_TIMEOUT_MS });
   await migrateStore(store);
   const deps = createDeps({
     config,
     store,
-    state: createState(config),
+    state: createState(config, log),
     log,
     http: nodeHttpClient(),
     demoMemberIds: [DEMO_ZH_MEMBER_ID, DEMO_EN_MEMBER_ID],
