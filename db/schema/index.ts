@@ -16,3 +16,4 @@ export * from './settings.js';
 export * from './webchat.js';
 export * from './recommendations.js';
 export * from './broadcast.js';
+export * from './consent-history.js';
