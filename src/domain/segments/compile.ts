@@ -1,12 +1,12 @@
-// Compiles a segment definition to SQL over `members m` (joined to `member_analytics a` when needed): no per-member JS.
+// Compiles a segment definition to SQL over `members m` (analytics looked up per member when needed): no per-member JS.
 import { type SQL, sql } from 'drizzle-orm';
 import { DAY_MS } from '../../lib/time.js';
 import type { SegmentCondition, SegmentDefinition, SegmentGroup } from './definition.js';
 
 export interface CompiledSegment {
-  /** A boolean expression over `m` (members) and `a` (member_analytics). */
+  /** A boolean expression over `m` (members); analytics are looked up by correlated subqueries. */
   where: SQL;
-  /** The FROM clause: members, left-joined to their analytics only when a condition reads them. */
+  /** The FROM clause: `members m`. */
   from: SQL;
   usesAnalytics: boolean;
 }
@@ -24,6 +24,33 @@ function between(column: SQL, r: { min?: number; max?: number }): SQL {
   return sql.join(parts, sql` and `);
 }
 
+/**
+ * One analytics column of the member, looked up by primary key. A correlated lookup rather than a join:
+ * SQLite evaluates it only when the condition is reached, so in `tier = gold OR lifecycle = at_risk` a
+ * gold member costs no lookup at all (with `rank` below putting the cheap conditions first).
+ */
+const analytics = (column: SQL) => sql`(select ${column} from member_analytics a where a.member_id = m.id)`;
+
+/** Relative cost of evaluating a condition: member columns, then one analytics lookup, then scans of lots, references or tags. */
+function rank(r: SegmentGroup | SegmentCondition): number {
+  if ('op' in r) return 3;
+  switch (r.field) {
+    case 'tier':
+    case 'locale':
+    case 'marketing_consent':
+    case 'points_balance':
+    case 'birthday_month':
+      return 0;
+    case 'rfm_segment':
+    case 'lifecycle':
+    case 'total_spend':
+    case 'days_since_last_order':
+      return 1;
+    default:
+      return 2;
+  }
+}
+
 function condition(c: SegmentCondition, now: number, uses: { analytics: boolean }): SQL {
   switch (c.field) {
     case 'tier':
@@ -38,20 +65,20 @@ function condition(c: SegmentCondition, now: number, uses: { analytics: boolean 
       return sql`cast(substr(m.birthday, 6, 2) as integer) in (${list(c.in)})`;
     case 'rfm_segment':
       uses.analytics = true;
-      return sql`coalesce(a.rfm_segment, 'none') in (${list(c.in)})`;
+      return sql`coalesce(${analytics(sql`a.rfm_segment`)}, 'none') in (${list(c.in)})`;
     case 'lifecycle':
       uses.analytics = true;
-      return sql`coalesce(a.lifecycle, 'new') in (${list(c.in)})`;
+      return sql`coalesce(${analytics(sql`a.lifecycle`)}, 'new') in (${list(c.in)})`;
     case 'total_spend':
       uses.analytics = true;
-      return between(sql`coalesce(a.monetary_cents, 0)`, c);
+      return between(sql`coalesce(${analytics(sql`a.monetary_cents`)}, 0)`, c);
     case 'days_since_last_order': {
       uses.analytics = true;
-      // N days since the last order: last_order_at at or before now - N days (an indexed range).
-      const parts: SQL[] = [sql`a.last_order_at is not null`];
+      // N days since the last order: last_order_at at or before now - N days.
+      const parts: SQL[] = [sql`a.member_id = m.id`, sql`a.last_order_at is not null`];
       if (c.min !== undefined) parts.push(sql`a.last_order_at <= ${now - c.min * DAY_MS}`);
       if (c.max !== undefined) parts.push(sql`a.last_order_at > ${now - (c.max + 1) * DAY_MS}`);
-      return sql.join(parts, sql` and `);
+      return sql`exists (select 1 from member_analytics a where ${sql.join(parts, sql` and `)})`;
     }
     case 'points_expiring': {
       const until = now + c.withinDays * DAY_MS;
@@ -77,7 +104,9 @@ function condition(c: SegmentCondition, now: number, uses: { analytics: boolean 
 
 function group(g: SegmentGroup, now: number, uses: { analytics: boolean }): SQL {
   if (g.rules.length === 0) return g.op === 'and' ? sql`1` : sql`0`;
-  const parts = g.rules.map((r) => sql`(${'op' in r ? group(r, now, uses) : condition(r, now, uses)})`);
+  // AND and OR are commutative: cheapest first, so SQLite's short-circuit skips the costly ones most often.
+  const ordered = [...g.rules].sort((a, b) => rank(a) - rank(b));
+  const parts = ordered.map((r) => sql`(${'op' in r ? group(r, now, uses) : condition(r, now, uses)})`);
   return sql.join(parts, g.op === 'and' ? sql` and ` : sql` or `);
 }
 
@@ -88,6 +117,5 @@ function group(g: SegmentGroup, now: number, uses: { analytics: boolean }): SQL 
 export function compileSegment(definition: SegmentDefinition, now: Date): CompiledSegment {
   const uses = { analytics: false };
   const where = group(definition, now.getTime(), uses);
-  const from = uses.analytics ? sql`members m left join member_analytics a on a.member_id = m.id` : sql`members m`;
-  return { where, from, usesAnalytics: uses.analytics };
+  return { where, from: sql`members m`, usesAnalytics: uses.analytics };
 }
