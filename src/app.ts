@@ -17,6 +17,7 @@ import { orderDocs, orderRoutes } from './http/routes/orders.js';
 import { activitySchema } from './channels/botframework/route.js';
 import { staffDocs, staffRoutes } from './http/routes/staff.js';
 import { agentDocs, agentRoutes } from './http/routes/agent.js';
+import { marketingDocs, marketingRoutes } from './http/routes/marketing.js';
 import { consoleRoutes } from './console/routes.js';
 import { lineDocs, lineRoutes } from './channels/line/route.js';
 import { telegramDocs, telegramRoutes } from './channels/telegram/route.js';
@@ -47,6 +48,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...adminDocs,
   ...staffDocs,
   ...agentDocs,
+  ...marketingDocs,
 ];
 
 export function createApp(deps: AppDeps) {
@@ -80,6 +82,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', adminRoutes());
   app.route('/', staffRoutes());
   app.route('/', agentRoutes());
+  app.route('/', marketingRoutes());
   app.route('/', consoleRoutes());
   const openapi = buildOpenApi(ROUTE_DOCS, { version: APP_VERSION });
   app.get('/openapi.json', (c) => c.json(openapi));

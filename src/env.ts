@@ -72,7 +72,7 @@ export const envSchema = z.object({
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_WEBHOOK_SECRET: optionalString,
   TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
-  /** Broadcasts (see README, "Broadcasts"): the in-process dispatcher's tick on Node (0: only the every-minute job). */
+  /** Broadcasts (see README, "Broadcasts"): the in-process dispatcher's tick on Node (0: only the every-minute job sends, launches start no pass). */
   BROADCAST_TICK_MS: int(5_000),
   /** Deliveries claimed per batch, sends in flight at once, and the claim's lease. */
   BROADCAST_BATCH: int(200),

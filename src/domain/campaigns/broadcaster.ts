@@ -27,7 +27,8 @@ export function dispatchOptionsFromConfig(config: AppConfig): Partial<DispatchOp
   };
 }
 
-export function createBroadcaster(deps: DispatchDeps): Broadcaster {
+/** `kicks: false` makes `kick()` a no-op (no in-process timer either: the every-minute job sends). */
+export function createBroadcaster(deps: DispatchDeps & { kicks?: boolean }): Broadcaster {
   let running: Promise<DispatchSummary> | null = null;
   const dispatch = (limits?: { maxBatches?: number }) => {
     running ??= dispatchOnce(deps, limits).finally(() => {
@@ -39,6 +40,7 @@ export function createBroadcaster(deps: DispatchDeps): Broadcaster {
     options: deps.options ?? {},
     dispatch,
     kick() {
+      if (deps.kicks === false) return;
       setTimeout(() => {
         dispatch().catch((err) => deps.log?.error('broadcast dispatch failed', { err }));
       }, 0);
