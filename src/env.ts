@@ -79,6 +79,8 @@ export const envSchema = z.object({
   BROADCAST_CONCURRENCY: int(8),
   BROADCAST_LEASE_MS: int(120_000),
   BROADCAST_MAX_ATTEMPTS: int(5),
+  /** Members per planning statement (one INSERT ... SELECT and one transaction each). */
+  BROADCAST_PLAN_BATCH: int(50_000),
   BROADCAST_RETRY_BASE_MS: int(5_000),
   /** Frequency cap: at most this many marketing messages per member in this many days (0 messages: no cap). */
   BROADCAST_CAP_MESSAGES: int(2),

@@ -119,7 +119,10 @@ export class FetchBotAdapter extends BotAdapter {
       const path = activity.replyToId
         ? `/v3/conversations/${conv}/activities/${encodeURIComponent(activity.replyToId)}`
         : `/v3/conversations/${conv}/activities`;
-      const res = await this.call('POST', activity.serviceUrl ?? '', path, activity);
+      // TurnContext drops client activity ids; a send's idempotency key (see BotFrameworkSender) goes back in as the id.
+      const key = (activity.channelData as { idempotencyKey?: unknown } | undefined)?.idempotencyKey;
+      const body = typeof key === 'string' && key ? { ...activity, id: key } : activity;
+      const res = await this.call('POST', activity.serviceUrl ?? '', path, body);
       out.push((res as ResourceResponse | null) ?? { id: '' });
     }
     return out;

@@ -12,8 +12,9 @@ export class BotFrameworkSender implements ChannelSender {
 
   /**
    * With `options.idempotencyKey` each activity carries a stable id derived from it (`key`, or `key:i` for
-   * the i-th of several) in `id` and `channelData.idempotencyKey`: a retried send of the same delivery
-   * posts the same ids, so a connector (or a relay in front of it) that drops repeated ids delivers it once.
+   * the i-th of several) in `channelData.idempotencyKey`, which the adapter posts as the activity `id`: a
+   * retried send of the same delivery posts the same ids, so a connector (or a relay in front of it) that
+   * drops repeated ids delivers it once.
    */
   async send(ref: StoredReference, replies: OutboundReply[], options: SendOptions = {}): Promise<SendResult> {
     // Without activityId the send is a new message in the conversation (POST .../activities), not a
@@ -28,7 +29,7 @@ export class BotFrameworkSender implements ChannelSender {
           const a = toActivity(r, userId);
           if (!key) return a;
           const id = replies.length === 1 ? key : `${key}:${i}`;
-          return { ...a, id, channelData: { ...(a.channelData ?? {}), idempotencyKey: id } };
+          return { ...a, channelData: { ...(a.channelData ?? {}), idempotencyKey: id } };
         });
         const res = await context.sendActivities(activities);
         ids = res.map((r) => r.id ?? '');

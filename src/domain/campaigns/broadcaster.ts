@@ -24,6 +24,7 @@ export function dispatchOptionsFromConfig(config: AppConfig): Partial<DispatchOp
     cap: { messages: config.BROADCAST_CAP_MESSAGES, days: Math.max(1, config.BROADCAST_CAP_DAYS) },
     quietHours: parseQuietHours(config.BROADCAST_QUIET_HOURS),
     recovery: config.BROADCAST_RECOVERY,
+    planBatchSize: Math.max(1, config.BROADCAST_PLAN_BATCH),
   };
 }
 

@@ -19,7 +19,7 @@ export function campaignStart(c: Campaign): Date {
 }
 
 /**
- * Plans a running campaign: members of its segment, in member-id ranges of `batchSize`, each range one
+ * Plans a running campaign: members of its segment, in member rowid ranges of `batchSize`, each range one
  * `INSERT INTO campaign_deliveries SELECT ... ON CONFLICT (campaign_id, member_id) DO NOTHING` with the
  * variant (or holdout) computed in SQL. Holdout rows are written as skipped/holdout: they are the
  * control group of the report and never reach the dispatcher. The range boundary advances in the same
@@ -39,16 +39,17 @@ export async function planCampaign(
   const compiled = compileSegment(c.segment as SegmentDefinition, start);
   const variant = variantSql(campaignSeed(c.id), c.variants, c.holdoutPct);
   const at = ctx.clock().getTime();
+  // Ranges of the members' rowid: the table's own b-tree order, so each range is a contiguous slice of it
+  // (a range on the text primary key would go through its index and look every row up).
+  const [{ top }] = await ctx.store.db.all<{ top: number | null }>(sql`select max(rowid) as top from members`);
+  const last = Number(top ?? 0);
   while (result.batches < (options.maxBatches ?? Number.POSITIVE_INFINITY)) {
     const lo = c.plannedThrough;
-    // The range's upper bound, read off the members primary key (no segment work): null = to the end.
-    const [edge] = await ctx.store.db.all<{ id: string }>(
-      lo === null
-        ? sql`select id from members order by id limit 1 offset ${batchSize - 1}`
-        : sql`select id from members where id > ${lo} order by id limit 1 offset ${batchSize - 1}`,
-    );
-    const hi = edge?.id ?? null;
-    const range = sql.join([lo === null ? sql`1` : sql`m.id > ${lo}`, hi === null ? sql`1` : sql`m.id <= ${hi}`], sql` and `);
+    const from = lo === null ? 0 : Number(lo);
+    const to = from + batchSize;
+    // The last range is open-ended: members added while planning are in it.
+    const hi = to >= last ? null : String(to);
+    const range = hi === null ? sql`m.rowid > ${from}` : sql`m.rowid > ${from} and m.rowid <= ${to}`;
     const advanced = await ctx.store.write(async (tx) => {
       const [cur] = await tx
         .select({ through: campaigns.plannedThrough, plannedAt: campaigns.plannedAt, status: campaigns.status })
