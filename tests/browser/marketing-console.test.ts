@@ -143,7 +143,7 @@ describe.skipIf(!haveChromium)('marketer console in Chromium', () => {
     errors.length = 0; // the refused save is a 400 page; nothing after it may fail
     await page.getByTestId('cmp-A-en').fill('Hi {{name}}, as a {{tier}} member you have {{points}} points.');
     await page.getByTestId('cmp-save').click();
-    await page.waitForURL(/\/console\/marketing\/campaigns\/cmp_\w+\?notice=created$/);
+    await page.waitForURL(/\/console\/marketing\/campaigns\/cmp_[\w-]+\?notice=created$/);
     await page.getByTestId('launch-ready').waitFor();
     expect(await page.getByTestId('campaign-status').first().textContent()).toBe('draft');
 

@@ -153,7 +153,7 @@ describe('campaign pages', () => {
     const res = await postForm('/console/marketing/campaigns', campaignForm());
     expect(res.status).toBe(303);
     const loc = res.headers.get('location') ?? '';
-    expect(loc).toMatch(/^\/console\/marketing\/campaigns\/cmp_\w+\?notice=created$/);
+    expect(loc).toMatch(/^\/console\/marketing\/campaigns\/cmp_[\w-]+\?notice=created$/);
     id = loc.split('/').pop()?.split('?')[0] ?? '';
     const [row] = await t.store.db.select().from(campaigns).where(eq(campaigns.id, id));
     expect(row).toMatchObject({ name: 'June offer', status: 'draft', holdoutPct: 10, costPerMessageCents: 5, createdBy: marketer.id });
