@@ -3,6 +3,7 @@ import { type Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { Campaign } from '../../db/schema/index.js';
 import {
+  type CampaignInput,
   type CampaignView,
   cancelCampaign,
   createCampaign,
@@ -115,7 +116,7 @@ function campaignInputOf(form: EditorValues) {
   return {
     name: form.name ?? '',
     segmentId: form.segmentId || undefined,
-    segment: segment as never,
+    segment: segment as CampaignInput['segment'],
     variants,
     holdoutPct: intOf(form.holdoutPct, 0),
     costPerMessageCents: yuanToCents(form.cost),

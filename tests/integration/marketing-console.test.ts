@@ -109,7 +109,11 @@ describe('marketer console', () => {
     ] as const) {
       const res = await postForm('/console/marketing/segments', { name: 'Bad', definition: bad });
       expect(res.status, bad).toBe(400);
-      if (message) expect(await res.text()).toContain(message);
+      const html = await res.text();
+      if (message) expect(html).toContain(message);
+      // What was typed comes back to be fixed.
+      expect(html).toContain('value="Bad"');
+      expect(html).toContain(bad.replaceAll('"', '&quot;'));
     }
     expect(await t.store.db.select().from(segments)).toHaveLength(1);
   });
