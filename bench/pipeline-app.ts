@@ -11,6 +11,7 @@ import { createLogger } from '../src/lib/log.js';
 import { nodeHttpClient } from '../src/runtime/node-http.js';
 import { MemoryState } from '../src/state/memory.js';
 import { seedBenchMembers } from './seed.js';
+import { warmUp } from '../src/assistant/offline/nlu/index.js';
 
 export interface BenchPipeline {
   app: ReturnType<typeof createApp>;
@@ -56,6 +57,7 @@ export async function createBenchPipeline(options: {
     http: options.fetch ? undefined : nodeHttpClient(),
   });
   const seeded = await seedBenchMembers(deps.domain, options.members);
+  warmUp(); // as `npm start` does before listening
   return {
     app: createApp(deps),
     deps,

@@ -1,4 +1,4 @@
-// `npm run bench`: turns/s of the full pipeline vs a stock botbuilder echo bot and a bare Hono route, same run, as ratios.
+// `npm run bench:turns` (part of `npm run bench`): turns/s of the full pipeline vs a stock botbuilder echo bot and a bare Hono route, same run, as ratios.
 import { fork, type ChildProcess } from 'node:child_process';
 import { benchFile, exited, nextMessage, sleep, TSX } from './children.js';
 import { readFileSync } from 'node:fs';
@@ -28,7 +28,7 @@ const { values: args } = parseArgs({
 });
 
 if (args.help) {
-  console.log(`npm run bench -- [--seconds N=5] [--concurrency N=32] [--warmup N=2] [--rounds N=1] [--members N=300]
+  console.log(`npm run bench:turns -- [--seconds N=5] [--concurrency N=32] [--warmup N=2] [--rounds N=1] [--members N=300]
                     [--only hono,echo,pipeline] [--profile] [--trace-sql]
   --rounds    measure every scenario N times, interleaved (hono, echo, pipeline, hono, ...), and report
               the median round; use 3+ on a machine where other work comes and goes

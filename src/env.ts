@@ -30,6 +30,11 @@ export const envSchema = z.object({
   MicrosoftAppPassword: optionalString,
   MicrosoftAppTenantId: optionalString,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  /**
+   * Production only: accept Bot Framework activities without credentials (no JWT check, replies to whatever
+   * serviceUrl the request names). Off by default: without MicrosoftAppId a production bot answers 401.
+   */
+  BOT_ALLOW_UNAUTHENTICATED: bool.optional(),
   /** Token endpoint for outbound Bot Framework calls (overridable for sovereign clouds and tests). */
   BOT_TOKEN_URL: optionalString,
   /** OpenID configuration of inbound channel / Emulator tokens (sovereign clouds, tests); Microsoft's public cloud by default. */
@@ -42,6 +47,8 @@ export const envSchema = z.object({
   EXPIRING_SOON_DAYS: int(30),
   KEEP_TIER_HORIZON_DAYS: int(90),
   LINK_CODE_TTL_MINUTES: int(15),
+  /** Transcripts (messages, agent replies, web chat outbox) older than this are purged daily; 0 keeps them forever. */
+  TRANSCRIPT_RETENTION_DAYS: int(365),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString,
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
@@ -66,6 +73,8 @@ export const envSchema = z.object({
   STAFF_SESSION_HOURS: int(12),
   STAFF_SESSION_IDLE_MINUTES: int(120),
   STAFF_LOGIN_MAX_FAILURES: int(5),
+  /** An account that reached STAFF_LOGIN_MAX_FAILURES wrong passwords is locked this long (or until an admin unlocks it). */
+  STAFF_LOCKOUT_MINUTES: int(15),
   /** Native channels: each is on when its credentials are set (see README, "Native channels"). */
   WECHAT_APP_ID: optionalString,
   WECHAT_APP_SECRET: optionalString,
@@ -81,6 +90,30 @@ export const envSchema = z.object({
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_WEBHOOK_SECRET: optionalString,
   TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
+  /** Broadcasts (see README, "Broadcasts"): the in-process dispatcher's tick on Node (0: only the every-minute job sends, launches start no pass). */
+  BROADCAST_TICK_MS: int(5_000),
+  /** Deliveries claimed per batch, sends in flight at once, and the claim's lease. */
+  BROADCAST_BATCH: int(200),
+  BROADCAST_CONCURRENCY: int(8),
+  BROADCAST_LEASE_MS: int(120_000),
+  BROADCAST_MAX_ATTEMPTS: int(5),
+  BROADCAST_RETRY_BASE_MS: int(5_000),
+  /** Frequency cap: at most this many marketing messages per member in this many days (0 messages: no cap). */
+  BROADCAST_CAP_MESSAGES: int(2),
+  BROADCAST_CAP_DAYS: int(7),
+  /** Quiet hours in the member's time zone, "21-9" (from 21:00 to 09:00); empty: none. */
+  BROADCAST_QUIET_HOURS: z
+    .string()
+    .default('21-9')
+    .refine((v) => v.trim() === '' || /^([01]?\d|2[0-3])-([01]?\d|2[0-3])$/.test(v.trim()), 'hours as "21-9" or empty'),
+  /**
+   * A delivery found mid-send after a crash: `resend` with the same idempotency key (the channel drops the
+   * repeat), or `fail` it as "outcome unknown" (at most once, for channels that cannot deduplicate).
+   */
+  BROADCAST_RECOVERY: z.enum(['resend', 'fail']).default('resend'),
+  /** Bot Framework send limits shared by all processes through the state port (Teams: about 30-50/s per app, 7/s per conversation). */
+  BOTFRAMEWORK_PER_SECOND: int(30),
+  BOTFRAMEWORK_PER_CONVERSATION_PER_SECOND: int(7),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

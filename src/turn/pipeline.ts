@@ -9,6 +9,7 @@ import { StoreBusyError } from '../db/client.js';
 import { DomainError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import type { StatePort } from '../state/port.js';
+import type { ConsentGate } from './consent-gate.js';
 import type { GateReply, HandoffGate } from './handoff-gate.js';
 import { langFromLocale, replyLang } from './lang.js';
 import type { InboundActivity, TurnResult } from './types.js';
@@ -21,9 +22,17 @@ export interface PipelineDeps {
   limits: { ratePerMinute: number; maxMessageChars: number; dedupeTtlSeconds: number };
   /** Human handoff: who answers, cancel, ratings, auto-handoff (src/turn/handoff-gate.ts). */
   gate?: HandoffGate;
+  /** Marketing opt-out / opt-in by chat keyword (src/turn/consent-gate.ts). */
+  consent?: ConsentGate;
 }
 
 const LINK = /^\s*(?:绑定|link)\s*[:：]?\s*(\d{6})\s*$/i;
+/**
+ * Wrong link codes one chat identity may send per hour. Codes are 6 digits and live 15 minutes: without a cap a
+ * script could walk the code space and land on someone's account; with it, the odds per identity are negligible.
+ */
+export const LINK_MAX_FAILURES = 5;
+const LINK_FAILURE_WINDOW_SECONDS = 3600;
 const PENDING = 'pending';
 
 export type TurnPipeline = (activity: InboundActivity) => Promise<TurnResult>;
@@ -92,6 +101,13 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
 
     const link = LINK.exec(text);
     if (link) {
+      const failKey = `linkfail:${activity.channelId}:${activity.channelUserId}`;
+      if (Number((await state.get(failKey)) ?? 0) >= LINK_MAX_FAILURES) {
+        // Not even checked: a right code guessed after the limit must not link either.
+        const replies = [reply('link_throttled')];
+        await persist(activity, conversationId, member?.id ?? null, '[link code]', 'link_throttled', replies);
+        return { replies, duplicate: false, memberId: member?.id ?? null, intent: 'link_throttled' };
+      }
       try {
         member = await linkIdentity({ ctx: domain, input: { code: link[1], ...identity } });
         lang = replyLang(text, member.locale);
@@ -105,10 +121,20 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
           return { replies: [reply('busy')], duplicate: false, memberId: member?.id ?? null, intent: 'busy', retry: true };
         }
         if (!(err instanceof DomainError)) throw err;
+        const failures = await state.incr(failKey, LINK_FAILURE_WINDOW_SECONDS);
+        if (failures === LINK_MAX_FAILURES) log.warn('link codes throttled', { channelId: activity.channelId, failures });
         const replies = [reply('link_invalid')];
         await persist(activity, conversationId, member?.id ?? null, '[link code]', 'link_failed', replies);
         return { replies, duplicate: false, memberId: member?.id ?? null, intent: 'link_failed' };
       }
+    }
+
+    // Consent comes before the rate limit, the handoff gate and the brain: STOP works whatever else is going on.
+    const consent = await deps.consent?.handle({ text, member, channelId: activity.channelId, fallbackLang: lang });
+    if (consent) {
+      // As below, an unlinked user's text is not stored; a member's keyword is (the transcript shows what they asked).
+      if (member) await persist(activity, conversationId, member.id, text, consent.intent, consent.replies);
+      return { replies: consent.replies, duplicate: false, memberId: member?.id ?? null, intent: consent.intent };
     }
 
     if (!member) {

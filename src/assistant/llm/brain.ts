@@ -12,6 +12,7 @@ import { render } from '../templates.js';
 import { tools } from '../tools/index.js';
 import type { Tool } from '../tools/tool.js';
 import type { Brain, BrainReply, OutboundReply, TurnCtx } from '../types.js';
+import { leakGuard } from './leaks.js';
 import { parseArguments, toFunctionTool } from './tool-schemas.js';
 
 /** Model round trips per member message: enough for two or three tools and an answer, bounded against loops. */
@@ -28,6 +29,8 @@ export interface LlmBrainOptions {
   fallback: Brain;
   log: Logger;
   fetch?: typeof fetch;
+  /** Keys and tokens of this deployment: a reply containing one is replaced (see leaks.ts). */
+  secrets?: (string | undefined)[];
   /**
    * After `failureThreshold` turns in a row whose model call failed at the endpoint (5xx, 429, timeout,
    * connection), stop calling it for `cooldownMs`, then let one turn probe it. Defaults: 5 and 30 s.
@@ -59,10 +62,12 @@ const POLICY_TEXT = `${SYSTEM_PROMPTS.en}\n${SYSTEM_PROMPTS['zh-CN']}\n${TOOL_PO
 export class LlmBrain implements Brain {
   readonly name = 'llm';
   private readonly client: OpenAI;
+  private readonly leaks: ReturnType<typeof leakGuard>;
   /** Open while the endpoint is failing: turns go straight to the offline brain instead of waiting on it. */
   readonly breaker: CircuitBreaker;
 
   constructor(private readonly options: LlmBrainOptions) {
+    this.leaks = leakGuard([SYSTEM_PROMPTS.en, SYSTEM_PROMPTS['zh-CN'], TOOL_POLICY], [options.apiKey, ...(options.secrets ?? [])]);
     this.breaker = new CircuitBreaker({
       failureThreshold: options.breaker?.failureThreshold ?? 5,
       cooldownMs: options.breaker?.cooldownMs ?? 30_000,
@@ -108,6 +113,8 @@ export class LlmBrain implements Brain {
         else this.breaker.success();
         throw err;
       }
+      const leak = this.leaks(outcome.text);
+      if (leak) throw new TurnFailure('leak', `reply quoted the ${leak === 'secret' ? 'secrets' : 'instructions'}`);
       const check = verifyGrounding(outcome.text, { toolResults: outcome.toolResults, memberMessage: text, policyText: POLICY_TEXT });
       grounding = check.ok ? 'pass' : 'fail';
       if (check.ok) {

@@ -14,6 +14,11 @@ export interface FetchBotAdapterOptions {
   log: Logger;
   /** Attempts per outbound call on 429/5xx (with backoff honouring Retry-After). */
   maxAttempts?: number;
+  /**
+   * Without credentials, refuse every inbound activity instead of accepting it unauthenticated (production: an
+   * unauthenticated bot lets anyone speak as any channel user and choose where the reply is posted).
+   */
+  refuseUnauthenticated?: boolean;
   /** Backoff of the retries (see `retryDelay`); injectable clock, sleep and jitter for tests. */
   retry?: Partial<RetryPolicy>;
 }
@@ -127,7 +132,10 @@ export class FetchBotAdapter extends BotAdapter {
 
   /** Validates the inbound JWT when credentials are configured; throws BotAuthError otherwise. */
   async authenticate(activity: Activity, authHeader: string): Promise<void> {
-    if (!this.auth) return;
+    if (!this.auth) {
+      if (this.options.refuseUnauthenticated) throw new BotAuthError('Bot Framework credentials are not configured');
+      return;
+    }
     try {
       await this.auth.validate(authHeader, activity);
     } catch (err) {
