@@ -11,12 +11,15 @@ import { createLogger } from '../src/lib/log.js';
 import { nodeHttpClient } from '../src/runtime/node-http.js';
 import { MemoryState } from '../src/state/memory.js';
 import { seedBenchMembers } from './seed.js';
+import { warmUp } from '../src/assistant/offline/nlu/index.js';
 
 export interface BenchPipeline {
   app: ReturnType<typeof createApp>;
   deps: AppDeps;
   users: string[];
   note: string;
+  /** The in-memory state port, to watch its size under load. */
+  state: MemoryState;
   close(): void;
 }
 
@@ -27,7 +30,11 @@ export interface BenchPipeline {
  * deliberate: bench members instead of the demo seed, and no scheduler (its jobs run once while
  * seeding, so its first tick does not land inside a measurement).
  */
-export async function createBenchPipeline(options: { members: number; fetch?: typeof fetch }): Promise<BenchPipeline> {
+export async function createBenchPipeline(options: {
+  members: number;
+  fetch?: typeof fetch;
+  stateMaxKeys?: number;
+}): Promise<BenchPipeline> {
   const dir = mkdtempSync(join(tmpdir(), 'ma-bench-'));
   const config = parseEnv({
     NODE_ENV: 'production',
@@ -39,20 +46,23 @@ export async function createBenchPipeline(options: { members: number; fetch?: ty
   });
   const store = await openNodeStore(config.DATABASE_URL);
   await migrateStore(store);
+  const state = new MemoryState(Date.now, { maxKeys: options.stateMaxKeys ?? config.STATE_MAX_KEYS });
   const deps = createDeps({
     config,
     store,
-    state: new MemoryState(),
+    state,
     log: createLogger(config.LOG_LEVEL),
     fetch: options.fetch,
     // As `npm start` does; a test fetch (bench/trace.ts) replaces it.
     http: options.fetch ? undefined : nodeHttpClient(),
   });
   const seeded = await seedBenchMembers(deps.domain, options.members);
+  warmUp(); // as `npm start` does before listening
   return {
     app: createApp(deps),
     deps,
     users: seeded.users,
+    state,
     note: `${seeded.users.length} linked members, ${seeded.orders} paid orders, ${seeded.coupons} redeemed coupons`,
     close() {
       store.close();

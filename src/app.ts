@@ -1,6 +1,5 @@
 // createApp(deps): middleware and one route module per area; no I/O at import time.
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { botFrameworkRoutes } from './channels/botframework/route.js';
 import { webchatPageRoutes } from './channels/webchat/page.js';
@@ -9,11 +8,12 @@ import type { AppDeps } from './deps.js';
 import type { AppEnv } from './http/app-env.js';
 import { notFound, onError } from './http/errors.js';
 import { DomainError } from './lib/errors.js';
-import { requestId } from './http/middleware.js';
+import { bodyLimit, requestId } from './http/middleware.js';
 import { buildOpenApi, type RouteDoc } from './http/openapi.js';
 import { adminDocs, adminRoutes } from './http/routes/admin.js';
 import { healthRoutes } from './http/routes/health.js';
 import { orderDocs, orderRoutes } from './http/routes/orders.js';
+import { privacyDocs, privacyRoutes } from './http/routes/privacy.js';
 import { activitySchema } from './channels/botframework/route.js';
 import { staffDocs, staffRoutes } from './http/routes/staff.js';
 import { agentDocs, agentRoutes } from './http/routes/agent.js';
@@ -46,6 +46,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...telegramDocs,
   ...orderDocs,
   ...adminDocs,
+  ...privacyDocs,
   ...staffDocs,
   ...agentDocs,
   ...marketingDocs,
@@ -59,11 +60,18 @@ export function createApp(deps: AppDeps) {
   });
   app.use('*', requestId());
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
+  // JSON answers are never documents: nothing in them may run, load or be framed (pages set their own policy).
+  app.use('/api/*', async (c, next) => {
+    await next();
+    if (!c.res.headers.has('content-security-policy')) c.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+  });
   app.use(
     '/api/*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: () => {
+      onError: (c) => {
+        // The unread rest of the body is still on the wire: close the connection instead of reusing it.
+        c.header('connection', 'close');
         throw new DomainError('payload_too_large', `Request body is larger than ${MAX_BODY_BYTES} bytes`);
       },
     }),
@@ -79,6 +87,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', lineRoutes());
   app.route('/', telegramRoutes());
   app.route('/', orderRoutes());
+  app.route('/', privacyRoutes());
   app.route('/', adminRoutes());
   app.route('/', staffRoutes());
   app.route('/', agentRoutes());

@@ -16,6 +16,7 @@ import { createLogger, type Logger } from './lib/log.js';
 import { systemClock, type Clock } from './lib/time.js';
 import { dispatchMessage, InProcessQueue, type JobQueue } from './jobs/queue.js';
 import { MemoryState } from './state/memory.js';
+import { ResilientState } from './state/resilient.js';
 import { UpstashState } from './state/upstash.js';
 import type { StatePort } from './state/port.js';
 import { createTurnPipeline, type TurnPipeline } from './turn/pipeline.js';
@@ -93,6 +94,9 @@ export function createDeps(input: DepsInput): AppDeps {
     if (config.NODE_ENV === 'production') throw new Error(`${name} must be set in production`);
     return (generated[name] = randomSecret());
   };
+  const adminToken = secret('ADMIN_TOKEN', config.ADMIN_TOKEN);
+  const orderWebhookSecret = secret('ORDER_WEBHOOK_SECRET', config.ORDER_WEBHOOK_SECRET);
+  const webchatSecret = secret('WEBCHAT_SECRET', config.WEBCHAT_SECRET);
   const domain: DomainCtx = { store: input.store, clock: input.clock ?? systemClock, rules: rulesFromConfig(config) };
   const offline = new OfflineBrain();
   const brain =
@@ -104,9 +108,24 @@ export function createDeps(input: DepsInput): AppDeps {
           model: config.OPENAI_MODEL,
           callTimeoutMs: config.OPENAI_TIMEOUT_MS,
           turnBudgetMs: config.OPENAI_TURN_BUDGET_MS,
+          breaker: { failureThreshold: Math.max(1, config.OPENAI_BREAKER_FAILURES), cooldownMs: config.OPENAI_BREAKER_COOLDOWN_MS },
           fallback: offline,
           log,
           fetch: input.fetch,
+          secrets: [
+            adminToken,
+            orderWebhookSecret,
+            webchatSecret,
+            config.MicrosoftAppPassword,
+            config.UPSTASH_REDIS_REST_TOKEN,
+            config.DATABASE_AUTH_TOKEN,
+            config.WECHAT_APP_SECRET,
+            config.WECHAT_ENCODING_AES_KEY,
+            config.LINE_CHANNEL_SECRET,
+            config.LINE_CHANNEL_ACCESS_TOKEN,
+            config.TELEGRAM_BOT_TOKEN,
+            config.TELEGRAM_WEBHOOK_SECRET,
+          ],
         })
       : offline);
   const gate = createHandoffGate({ domain, state: input.state, log });
@@ -133,8 +152,13 @@ export function createDeps(input: DepsInput): AppDeps {
         }
       : undefined;
   if (config.MicrosoftAppId && !config.MicrosoftAppPassword) throw new Error('MicrosoftAppPassword must be set when MicrosoftAppId is');
+  const refuseUnauthenticated = !credentials && config.NODE_ENV === 'production' && !config.BOT_ALLOW_UNAUTHENTICATED;
+  if (refuseUnauthenticated) {
+    log.warn('Bot Framework activities are refused (401): set MicrosoftAppId and MicrosoftAppPassword, or BOT_ALLOW_UNAUTHENTICATED=true');
+  }
   const botAdapter = new FetchBotAdapter({
     credentials,
+    refuseUnauthenticated,
     http: input.http ?? fetchHttpClient(input.fetch),
     log,
     openIdMetadata: { channel: config.BOT_OPENID_METADATA_URL, emulator: config.BOT_EMULATOR_OPENID_METADATA_URL },
@@ -169,10 +193,10 @@ export function createDeps(input: DepsInput): AppDeps {
       kicks: config.BROADCAST_TICK_MS > 0,
     }),
     queue,
-    adminToken: secret('ADMIN_TOKEN', config.ADMIN_TOKEN),
-    orderWebhookSecret: secret('ORDER_WEBHOOK_SECRET', config.ORDER_WEBHOOK_SECRET),
+    adminToken,
+    orderWebhookSecret,
     webchat: {
-      secret: secret('WEBCHAT_SECRET', config.WEBCHAT_SECRET),
+      secret: webchatSecret,
       demoPicker: config.WEBCHAT_DEMO_PICKER ?? config.NODE_ENV !== 'production',
       demoMemberIds: input.demoMemberIds ?? [],
     },
@@ -184,14 +208,22 @@ export function createDeps(input: DepsInput): AppDeps {
 
 /**
  * The state port configuration asks for: Upstash Redis when its REST URL and token are set (shared by every
- * process and isolate), else memory (right for one Node process; the Worker refuses it in production).
+ * process and isolate) behind a circuit breaker with a bounded in-memory fallback (src/state/resilient.ts),
+ * else memory (right for one Node process; the Worker refuses it in production), bounded to STATE_MAX_KEYS.
  */
-export function createState(config: AppConfig): StatePort {
+export function createState(config: AppConfig, log: Logger = createLogger(config.LOG_LEVEL)): StatePort {
   if (config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN) {
-    return new UpstashState({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN, prefix: config.STATE_PREFIX });
+    // One quick retry, then the breaker: a member should not wait on a store that is down.
+    const upstash = new UpstashState({
+      url: config.UPSTASH_REDIS_REST_URL,
+      token: config.UPSTASH_REDIS_REST_TOKEN,
+      prefix: config.STATE_PREFIX,
+      retries: 1,
+    });
+    return new ResilientState(upstash, { log, cooldownMs: config.STATE_RETRY_AFTER_MS, fallbackMaxKeys: config.STATE_MAX_KEYS });
   }
   if (config.UPSTASH_REDIS_REST_URL || config.UPSTASH_REDIS_REST_TOKEN) {
     throw new Error('UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN must be set together');
   }
-  return new MemoryState();
+  return new MemoryState(Date.now, { maxKeys: config.STATE_MAX_KEYS });
 }

@@ -17,6 +17,8 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   DATABASE_URL: z.string().default('file:./data/member-assistant.db'),
   DATABASE_AUTH_TOKEN: optionalString,
+  /** How long a write keeps retrying (backoff with jitter) a database another process holds locked, before the turn apologizes. */
+  DB_BUSY_TIMEOUT_MS: int(5_000),
   /** Seed demo data into an empty store on start (on by default in development). */
   SEED_DEMO: bool.optional(),
   ADMIN_TOKEN: optionalString,
@@ -28,6 +30,11 @@ export const envSchema = z.object({
   MicrosoftAppPassword: optionalString,
   MicrosoftAppTenantId: optionalString,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  /**
+   * Production only: accept Bot Framework activities without credentials (no JWT check, replies to whatever
+   * serviceUrl the request names). Off by default: without MicrosoftAppId a production bot answers 401.
+   */
+  BOT_ALLOW_UNAUTHENTICATED: bool.optional(),
   /** Token endpoint for outbound Bot Framework calls (overridable for sovereign clouds and tests). */
   BOT_TOKEN_URL: optionalString,
   /** OpenID configuration of inbound channel / Emulator tokens (sovereign clouds, tests); Microsoft's public cloud by default. */
@@ -40,12 +47,17 @@ export const envSchema = z.object({
   EXPIRING_SOON_DAYS: int(30),
   KEEP_TIER_HORIZON_DAYS: int(90),
   LINK_CODE_TTL_MINUTES: int(15),
+  /** Transcripts (messages, agent replies, web chat outbox) older than this are purged daily; 0 keeps them forever. */
+  TRANSCRIPT_RETENTION_DAYS: int(365),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString,
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
   /** Per model call, and for the whole turn (all calls and tools). */
   OPENAI_TIMEOUT_MS: int(8_000),
   OPENAI_TURN_BUDGET_MS: int(20_000),
+  /** Turns in a row whose model call failed (5xx, 429, timeout) before the model is left alone for the cooldown. */
+  OPENAI_BREAKER_FAILURES: int(5),
+  OPENAI_BREAKER_COOLDOWN_MS: int(30_000),
   /** Bot Framework turns still thinking after this long are acknowledged and answered asynchronously. */
   BOT_ACK_AFTER_MS: int(4_000),
   /** Shared state on Upstash Redis (REST); without it state is in memory, which suits one Node process only. */
@@ -53,10 +65,16 @@ export const envSchema = z.object({
   UPSTASH_REDIS_REST_TOKEN: optionalString,
   /** Prefix of every state key (environments sharing one Redis database). */
   STATE_PREFIX: z.string().default(''),
+  /** Most keys the in-memory state (or the fallback while Upstash is unreachable) holds; least recently used go first. */
+  STATE_MAX_KEYS: int(100_000),
+  /** While Upstash is unreachable, how long to stay on the in-memory fallback before probing it again. */
+  STATE_RETRY_AFTER_MS: int(5_000),
   /** Staff console sessions: absolute lifetime, idle timeout, and failed logins per account per 15 minutes. */
   STAFF_SESSION_HOURS: int(12),
   STAFF_SESSION_IDLE_MINUTES: int(120),
   STAFF_LOGIN_MAX_FAILURES: int(5),
+  /** An account that reached STAFF_LOGIN_MAX_FAILURES wrong passwords is locked this long (or until an admin unlocks it). */
+  STAFF_LOCKOUT_MINUTES: int(15),
   /** Native channels: each is on when its credentials are set (see README, "Native channels"). */
   WECHAT_APP_ID: optionalString,
   WECHAT_APP_SECRET: optionalString,

@@ -34,7 +34,11 @@ export const messages = sqliteTable(
     author: text('author', { enum: ['member', 'bot', 'agent'] }).notNull(),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [index('messages_conversation_idx').on(t.conversationId, t.createdAt)],
+  (t) => [
+    index('messages_conversation_idx').on(t.conversationId, t.createdAt),
+    // The retention job (purge-transcripts) walks messages oldest first.
+    index('messages_created_idx').on(t.createdAt),
+  ],
 );
 
 /** Bot Framework ConversationReference (or another channel's equivalent) as JSON, for proactive messages. */

@@ -14,6 +14,7 @@ import { startScheduler } from '../jobs/scheduler.js';
 import { createLogger } from '../lib/log.js';
 import { withDevSecrets } from './dev-secrets.js';
 import { nodeHttpClient } from './node-http.js';
+import { warmUp } from '../assistant/offline/nlu/index.js';
 
 async function main() {
   let config = parseEnv(process.env);
@@ -27,12 +28,12 @@ async function main() {
     }
   }
   const log = createLogger(config.LOG_LEVEL);
-  const store = await openNodeStore(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  const store = await openNodeStore(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN, { busyTimeoutMs: config.DB_BUSY_TIMEOUT_MS });
   await migrateStore(store);
   const deps = createDeps({
     config,
     store,
-    state: createState(config),
+    state: createState(config, log),
     log,
     http: nodeHttpClient(),
     demoMemberIds: [DEMO_ZH_MEMBER_ID, DEMO_EN_MEMBER_ID],
@@ -47,6 +48,8 @@ async function main() {
   if (rebuilt) log.info('recommendation statistics built', { orders: rebuilt.orders, pairs: rebuilt.pairs });
   // Development only: demo staff with passwords printed once below (production gets no default passwords).
   const demoStaff = (config.SEED_DEMO ?? true) && config.NODE_ENV !== 'production' ? await seedDemoStaff(deps.domain) : [];
+  // Train the offline language models now (a few hundred ms) so the first member of each language does not wait.
+  warmUp();
   const stopJobs = startScheduler(deps);
   // Broadcasts go out within seconds of a launch, not at the next minute's job.
   const stopBroadcast = config.BROADCAST_TICK_MS > 0 ? deps.broadcast.start(config.BROADCAST_TICK_MS) : () => undefined;

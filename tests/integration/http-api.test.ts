@@ -1,8 +1,10 @@
 // Staff API, order webhook, health and the OpenAPI document, over the app's real request handling.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request as httpRequest } from 'node:http';
 import { hmacHex } from '../../src/lib/crypto.js';
 import { createTestApp, TEST_ADMIN_TOKEN, TEST_ORDER_SECRET, type TestApp } from '../support/app.js';
 import { addMember, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
+import { startServer } from '../support/server.js';
 
 const clock = fixedClock('2026-06-01T08:00:00Z');
 let t: TestApp;
@@ -100,6 +102,46 @@ describe('POST /api/orders', () => {
     });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+  });
+
+  it('enforces the body limit over real HTTP, declared or chunked', async () => {
+    const server = await startServer(t.app.fetch);
+    try {
+      // `end: false` sends the headers and waits for the answer without the body (a declared length is enough).
+      const post = (headers: Record<string, string>, chunks: string[], end = true) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const req = httpRequest(
+            `${server.url}/api/orders`,
+            { method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+            (res) => {
+              let body = '';
+              res.setEncoding('utf8').on('data', (d) => (body += d));
+              res.on('end', () => {
+                resolve({ status: res.statusCode ?? 0, body });
+                req.destroy();
+              });
+            },
+          );
+          req.on('error', reject);
+          for (const c of chunks) req.write(c);
+          if (end) req.end();
+          else req.flushHeaders();
+        });
+      const big = 'x'.repeat(100 * 1024);
+      // Declared: refused from the header, before the body is read.
+      const declared = await post({ 'content-length': String(300 * 1024) }, [], false);
+      expect(JSON.parse(declared.body).error.code).toBe('payload_too_large');
+      expect(declared.status).toBe(413);
+      // Chunked (no length): counted as it streams.
+      const chunked = await post({ 'transfer-encoding': 'chunked' }, [big, big, big]);
+      expect(chunked.status).toBe(413);
+      expect(JSON.parse(chunked.body).error.code).toBe('payload_too_large');
+      // Under the limit, the request reaches the route (an unsigned order is refused there, not by the limit).
+      const small = await post({}, ['{}']);
+      expect(small.status).toBe(401);
+    } finally {
+      await server.close();
+    }
   });
 });
 
