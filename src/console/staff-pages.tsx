@@ -11,11 +11,13 @@ import {
   listApiTokens,
   listStaff,
   passwordSchema,
+  recordLoginFailure,
   revokeApiToken,
   updateStaff,
 } from '../domain/staff/index.js';
 import { DomainError } from '../lib/errors.js';
 import type { AppEnv } from '../http/app-env.js';
+import { parseWith } from '../http/middleware.js';
 import { audit, currentStaff, requireStaff, type StaffPrincipal } from '../http/staff-auth.js';
 import { NOTICES, readForm } from './forms.js';
 import { Badge, Card, ConsolePage, CsrfField, EmptyState, formatInstant, Notice, PageHeader, PostButton, renderPage } from './layout.js';
@@ -350,7 +352,11 @@ export function staffPages() {
     const me = currentStaff(c);
     const staffId = c.req.param('id');
     const input: { role?: (typeof STAFF_ROLES)[number]; active?: boolean } = {};
-    if (form.role) input.role = z.enum(STAFF_ROLES).parse(form.role);
+    if (form.role) {
+      const role = z.enum(STAFF_ROLES).safeParse(form.role);
+      if (!role.success) return staffListPage(c, { tone: 'error', text: `The role must be one of ${STAFF_ROLES.join(', ')}.` }, 400);
+      input.role = role.data;
+    }
     if (form.active) input.active = form.active === 'true';
     if (staffId === me.id && (input.active === false || (input.role && input.role !== 'admin'))) {
       return staffListPage(c, { tone: 'error', text: 'You cannot disable yourself or remove your own admin role.' }, 400);
@@ -406,7 +412,12 @@ export function staffPages() {
     const me = currentStaff(c);
     const form = await readForm(c);
     const ok = await authenticatePassword({ ctx: deps.domain, input: { email: me.email, password: form.current ?? '' } });
-    if (!ok) return accountPage(c, { tone: 'error', text: 'The current password is wrong.' }, 401);
+    if (!ok) {
+      // Counted like sign-in failures: a stolen session must not become a way to guess the password.
+      const policy = { maxFailures: deps.config.STAFF_LOGIN_MAX_FAILURES, lockMinutes: deps.config.STAFF_LOCKOUT_MINUTES };
+      await recordLoginFailure({ ctx: deps.domain, input: { staffId: me.id, policy } });
+      return accountPage(c, { tone: 'error', text: 'The current password is wrong.' }, 401);
+    }
     const parsed = passwordSchema.safeParse(form.password ?? '');
     if (!parsed.success) return accountPage(c, { tone: 'error', text: 'The new password needs at least 10 characters.' }, 400);
     if (form.password !== form.confirm) return accountPage(c, { tone: 'error', text: 'The two new passwords differ.' }, 400);
@@ -435,17 +446,18 @@ export function staffPages() {
   app.get('/console/audit', admin, async (c) => {
     const deps = c.get('deps');
     const me = currentStaff(c);
-    const q = z
-      .object({
+    const q = parseWith(
+      z.object({
         staffId: z.string().max(64).optional(),
         action: z.string().max(64).optional(),
         before: z.coerce.number().int().positive().optional(),
-      })
-      .parse({
+      }),
+      {
         staffId: c.req.query('staffId') || undefined,
         action: c.req.query('action') || undefined,
         before: c.req.query('before') || undefined,
-      });
+      },
+    );
     const [entries, accounts] = await Promise.all([
       listAuditLog({ ctx: deps.domain, input: { ...q, limit: 100 } }),
       listStaff({ ctx: deps.domain, input: {} }),

@@ -14,6 +14,7 @@ import { addMember, fixedClock, seedProgram } from '../support/fixtures.js';
 import { lineEvent, lineSignature } from '../support/line.js';
 import { startLocalIssuer, type LocalIssuer } from '../support/openid-server.js';
 import { startServer, type RunningServer } from '../support/server.js';
+import { addStaff, login } from '../support/staff.js';
 import { postPush, pushXml, type WechatAccount } from '../support/wechat.js';
 
 const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261201);
@@ -511,6 +512,130 @@ describe('staff, admin and agent API', () => {
       params(600),
     );
     await alive(authedServer.url);
+  });
+});
+
+// ---- console forms ---------------------------------------------------------------------------------------------
+
+describe('console forms', () => {
+  it('every console POST route, signed in as an admin with the CSRF token: fuzzed form fields never get a 5xx', async () => {
+    const admin = await addStaff(authed.deps, 'admin');
+    // Real accounts for the :id routes; never the signed-in admin (a reset of its own password would end the run).
+    const target = await addStaff(authed.deps, 'agent');
+    let s = await login(authedServer.url, admin.email, admin.password);
+    const routes = [
+      ...new Set(
+        authed.app.routes
+          .filter(
+            (r) => r.method === 'POST' && r.path.startsWith('/console/') && r.path !== '/console/logout' && r.path !== '/console/login',
+          )
+          .map((r) => r.path),
+      ),
+    ];
+    expect(routes.length).toBeGreaterThan(10);
+    const field = fc.constantFrom(
+      'text',
+      'note',
+      'title',
+      'email',
+      'name',
+      'role',
+      'active',
+      'locale',
+      'score',
+      'password',
+      'displayName',
+      'id',
+      'reason',
+      'value',
+      'key',
+      'kind',
+    );
+    const form = fc.dictionary(
+      field,
+      fc
+        .oneof(text, fc.constantFrom('on', 'true', '1', 'admin', 'agent', 'en', 'zh-CN'))
+        .map((v) => v.replace(/[\uD800-\uDFFF]/g, '?').slice(0, 5000)),
+      { maxKeys: 6 },
+    );
+    const param = fc.oneof(
+      fc.constantFrom('x', '1', 'F1', target.id, '%ff', '..'),
+      text.map((v) => encodeURIComponent(v.replace(/[\uD800-\uDFFF]/g, '?').slice(0, 200))),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...routes), param, form, fc.boolean(), async (route, p, fields, multipart) => {
+        const path = route.replace(/:\w+/g, p);
+        const body = multipart ? new FormData() : new URLSearchParams();
+        body.append('_csrf', s.csrf);
+        for (const [k, v] of Object.entries(fields)) body.append(k, v);
+        const res = await fetch(`${authedServer.url}${path}`, { method: 'POST', redirect: 'manual', headers: { cookie: s.cookie }, body });
+        sent['console forms'] = (sent['console forms'] ?? 0) + 1;
+        const textBody = await res.text();
+        if (res.status >= 500) throw new Error(`POST ${route}: ${res.status} ${textBody.slice(0, 300)}`);
+        // Every request must reach its handler signed in: never fuzz a signed-out console.
+        if (res.status === 401 || (res.headers.get('location') ?? '').startsWith('/console/login')) {
+          if (!(await fetch(`${authedServer.url}/api/staff/me`, { headers: { cookie: s.cookie } })).ok)
+            s = await login(authedServer.url, admin.email, admin.password);
+        }
+      }),
+      params(300),
+    );
+    await alive(authedServer.url);
+  });
+
+  it('every console page, signed in as an admin: fuzzed path parameters and queries never get a 5xx', async () => {
+    const admin = await addStaff(authed.deps, 'admin');
+    const s = await login(authedServer.url, admin.email, admin.password);
+    const pages = [
+      ...new Set(
+        authed.app.routes
+          .filter((r) => r.method === 'GET' && r.path.startsWith('/console') && !r.path.includes('*') && !r.path.endsWith('/events'))
+          .map((r) => r.path),
+      ),
+    ];
+    expect(pages.length).toBeGreaterThan(10);
+    const value = fc
+      .oneof(text, fc.constantFrom('0', '-1', 'abc', '1e309', '9999999999999', 'csat', 'nps', 'pending', '2026-13-45'))
+      .map((v) => v.replace(/[\uD800-\uDFFF]/g, '?').slice(0, 500));
+    const query = fc.dictionary(
+      fc.constantFrom(
+        'before',
+        'after',
+        'staffId',
+        'action',
+        'status',
+        'kind',
+        'from',
+        'to',
+        'days',
+        'page',
+        'q',
+        'next',
+        'notice',
+        'mode',
+        'locale',
+        'category',
+      ),
+      value,
+      { maxKeys: 4 },
+    );
+    const param = fc.oneof(
+      fc.constantFrom('x', '1', admin.id, '%ff'),
+      text.map((v) => encodeURIComponent(v.replace(/[\uD800-\uDFFF]/g, '?').slice(0, 200))),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...pages), param, query, async (route, p, q) => {
+        const qs = new URLSearchParams(q).toString();
+        const res = await fetch(`${authedServer.url}${route.replace(/:\w+/g, p)}${qs ? `?${qs}` : ''}`, {
+          redirect: 'manual',
+          headers: { cookie: s.cookie },
+        });
+        sent['console pages'] = (sent['console pages'] ?? 0) + 1;
+        const body = await res.text();
+        if (res.status >= 500) throw new Error(`GET ${route}: ${res.status} ${body.slice(0, 300)}`);
+      }),
+      params(300),
+    );
   });
 });
 

@@ -88,6 +88,24 @@ describe('login lockout', () => {
     ).toBe(404);
   });
 
+  it('wrong current passwords on the password-change form count too: a stolen session cannot guess the password', async () => {
+    const victim = await addStaff(t.deps, 'agent');
+    const s = await login(server.url, victim.email, victim.password);
+    const change = (current: string) =>
+      fetch(url('/console/account/password'), {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: s.cookie },
+        body: new URLSearchParams({ _csrf: s.csrf, current, password: 'a-new-password-123', confirm: 'a-new-password-123' }).toString(),
+      });
+    for (let i = 0; i < MAX; i++) expect((await change(`guess-${i}-password`)).status).toBe(401);
+    expect((await row(victim.id)).lockedUntil).not.toBeNull();
+    // Locked: even the right current password changes nothing, and signing in is refused.
+    expect((await change(victim.password)).status).toBe(401);
+    await forgetCounter(victim.email);
+    expect((await postLogin(server.url, victim.email, victim.password)).status).toBe(429);
+  });
+
   it('an unknown email is throttled the same way (no account enumeration by the answers)', async () => {
     const statuses: number[] = [];
     for (let i = 0; i <= MAX; i++) statuses.push((await postLogin(server.url, 'ghost@staff.test', `wrong-${i}-password`)).status);
