@@ -5,11 +5,14 @@ import { STAFF_ROLES, type Staff, type StaffApiToken } from '../../db/schema/ind
 import { listAuditLog } from '../domain/audit/index.js';
 import {
   authenticatePassword,
+  clearLoginFailures,
   createStaff,
   getStaff,
   issueApiToken,
   listApiTokens,
   listStaff,
+  lockedUntil,
+  loginFailureKey,
   passwordSchema,
   recordLoginFailure,
   revokeApiToken,
@@ -119,9 +122,10 @@ const tokenForm = z.object({
     .pipe(z.number().int().min(1).max(3650).optional()),
 });
 
-async function staffListPage(c: Context<AppEnv>, flash?: Flash, status: 200 | 400 | 409 = 200) {
+async function staffListPage(c: Context<AppEnv>, flash?: Flash, status: 200 | 400 | 404 | 409 = 200) {
   const deps = c.get('deps');
   const me = currentStaff(c);
+  const now = deps.domain.clock();
   const [accounts, tokens] = await Promise.all([
     listStaff({ ctx: deps.domain, input: {} }),
     listApiTokens({ ctx: deps.domain, input: {} }),
@@ -175,7 +179,10 @@ async function staffListPage(c: Context<AppEnv>, flash?: Flash, status: 200 | 40
                       </form>
                     )}
                   </td>
-                  <td>{a.active ? <Badge tone="ok">active</Badge> : <Badge tone="danger">disabled</Badge>}</td>
+                  <td>
+                    {a.active ? <Badge tone="ok">active</Badge> : <Badge tone="danger">disabled</Badge>}
+                    {lockedUntil(a, now) ? <Badge tone="danger">{`locked until ${formatInstant(a.lockedUntil as Date)}`}</Badge> : null}
+                  </td>
                   <td>{a.lastLoginAt ? formatInstant(a.lastLoginAt) : '–'}</td>
                   <td class="actions">
                     {a.passwordHash !== null && a.id !== me.id ? (
@@ -189,6 +196,7 @@ async function staffListPage(c: Context<AppEnv>, flash?: Flash, status: 200 | 40
                         confirm={a.active ? 'Disable this account? Its sessions and tokens stop working.' : undefined}
                       />
                     ) : null}
+                    {lockedUntil(a, now) ? <PostButton action={`/console/staff/${a.id}/unlock`} staff={me} label="Unlock" small /> : null}
                     {a.passwordHash !== null ? (
                       <PostButton
                         action={`/console/staff/${a.id}/reset-password`}
@@ -367,6 +375,18 @@ export function staffPages() {
       return staffListPage(c, asFlash(err), 400);
     }
     await audit(c, 'staff.update', `staff:${staffId}`, input);
+    return c.redirect('/console/staff?notice=updated', 303);
+  });
+
+  app.post('/console/staff/:id/unlock', admin, async (c) => {
+    const deps = c.get('deps');
+    const staffId = c.req.param('id');
+    const account = await getStaff({ ctx: deps.domain, input: { staffId } });
+    if (!account || !(await clearLoginFailures({ ctx: deps.domain, input: { staffId } }))) {
+      return staffListPage(c, { tone: 'error', text: 'No such staff account.' }, 404);
+    }
+    await deps.state.del(loginFailureKey(account.email));
+    await audit(c, 'staff.unlock', `staff:${staffId}`);
     return c.redirect('/console/staff?notice=updated', 303);
   });
 
