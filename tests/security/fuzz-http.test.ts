@@ -4,7 +4,7 @@
 // Reproduce a failure with the seed fast-check prints: FUZZ_SEED=<seed> npx vitest run tests/security/fuzz-http.test.ts
 // FUZZ_SCALE multiplies every run count (FUZZ_SCALE=10 for a long soak; the default suits a busy 2-core box).
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_BODY_BYTES } from '../../src/app.js';
 import { CHANNEL_ISSUER } from '../../src/channels/botframework/jwt.js';
 import { signToken, hmacHex } from '../../src/lib/crypto.js';
@@ -21,6 +21,8 @@ const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
 const runs = (n: number) => Math.max(1, Math.round(n * SCALE));
 const params = (n: number) => ({ seed: FUZZ_SEED, numRuns: runs(n) });
+// Longer runs get proportionally longer per-test timeouts.
+vi.setConfig({ testTimeout: 30_000 * Math.max(1, SCALE) });
 
 const APP_ID = 'fuzz-app-id';
 const TELEGRAM_SECRET = 'fuzz-telegram-secret';
