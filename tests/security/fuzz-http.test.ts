@@ -517,6 +517,45 @@ describe('staff, admin and agent API', () => {
   });
 });
 
+describe('staff, admin and agent API without valid credentials', () => {
+  it('every route answers 401 JSON to no token, a wrong bearer token or a forged session cookie (and 403 never leaks data)', async () => {
+    const routes = [
+      ...new Map(
+        authed.app.routes
+          .filter((r) => r.method !== 'ALL' && /^\/api\/(admin|staff|agent)\//.test(r.path))
+          .map((r) => [`${r.method} ${r.path}`, r]),
+      ).values(),
+    ];
+    const creds = fc.oneof(
+      fc.constant<Record<string, string>>({}),
+      text.map((v) => ({ authorization: `Bearer ${header(v) || 'x'}` })),
+      fc
+        .constantFrom(
+          'Basic YWRtaW46YWRtaW4=',
+          'Bearer',
+          'bearer test-admin-token ',
+          `Bearer ${TEST_ADMIN_TOKEN}x`,
+          'Token test-admin-token',
+        )
+        .map((v) => ({ authorization: v })),
+      text.map((v) => ({ cookie: `ma_staff=${header(v) || 'x'}` })),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...routes), creds, async (route, headers) => {
+        const path = route.path.replace(/:\w+/g, 'F1');
+        const res = await fetch(`${authedServer.url}${path}`, {
+          method: route.method,
+          headers: { 'content-type': 'application/json', ...headers },
+          body: route.method === 'GET' ? undefined : '{}',
+        });
+        const r = await sane('staff API (no credentials)', res);
+        expect(r.status, `${route.method} ${route.path}`).toBe(401);
+      }),
+      params(300),
+    );
+  });
+});
+
 // ---- console forms ---------------------------------------------------------------------------------------------
 
 describe('console forms', () => {
