@@ -13,9 +13,11 @@ import { buildOpenApi, type RouteDoc } from './http/openapi.js';
 import { adminDocs, adminRoutes } from './http/routes/admin.js';
 import { healthRoutes } from './http/routes/health.js';
 import { orderDocs, orderRoutes } from './http/routes/orders.js';
+import { privacyDocs, privacyRoutes } from './http/routes/privacy.js';
 import { activitySchema } from './channels/botframework/route.js';
 import { staffDocs, staffRoutes } from './http/routes/staff.js';
 import { agentDocs, agentRoutes } from './http/routes/agent.js';
+import { marketingDocs, marketingRoutes } from './http/routes/marketing.js';
 import { consoleRoutes } from './console/routes.js';
 import { lineDocs, lineRoutes } from './channels/line/route.js';
 import { telegramDocs, telegramRoutes } from './channels/telegram/route.js';
@@ -44,8 +46,10 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...telegramDocs,
   ...orderDocs,
   ...adminDocs,
+  ...privacyDocs,
   ...staffDocs,
   ...agentDocs,
+  ...marketingDocs,
 ];
 
 export function createApp(deps: AppDeps) {
@@ -83,9 +87,11 @@ export function createApp(deps: AppDeps) {
   app.route('/', lineRoutes());
   app.route('/', telegramRoutes());
   app.route('/', orderRoutes());
+  app.route('/', privacyRoutes());
   app.route('/', adminRoutes());
   app.route('/', staffRoutes());
   app.route('/', agentRoutes());
+  app.route('/', marketingRoutes());
   app.route('/', consoleRoutes());
   const openapi = buildOpenApi(ROUTE_DOCS, { version: APP_VERSION });
   app.get('/openapi.json', (c) => c.json(openapi));

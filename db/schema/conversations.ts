@@ -34,17 +34,26 @@ export const messages = sqliteTable(
     author: text('author', { enum: ['member', 'bot', 'agent'] }).notNull(),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [index('messages_conversation_idx').on(t.conversationId, t.createdAt)],
+  (t) => [
+    index('messages_conversation_idx').on(t.conversationId, t.createdAt),
+    // The retention job (purge-transcripts) walks messages oldest first.
+    index('messages_created_idx').on(t.createdAt),
+  ],
 );
 
 /** Bot Framework ConversationReference (or another channel's equivalent) as JSON, for proactive messages. */
-export const conversationReferences = sqliteTable('conversation_references', {
-  conversationId: text('conversation_id').primaryKey(),
-  channelId: text('channel_id').notNull(),
-  memberId: text('member_id'),
-  reference: text('reference', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
-  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
-});
+export const conversationReferences = sqliteTable(
+  'conversation_references',
+  {
+    conversationId: text('conversation_id').primaryKey(),
+    channelId: text('channel_id').notNull(),
+    memberId: text('member_id'),
+    reference: text('reference', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  // Broadcasts look up a member's references (and segments filter on channel) by member.
+  (t) => [index('conversation_references_member_idx').on(t.memberId, t.channelId)],
+);
 
 export type Conversation = typeof conversations.$inferSelect;
 export type Message = typeof messages.$inferSelect;

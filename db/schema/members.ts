@@ -24,6 +24,8 @@ export const members = sqliteTable(
     pointsBalance: integer('points_balance').notNull().default(0),
     tags: text('tags', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    /** Set when the member's personal data was erased (src/domain/privacy): the row stays as a tombstone for the ledger. */
+    erasedAt: integer('erased_at', { mode: 'timestamp_ms' }),
   },
   (t) => [index('members_tier_idx').on(t.tierCode)],
 );

@@ -35,6 +35,9 @@ export function trimMemory(messages: MemoryMessage[], limits: MemoryLimits): Mem
   return kept;
 }
 
+/** The state key holding a conversation's memory (also cleared when a member is erased). */
+export const memoryKey = (conversationId: string) => `mem:${conversationId}`;
+
 export class ConversationMemory {
   constructor(
     private readonly state: StatePort,
@@ -42,7 +45,7 @@ export class ConversationMemory {
   ) {}
 
   private key(conversationId: string) {
-    return `mem:${conversationId}`;
+    return memoryKey(conversationId);
   }
 
   async load(conversationId: string): Promise<MemoryMessage[]> {

@@ -9,3 +9,4 @@ export * as conversations from './conversations/index.js';
 export * as handoffs from './handoffs/index.js';
 export * as staff from './staff/index.js';
 export * as audit from './audit/index.js';
+export * as privacy from './privacy/index.js';

@@ -1,5 +1,5 @@
 // Structured JSON logs. Personal data (names, message bodies) never goes in at info level: pass ids.
-import { redact, redactText } from './redact.js';
+import { redact, redactErrorMessage, redactStack } from './redact.js';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 
@@ -23,8 +23,8 @@ export function createLogger(level: LogLevel = 'info'): Logger {
       ? {
           err: {
             name: e.name,
-            message: lvl === 'debug' ? e.message : redactText(e.message),
-            stack: lvl === 'error' ? redactText(e.stack ?? '') : undefined,
+            message: lvl === 'debug' ? e.message : redactErrorMessage(e.message),
+            stack: lvl === 'error' ? redactStack(e) : undefined,
           },
         }
       : {};

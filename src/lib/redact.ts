@@ -47,3 +47,22 @@ export function redact(value: unknown, depth = 0): unknown {
   }
   return out;
 }
+
+/** drizzle's query errors append the bound parameters (message text, names, contact details) to the SQL. */
+const QUERY_PARAMS = /(\nparams: )[\s\S]*$/;
+
+/**
+ * An error message safe for logs: a failed query keeps its SQL (no values; they are bound) but loses its
+ * parameters, and contact details are masked in the rest.
+ */
+export function redactErrorMessage(message: string): string {
+  return redactText(message.replace(QUERY_PARAMS, '$1[redacted]'));
+}
+
+/** A stack safe for logs: its first lines repeat the message, which is redacted the same way. */
+export function redactStack(err: Error): string {
+  const stack = err.stack ?? '';
+  const head = `${err.name}: ${err.message}`;
+  const frames = stack.startsWith(head) ? stack.slice(head.length) : stack.replace(QUERY_PARAMS, '$1[redacted]');
+  return stack.startsWith(head) ? `${err.name}: ${redactErrorMessage(err.message)}${redactText(frames)}` : redactText(frames);
+}

@@ -1,9 +1,10 @@
 // Test support: the real app on a fresh store, with a pinned clock and in-memory state.
 import { createApp } from '../../src/app.js';
 import type { Brain } from '../../src/assistant/types.js';
+import type { BusyRetryOptions } from '../../src/db/client.js';
 import { createDeps, type AppDeps } from '../../src/deps.js';
 import { parseEnv } from '../../src/env.js';
-import { silentLogger } from '../../src/lib/log.js';
+import { type Logger, silentLogger } from '../../src/lib/log.js';
 import type { Clock } from '../../src/lib/time.js';
 import { MemoryState } from '../../src/state/memory.js';
 import type { StatePort } from '../../src/state/port.js';
@@ -30,9 +31,13 @@ export async function createTestApp(
     demoMemberIds?: string[];
     /** Another brain (e.g. one that waits, to test races); the offline brain by default. */
     brain?: Brain;
+    /** The app's logger; silent by default (the log privacy test passes a real one). */
+    log?: Logger;
+    /** How the store waits out a locked database (tests/faults/db-busy.test.ts). */
+    storeOptions?: BusyRetryOptions;
   } = {},
 ): Promise<TestApp> {
-  const store = await createTestStore();
+  const store = await createTestStore(options.storeOptions);
   const config = parseEnv({
     NODE_ENV: 'test',
     ADMIN_TOKEN: TEST_ADMIN_TOKEN,
@@ -46,7 +51,7 @@ export async function createTestApp(
     store,
     state: options.state ?? new MemoryState(),
     clock: options.clock,
-    log: silentLogger,
+    log: options.log ?? silentLogger,
     fetch: options.fetch,
     demoMemberIds: options.demoMemberIds,
     brain: options.brain,

@@ -1,7 +1,7 @@
 // Log redaction: what may never reach an info-level log line.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/lib/log.js';
-import { redact, redactText } from '../../src/lib/redact.js';
+import { PERSONAL_FIELDS, redact, redactErrorMessage, redactStack, redactText } from '../../src/lib/redact.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -38,5 +38,39 @@ describe('redaction', () => {
     expect(all).not.toMatch(/13800138000|wang\.fang|call me/);
     expect(JSON.parse(lines[0])).toMatchObject({ msg: 'turn', memberId: 'M1', text: '[redacted]' });
     expect(JSON.parse(lines[1]).err.message).toBe('could not mail [email]');
+  });
+
+  it("drops a failed query's parameters from error messages and stacks, keeping the SQL", () => {
+    const message = 'Failed query: insert into "messages" ("text") values (?)\nparams: conv-1,Wang Fang says hi\nsecond line, 13800138000';
+    expect(redactErrorMessage(message)).toBe('Failed query: insert into "messages" ("text") values (?)\nparams: [redacted]');
+    const err = new Error(message);
+    const stack = redactStack(err);
+    expect(stack).toMatch(/^Error: Failed query: insert into "messages"/);
+    expect(stack).toContain('params: [redacted]');
+    expect(stack).toMatch(/\n\s+at /);
+    expect(stack).not.toMatch(/Wang Fang|13800138000|second line/);
+    expect(redactErrorMessage('disk full for li.lei@example.com')).toBe('disk full for [email]');
+  });
+
+  it('masks Chinese and international numbers, but keeps order ids, timestamps and amounts', () => {
+    expect(redactText('电话13800138000，或 +44 7700 900123')).toBe('电话[phone]，或 [phone]');
+    expect(redactText('order SF7788990011 at 1780300800000, ¥1,999.90, v2026.06.01')).toBe(
+      'order SF7788990011 at 1780300800000, ¥1,999.90, v2026.06.01',
+    );
+  });
+
+  it('treats every personal field name as personal, whatever its case', () => {
+    for (const field of ['name', 'email', 'phone', 'text', 'birthday', 'note']) expect(PERSONAL_FIELDS.has(field)).toBe(true);
+    expect(redact({ Email: 'x@y.zz', TEXT: 'hello', memberId: 'M1' })).toEqual({ Email: '[redacted]', TEXT: '[redacted]', memberId: 'M1' });
+  });
+
+  it('keeps query parameters out of error lines written by the logger', () => {
+    const lines: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((line: string) => void lines.push(line));
+    const err = new Error('Failed query: update "members" set "name" = ?\nparams: Emma Clark,M1');
+    createLogger('info').error('write failed', { err });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain('Emma Clark');
+    expect(JSON.parse(lines[0]).err.message).toBe('Failed query: update "members" set "name" = ?\nparams: [redacted]');
   });
 });

@@ -107,16 +107,22 @@ function turnLogic(deps: AppDeps, options: { typing: boolean }) {
     if (replies.length) await context.sendActivities(replies.map((r) => toActivity(r, inbound.channelUserId)));
     if (result.memberId && inbound.type === 'message') {
       // The reference rarely changes: refresh it at most hourly instead of writing it every turn.
-      if (await deps.state.set(`ref:${conversationId}`, '1', { ttlSeconds: 3600, onlyIfAbsent: true })) {
-        await saveConversationReference({
-          ctx: deps.domain,
-          input: {
-            conversationId,
-            channelId: inbound.channelId,
-            memberId: result.memberId,
-            reference: TurnContext.getConversationReference(context.activity) as Record<string, unknown>,
-          },
-        });
+      if (result.intent !== 'busy' && (await deps.state.set(`ref:${conversationId}`, '1', { ttlSeconds: 3600, onlyIfAbsent: true }))) {
+        try {
+          await saveConversationReference({
+            ctx: deps.domain,
+            input: {
+              conversationId,
+              channelId: inbound.channelId,
+              memberId: result.memberId,
+              reference: TurnContext.getConversationReference(context.activity) as Record<string, unknown>,
+            },
+          });
+        } catch (err) {
+          // The member has had the answer; a reference not refreshed now (store busy) is tried again next turn.
+          deps.log.warn('conversation reference not saved', { conversationId, err });
+          await deps.state.del(`ref:${conversationId}`);
+        }
       }
     }
   };

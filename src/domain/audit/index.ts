@@ -1,2 +1,2 @@
 // Audit: the append-only record of staff actions.
-export { auditLog, listAuditLog, type AuditInput, type AuditVia } from './audit-log.js';
+export { appendAuditEntry, auditLog, listAuditLog, type AuditInput, type AuditVia } from './audit-log.js';

@@ -1,0 +1,72 @@
+// `npm run privacy -- export|erase <memberId>`: data-subject requests from the command line (audited as `cli`).
+import { writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { createState } from '../src/deps.js';
+import { eraseMember, exportMember, forgetConversationState, type PrivacyActor } from '../src/domain/privacy/index.js';
+import { parseEnv } from '../src/env.js';
+import { MemoryState } from '../src/state/memory.js';
+import { databaseUrl, domainCtxFromEnv, num, openMigratedStore, parseArgs, runMain } from './cli-support.js';
+
+const USAGE = `Usage: npm run privacy -- <command> <memberId> [options] [--database-url URL]
+  export <memberId> [--out FILE]   everything stored about the member as one JSON document (stdout or FILE)
+  erase <memberId> --yes           erase the member's personal data; without --yes, only shows what would change
+Options: --operator NAME (recorded in the audit log; default: the OS user)`;
+
+const SPEC = { out: 'string', yes: 'boolean', operator: 'string', 'database-url': 'string', help: 'boolean' } as const;
+
+function operatorName(flag: string | boolean | undefined): string {
+  if (typeof flag === 'string' && flag) return flag;
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function main() {
+  const [command, memberId, ...rest] = process.argv.slice(2);
+  const args = parseArgs(rest, SPEC);
+  if (!command || args.help || command === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  if (command !== 'export' && command !== 'erase') throw new Error(`Unknown command ${command}\n${USAGE}`);
+  if (!memberId || memberId.startsWith('--')) throw new Error(`A member id is required\n${USAGE}`);
+  const store = await openMigratedStore(databaseUrl(args['database-url']));
+  const ctx = domainCtxFromEnv(store);
+  const actor: PrivacyActor = { staffId: null, via: 'cli', operator: operatorName(args.operator) };
+  try {
+    if (command === 'export' || !args.yes) {
+      const doc = await exportMember({ ctx, input: { memberId, actor } });
+      if (command === 'export') {
+        const json = `${JSON.stringify(doc, null, 2)}\n`;
+        if (typeof args.out === 'string') {
+          writeFileSync(args.out, json, { mode: 0o600 });
+          console.error(`Wrote the export of ${memberId} to ${args.out}`);
+        } else process.stdout.write(json);
+        return;
+      }
+      const rows = Object.entries(doc.data).filter(([, r]) => r.length);
+      console.log(`Member ${memberId}${doc.erasedAt ? ` (erased ${doc.erasedAt})` : ''} has:`);
+      for (const [key, r] of rows) console.log(`  ${key.padEnd(24)} ${num(r.length)}`);
+      console.log('Nothing was changed. Run again with --yes to erase (the ledger and orders are kept, anonymized).');
+      process.exitCode = 2;
+      return;
+    }
+    const r = await eraseMember({ ctx, input: { memberId, actor } });
+    // A server on memory state keeps its own keys (they expire within 30 minutes); shared Upstash state is cleared here.
+    const state = createState(parseEnv(process.env));
+    const cleared = state instanceof MemoryState ? null : await forgetConversationState(state, r.conversationIds);
+    console.log(`Erased member ${memberId}${r.alreadyErased ? ' (it had been erased before)' : ''}:`);
+    for (const [key, n] of Object.entries(r.counts)) if (n) console.log(`  ${key.padEnd(24)} ${num(n)}`);
+    console.log(
+      cleared
+        ? `State keys cleared: ${num(cleared.cleared)}${cleared.failed ? `, failed: ${num(cleared.failed)}` : ''}`
+        : 'State is in server memory: conversation memory expires by itself within 30 minutes.',
+    );
+  } finally {
+    store.close();
+  }
+}
+
+runMain(main);

@@ -1,0 +1,98 @@
+// `npm run privacy` as an operator runs it: a separate process on a database file written here.
+import { execFile } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLog, members, messages } from '../../db/schema/index.js';
+import { recordTurn } from '../../src/domain/conversations/index.js';
+import { openNodeStore } from '../../src/db/open-node.js';
+import { ERASED_NAME } from '../../src/domain/privacy/index.js';
+import { addMember, domainCtx, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
+import { createTestStore, type TestStore } from '../support/store.js';
+
+const run = promisify(execFile);
+// Each run starts tsx in a new process: seconds on a busy machine, hence the long per-test timeouts.
+const root = resolve(import.meta.dirname, '../..');
+const clock = fixedClock('2026-06-01T08:00:00Z');
+let store: TestStore;
+
+const privacy = (args: string[]) =>
+  run(process.execPath, ['--import', 'tsx', join(root, 'scripts/privacy.ts'), ...args, '--database-url', store.url], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'silent', UPSTASH_REDIS_REST_URL: '', UPSTASH_REDIS_REST_TOKEN: '' },
+  });
+
+async function readBack<T>(fn: (s: Awaited<ReturnType<typeof openNodeStore>>) => Promise<T>): Promise<T> {
+  const s = await openNodeStore(store.url);
+  try {
+    return await fn(s);
+  } finally {
+    s.close();
+  }
+}
+
+beforeAll(async () => {
+  store = await createTestStore();
+  await seedProgram(store);
+  await addMember(store, clock, { id: 'cli-1', name: 'Cecilia Puffin', identity: { channelId: 'emulator', channelUserId: 'u-cli-1' } });
+  const ctx = domainCtx(store, clock);
+  await paidOrder(ctx, 'cli-1', 'CLI-ORD-1', '250', '2026-05-01T00:00:00Z');
+  await recordTurn({
+    ctx,
+    input: {
+      conversationId: 'emulator:c-cli-1',
+      channelId: 'emulator',
+      channelUserId: 'u-cli-1',
+      memberId: 'cli-1',
+      inbound: 'puffin-lighthouse question',
+      replies: ['an answer'],
+    },
+  });
+  store.close();
+});
+afterAll(() => rmSync(store.dir, { recursive: true, force: true }));
+
+describe('npm run privacy', () => {
+  it('exports the member as JSON to stdout or a file, audited as the operator', async () => {
+    const { stdout } = await privacy(['export', 'cli-1', '--operator', 'ops-alice']);
+    const doc = JSON.parse(stdout);
+    expect(doc.data.profile[0].name).toBe('Cecilia Puffin');
+    expect(doc.data.orders.map((o: { id: string }) => o.id)).toEqual(['CLI-ORD-1']);
+    expect(doc.data.messages.map((m: { text: string }) => m.text)).toContain('puffin-lighthouse question');
+    const out = join(store.dir, 'export.json');
+    await privacy(['export', 'cli-1', '--out', out]);
+    expect(JSON.parse(readFileSync(out, 'utf8')).memberId).toBe('cli-1');
+    const entries = await readBack((s) => s.db.select().from(auditLog).where(eq(auditLog.action, 'member.export')));
+    expect(entries[0]).toMatchObject({
+      via: 'cli',
+      staffId: null,
+      target: 'member:cli-1',
+      details: expect.objectContaining({ operator: 'ops-alice' }),
+    });
+  }, 120_000);
+
+  it('without --yes shows what erasure would change and changes nothing', async () => {
+    const err = await privacy(['erase', 'cli-1']).catch((e: { code: number; stdout: string }) => e);
+    expect(err).toMatchObject({ code: 2 });
+    expect((err as { stdout: string }).stdout).toMatch(/messages\s+2/);
+    const [m] = await readBack((s) => s.db.select().from(members).where(eq(members.id, 'cli-1')));
+    expect(m.name).toBe('Cecilia Puffin');
+  }, 120_000);
+
+  it('erases with --yes, and refuses unknown members and commands', async () => {
+    const { stdout } = await privacy(['erase', 'cli-1', '--yes']);
+    expect(stdout).toMatch(/Erased member cli-1/);
+    const [m] = await readBack((s) => s.db.select().from(members).where(eq(members.id, 'cli-1')));
+    expect(m).toMatchObject({ name: ERASED_NAME, erasedAt: expect.any(Date) });
+    expect(await readBack((s) => s.db.select().from(messages))).toEqual([]);
+    const again = await privacy(['erase', 'cli-1', '--yes']);
+    expect(again.stdout).toMatch(/erased before/);
+    await expect(privacy(['erase', 'nobody', '--yes'])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/Member not found/),
+    });
+    await expect(privacy(['forget', 'cli-1'])).rejects.toMatchObject({ code: 1 });
+  }, 120_000);
+});
