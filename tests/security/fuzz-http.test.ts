@@ -511,7 +511,7 @@ describe('staff, admin and agent API', () => {
         );
         await sane(`${route.method} ${route.path}`.startsWith('GET') ? 'staff API (GET)' : 'staff API (write)', res);
       }),
-      params(600),
+      params(700),
     );
     await alive(authedServer.url);
   });
@@ -619,7 +619,7 @@ describe('console forms', () => {
             s = await login(authedServer.url, admin.email, admin.password);
         }
       }),
-      params(300),
+      params(450),
     );
     await alive(authedServer.url);
   });
