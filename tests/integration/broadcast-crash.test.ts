@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { campaignDeliveries, conversationReferences, members } from '../../db/schema/index.js';
 import { createCampaign, launchCampaign, loadCampaign } from '../../src/domain/campaigns/index.js';
-import { type LocalConnector, startLocalConnector } from '../support/connector.js';
+import { emulatorReferenceRow, type LocalConnector, startLocalConnector } from '../support/connector.js';
 import { domainCtx, seedProgram } from '../support/fixtures.js';
 import { createTestStore, type TestStore } from '../support/store.js';
 
@@ -25,19 +25,7 @@ beforeAll(async () => {
       await tx
         .insert(members)
         .values({ id, name: `K ${i}`, locale: 'en', timeZone: 'UTC', marketingConsent: i % 10 !== 0, createdAt: now });
-      await tx.insert(conversationReferences).values({
-        conversationId: `emulator:conv-${id}`,
-        channelId: 'emulator',
-        memberId: id,
-        reference: {
-          channelId: 'emulator',
-          serviceUrl: connector.url,
-          conversation: { id: `conv-${id}` },
-          user: { id },
-          bot: { id: 'bot' },
-        },
-        updatedAt: now,
-      });
+      await tx.insert(conversationReferences).values(emulatorReferenceRow(connector.url, id, now));
     }
   });
   const ctx = domainCtx(store, () => new Date());

@@ -5,7 +5,7 @@ import { campaignDeliveries, campaigns, conversationReferences, members } from '
 import { createCampaign, dispatchOnce, launchCampaign, planCampaign } from '../../src/domain/campaigns/index.js';
 import { countSegment } from '../../src/domain/segments/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { type LocalConnector, startLocalConnector } from '../support/connector.js';
+import { emulatorReferenceRow, type LocalConnector, startLocalConnector } from '../support/connector.js';
 import { fixedClock, seedProgram } from '../support/fixtures.js';
 
 const clock = fixedClock('2026-08-01T10:00:00Z');
@@ -20,19 +20,7 @@ beforeAll(async () => {
   await t.store.write(async (tx) => {
     for (const id of IDS) {
       await tx.insert(members).values({ id, name: id, locale: 'en', timeZone: 'UTC', marketingConsent: true, createdAt: clock() });
-      await tx.insert(conversationReferences).values({
-        conversationId: `emulator:conv-${id}`,
-        channelId: 'emulator',
-        memberId: id,
-        reference: {
-          channelId: 'emulator',
-          serviceUrl: connector.url,
-          conversation: { id: `conv-${id}` },
-          user: { id },
-          bot: { id: 'bot' },
-        },
-        updatedAt: clock(),
-      });
+      await tx.insert(conversationReferences).values(emulatorReferenceRow(connector.url, id, clock()));
     }
   });
 });

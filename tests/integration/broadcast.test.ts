@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campaignDeliveries, conversationReferences, members } from '../../db/schema/index.js';
 import { bucketOf, campaignSeed, parseQuietHours, quietUntil } from '../../src/domain/campaigns/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { type LocalConnector, startLocalConnector } from '../support/connector.js';
+import { emulatorReferenceRow, type LocalConnector, startLocalConnector } from '../support/connector.js';
 import { fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { addStaff, type TestStaff } from '../support/staff.js';
@@ -35,19 +35,7 @@ async function member(
       createdAt: clock(),
     });
     if (o.ref ?? true) {
-      await tx.insert(conversationReferences).values({
-        conversationId: `emulator:conv-${id}`,
-        channelId: 'emulator',
-        memberId: id,
-        reference: {
-          channelId: 'emulator',
-          serviceUrl: connector.url,
-          conversation: { id: `conv-${id}` },
-          user: { id: `user-${id}` },
-          bot: { id: 'bot' },
-        },
-        updatedAt: clock(),
-      });
+      await tx.insert(conversationReferences).values(emulatorReferenceRow(connector.url, id, clock()));
     }
   });
 }
@@ -81,6 +69,10 @@ function campaignBody(name: string, tag: string, extra: Record<string, unknown> 
     ...extra,
   };
 }
+
+/** A campaign with one variant for everyone (no holdout). */
+const oneVariant = (name: string, tag: string, en: string, zh: string) =>
+  campaignBody(name, tag, { holdoutPct: 0, variants: [{ key: 'A', split: 100, templates: { en, 'zh-CN': zh } }] });
 
 beforeAll(async () => {
   connector = await startLocalConnector();
@@ -280,24 +272,10 @@ describe('launch and dispatch', () => {
 
   it('the frequency cap holds: at most two marketing messages in seven days', async () => {
     clock.set('2026-07-02T12:00:00Z');
-    const second = await api(
-      'POST',
-      '/api/marketing/campaigns',
-      campaignBody('second', 'main', {
-        holdoutPct: 0,
-        variants: [{ key: 'A', split: 100, templates: { en: 'Second {{name}}', 'zh-CN': '第二 {{name}}' } }],
-      }),
-    );
+    const second = await api('POST', '/api/marketing/campaigns', oneVariant('second', 'main', 'Second {{name}}', '第二 {{name}}'));
     await api('POST', `/api/marketing/campaigns/${second.json.campaign.id}/launch`, {});
     await t.deps.broadcast.dispatch();
-    const third = await api(
-      'POST',
-      '/api/marketing/campaigns',
-      campaignBody('third', 'main', {
-        holdoutPct: 0,
-        variants: [{ key: 'A', split: 100, templates: { en: 'Third {{name}}', 'zh-CN': '第三 {{name}}' } }],
-      }),
-    );
+    const third = await api('POST', '/api/marketing/campaigns', oneVariant('third', 'main', 'Third {{name}}', '第三 {{name}}'));
     await api('POST', `/api/marketing/campaigns/${third.json.campaign.id}/launch`, {});
     await t.deps.broadcast.dispatch();
     for (const m of MAIN) {
@@ -319,14 +297,7 @@ describe('quiet hours', () => {
   it('holds a message during the night in the member time zone and sends it when the window opens', async () => {
     // 14:00 UTC is 22:00 in Shanghai.
     clock.set('2026-07-10T14:00:00Z');
-    const c = await api(
-      'POST',
-      '/api/marketing/campaigns',
-      campaignBody('night', 'night', {
-        holdoutPct: 0,
-        variants: [{ key: 'A', split: 100, templates: { en: 'Night {{name}}', 'zh-CN': '夜 {{name}}' } }],
-      }),
-    );
+    const c = await api('POST', '/api/marketing/campaigns', oneVariant('night', 'night', 'Night {{name}}', '夜 {{name}}'));
     await api('POST', `/api/marketing/campaigns/${c.json.campaign.id}/launch`, {});
     await t.deps.broadcast.dispatch();
     expect(received('night')).toHaveLength(0);
@@ -357,14 +328,7 @@ describe('quiet hours', () => {
 describe('failures and control', () => {
   it('retries 5xx with backoff and sends once', async () => {
     clock.set('2026-07-12T10:00:00Z');
-    const c = await api(
-      'POST',
-      '/api/marketing/campaigns',
-      campaignBody('flaky', 'flaky', {
-        holdoutPct: 0,
-        variants: [{ key: 'A', split: 100, templates: { en: 'Flaky {{name}}', 'zh-CN': '抖 {{name}}' } }],
-      }),
-    );
+    const c = await api('POST', '/api/marketing/campaigns', oneVariant('flaky', 'flaky', 'Flaky {{name}}', '抖 {{name}}'));
     await api('POST', `/api/marketing/campaigns/${c.json.campaign.id}/launch`, {});
     connector.failNext(3, 503); // the adapter's own three attempts all fail
     await t.deps.broadcast.dispatch();
@@ -383,14 +347,7 @@ describe('failures and control', () => {
 
   it('pause stops sending, resume continues, cancel skips the rest', async () => {
     clock.set('2026-07-20T10:00:00Z');
-    const c = await api(
-      'POST',
-      '/api/marketing/campaigns',
-      campaignBody('pausable', 'main', {
-        holdoutPct: 0,
-        variants: [{ key: 'A', split: 100, templates: { en: 'P {{name}}', 'zh-CN': 'P {{name}}' } }],
-      }),
-    );
+    const c = await api('POST', '/api/marketing/campaigns', oneVariant('pausable', 'main', 'P {{name}}', 'P {{name}}'));
     const cid = c.json.campaign.id;
     await api('POST', `/api/marketing/campaigns/${cid}/launch`, {});
     expect((await api('POST', `/api/marketing/campaigns/${cid}/pause`)).json.campaign.status).toBe('paused');
@@ -415,14 +372,7 @@ describe('failures and control', () => {
   });
 
   it('schedules a launch for later', async () => {
-    const c = await api(
-      'POST',
-      '/api/marketing/campaigns',
-      campaignBody('later', 'flaky', {
-        holdoutPct: 0,
-        variants: [{ key: 'A', split: 100, templates: { en: 'Later {{name}}', 'zh-CN': '稍后 {{name}}' } }],
-      }),
-    );
+    const c = await api('POST', '/api/marketing/campaigns', oneVariant('later', 'flaky', 'Later {{name}}', '稍后 {{name}}'));
     const cid = c.json.campaign.id;
     const l = await api('POST', `/api/marketing/campaigns/${cid}/launch`, { scheduleAt: '2026-07-21T10:00:00Z' });
     expect(l.json.campaign.status).toBe('scheduled');

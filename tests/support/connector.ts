@@ -91,3 +91,23 @@ export function emulatorActivity(connectorUrl: string, userId: string, text: str
     ...extra,
   };
 }
+
+/**
+ * A stored conversation reference (a `conversation_references` row) for member `memberId` in the Emulator
+ * conversation `conv-<memberId>` at `connectorUrl`: what the app keeps after the member's first message.
+ */
+export function emulatorReferenceRow(connectorUrl: string, memberId: string, updatedAt: Date) {
+  return {
+    conversationId: `emulator:conv-${memberId}`,
+    channelId: 'emulator',
+    memberId,
+    reference: {
+      channelId: 'emulator',
+      serviceUrl: connectorUrl,
+      conversation: { id: `conv-${memberId}` },
+      user: { id: `user-${memberId}` },
+      bot: { id: 'bot' },
+    },
+    updatedAt,
+  };
+}

@@ -99,6 +99,8 @@ async function startAndPlan(d: DispatchDeps, o: DispatchOptions, summary: Dispat
  */
 async function claim(ctx: DomainCtx, o: DispatchOptions, token: string): Promise<CampaignDelivery[]> {
   const now = ctx.clock().getTime();
+  // With recovery `fail`, rows left mid-send are failed before claiming, never claimed (not even one whose lease ran out just now).
+  const stale = o.recovery === 'resend' ? sql`or (d.status = 'sending' and d.claimed_until < ${now})` : sql``;
   const rows = await ctx.store.write((tx) =>
     tx.all<Record<string, unknown>>(sql`
       update campaign_deliveries set status = 'sending', claim_token = ${token}, claimed_until = ${now + o.leaseMs},
@@ -107,7 +109,7 @@ async function claim(ctx: DomainCtx, o: DispatchOptions, token: string): Promise
         select d.id from campaign_deliveries d join campaigns c on c.id = d.campaign_id
         where c.status = 'running' and (
           (d.status in ('planned', 'held') and d.next_attempt_at <= ${now})
-          or (d.status = 'sending' and d.claimed_until < ${now}))
+          ${stale})
         order by d.next_attempt_at limit ${o.batchSize})
       returning id, campaign_id, member_id, variant, status, attempts, next_attempt_at, planned_at`),
   );
