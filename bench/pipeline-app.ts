@@ -18,6 +18,8 @@ export interface BenchPipeline {
   deps: AppDeps;
   users: string[];
   note: string;
+  /** The in-memory state port, to watch its size under load. */
+  state: MemoryState;
   close(): void;
 }
 
@@ -28,7 +30,11 @@ export interface BenchPipeline {
  * deliberate: bench members instead of the demo seed, and no scheduler (its jobs run once while
  * seeding, so its first tick does not land inside a measurement).
  */
-export async function createBenchPipeline(options: { members: number; fetch?: typeof fetch }): Promise<BenchPipeline> {
+export async function createBenchPipeline(options: {
+  members: number;
+  fetch?: typeof fetch;
+  stateMaxKeys?: number;
+}): Promise<BenchPipeline> {
   const dir = mkdtempSync(join(tmpdir(), 'ma-bench-'));
   const config = parseEnv({
     NODE_ENV: 'production',
@@ -40,10 +46,11 @@ export async function createBenchPipeline(options: { members: number; fetch?: ty
   });
   const store = await openNodeStore(config.DATABASE_URL);
   await migrateStore(store);
+  const state = new MemoryState(Date.now, { maxKeys: options.stateMaxKeys ?? config.STATE_MAX_KEYS });
   const deps = createDeps({
     config,
     store,
-    state: new MemoryState(),
+    state,
     log: createLogger(config.LOG_LEVEL),
     fetch: options.fetch,
     // As `npm start` does; a test fetch (bench/trace.ts) replaces it.
@@ -55,6 +62,7 @@ export async function createBenchPipeline(options: { members: number; fetch?: ty
     app: createApp(deps),
     deps,
     users: seeded.users,
+    state,
     note: `${seeded.users.length} linked members, ${seeded.orders} paid orders, ${seeded.coupons} redeemed coupons`,
     close() {
       store.close();

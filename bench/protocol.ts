@@ -56,6 +56,18 @@ export interface ServerUsage {
   elu: { idle: number; active: number };
 }
 
+/** Server child -> orchestrator, on request: its memory (after a full GC when it runs with --expose-gc). */
+export interface ServerMemory {
+  type: 'memory';
+  /** Whether a full GC ran just before (the child was started with --expose-gc and it was asked for). */
+  collected: boolean;
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  stats: Record<string, number>;
+}
+
 export interface Question {
   text: string;
   /** What a correct answer looks like (the offline brain's template for this intent, either language). */
@@ -82,6 +94,7 @@ export const FAILURE_REPLIES = [
   /can't see your membership|无法从这个聊天看到/,
   /faster than I can answer|速度太快/,
   /I can only help with your membership|我只能处理会员相关/,
+  /a little busy right now|系统此刻有点忙/,
 ];
 
 /** Judges one reply text for one scenario and question; returns an error kind or null. */

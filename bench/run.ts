@@ -1,8 +1,8 @@
 // `npm run bench:turns` (part of `npm run bench`): turns/s of the full pipeline vs a stock botbuilder echo bot and a bare Hono route, same run, as ratios.
 import { fork, type ChildProcess } from 'node:child_process';
+import { benchFile, exited, nextMessage, sleep, TSX } from './children.js';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { summarizeProfile } from './profile.js';
 import { sqlReport, type SqlStat } from './sql-trace.js';
@@ -52,31 +52,7 @@ const ALL: Scenario[] = ['hono', 'echo', 'pipeline'];
 const scenarios = args.only ? (args.only.split(',').map((s) => s.trim()) as Scenario[]) : ALL;
 for (const s of scenarios) if (!ALL.includes(s)) throw new Error(`--only: unknown scenario ${s} (use ${ALL.join(',')})`);
 
-// Children run TypeScript through the same tsx loader, resolved from here so the cwd does not matter.
-const TSX = import.meta.resolve('tsx');
-const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
-
-/** Next IPC message of `type` from a child, or a rejection if the child exits first. */
-function nextMessage<T extends { type: string }>(child: ChildProcess, type: T['type'], timeoutMs: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`no '${type}' from child within ${timeoutMs / 1000} s`)), timeoutMs);
-    const onMessage = (m: { type?: string }) => m?.type === type && done(null, m as T);
-    const onExit = (code: number | null) => done(new Error(`child exited (code ${code}) before sending '${type}'`));
-    function done(err: Error | null, msg?: T) {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      if (err) reject(err);
-      else resolve(msg!);
-    }
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-  });
-}
-
-const exited = (child: ChildProcess) =>
-  new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const here = benchFile;
 
 /** Machine-wide CPU counters (Linux /proc/stat), to tell whether the cores were saturated or shared. */
 function machineCpu(): { busy: number; total: number } | null {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import type { Scenario, ServerReady, ServerUsage } from './protocol.js';
+import type { Scenario, ServerMemory, ServerReady, ServerUsage } from './protocol.js';
 import { ECHO_PREFIX } from './protocol.js';
 import type { SqlStat } from './sql-trace.js';
 
@@ -16,6 +16,8 @@ interface Running {
   url: string;
   users: string[];
   note?: string;
+  /** Sizes worth watching for growth (the pipeline's state keys). */
+  stats?(): Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -117,14 +119,15 @@ async function stockEchoBot(): Promise<Running> {
 }
 
 /** The real app (see pipeline-app.ts), loaded only in this scenario's process. */
-async function fullPipeline(members: number): Promise<Running> {
+async function fullPipeline(members: number, stateMaxKeys?: number): Promise<Running> {
   const { createBenchPipeline } = await import('./pipeline-app.js');
-  const p = await createBenchPipeline({ members });
+  const p = await createBenchPipeline({ members, stateMaxKeys });
   const s = await honoListen(p.app.fetch);
   return {
     url: s.url,
     users: p.users,
     note: p.note,
+    stats: () => ({ stateKeys: p.state.size, stateEvicted: p.state.evicted }),
     close: async () => {
       await s.close();
       p.close();
@@ -158,6 +161,8 @@ async function stopProfile(): Promise<string> {
 async function main() {
   const scenario = process.argv[2] as Scenario;
   const members = Number(process.argv[3] ?? 300);
+  const keysAt = process.argv.indexOf('--state-keys');
+  const stateMaxKeys = keysAt > 0 ? Number(process.argv[keysAt + 1]) : undefined;
   // Installed before anything opens the store; costs a little per statement, so only when asked for.
   if (process.argv.includes('--trace-sql')) sqlTrace = (await import('./sql-trace.js')).instrumentLibsql();
   const started = performance.now();
@@ -167,7 +172,7 @@ async function main() {
       : scenario === 'echo'
         ? await stockEchoBot()
         : scenario === 'pipeline'
-          ? await fullPipeline(members)
+          ? await fullPipeline(members, stateMaxKeys)
           : null;
   if (!running) throw new Error(`unknown scenario ${scenario}`);
   const ready: ServerReady = {
@@ -186,6 +191,24 @@ async function main() {
       const elu = performance.eventLoopUtilization();
       const usage: ServerUsage = { type: 'usage', cpuMs: (cpu.user + cpu.system) / 1000, elu: { idle: elu.idle, active: elu.active } };
       process.send?.(usage);
+      return;
+    }
+    if (msg?.type === 'memory') {
+      // With --expose-gc a full collection first, so the figures are live data, not garbage awaiting collection.
+      const gc = (globalThis as { gc?: () => void }).gc;
+      const collected = (msg as { gc?: boolean }).gc === true && typeof gc === 'function';
+      if (collected) gc();
+      const m = process.memoryUsage();
+      const memory: ServerMemory = {
+        type: 'memory',
+        collected,
+        rss: m.rss,
+        heapUsed: m.heapUsed,
+        heapTotal: m.heapTotal,
+        external: m.external,
+        stats: running.stats?.() ?? {},
+      };
+      process.send?.(memory);
       return;
     }
     if (msg?.type === 'sql-reset') {

@@ -1,6 +1,6 @@
 // `npm run staff -- <command>`: create staff accounts (the first admin in production), reset passwords, issue tokens.
 import { auditLog } from '../src/domain/audit/index.js';
-import { createStaff, findStaffByEmail, issueApiToken, listStaff, updateStaff } from '../src/domain/staff/index.js';
+import { clearLoginFailures, createStaff, findStaffByEmail, issueApiToken, listStaff, updateStaff } from '../src/domain/staff/index.js';
 import { STAFF_ROLES, type StaffRole } from '../db/schema/index.js';
 import { databaseUrl, domainCtxFromEnv, openMigratedStore, parseArgs, runMain } from './cli-support.js';
 
@@ -12,6 +12,7 @@ const USAGE = `Usage: npm run staff -- <command> [options] [--database-url URL]
                            set a new password (generated when omitted); signs the account out everywhere
   disable --email E        disable an account (its sessions and tokens stop working)
   enable --email E         enable it again
+  unlock --email E         lift a sign-in lockout (too many wrong passwords) before its cooldown ends
   token --email E --name N [--days D]
                            issue an API token for the JSON API (printed once, stored hashed)`;
 
@@ -71,7 +72,8 @@ async function main() {
       case 'list': {
         for (const s of await listStaff({ ctx, input: {} })) {
           const last = s.lastLoginAt ? s.lastLoginAt.toISOString() : 'never';
-          console.log(`${s.email.padEnd(32)} ${s.role.padEnd(9)} ${s.active ? 'active  ' : 'disabled'} last sign-in ${last}`);
+          const lock = s.lockedUntil && s.lockedUntil.getTime() > Date.now() ? ` locked until ${s.lockedUntil.toISOString()}` : '';
+          console.log(`${s.email.padEnd(32)} ${s.role.padEnd(9)} ${s.active ? 'active  ' : 'disabled'} last sign-in ${last}${lock}`);
         }
         break;
       }
@@ -90,6 +92,13 @@ async function main() {
         await updateStaff({ ctx, input: { staffId: s.id, active: command === 'enable' } });
         await log('staff.update', `staff:${s.id}`, { active: command === 'enable' });
         console.log(`${s.email} ${command}d`);
+        break;
+      }
+      case 'unlock': {
+        const s = await account();
+        await clearLoginFailures({ ctx, input: { staffId: s.id } });
+        await log('staff.unlock', `staff:${s.id}`);
+        console.log(`${s.email} unlocked`);
         break;
       }
       case 'token': {

@@ -17,6 +17,7 @@ import { privacyDocs, privacyRoutes } from './http/routes/privacy.js';
 import { activitySchema } from './channels/botframework/route.js';
 import { staffDocs, staffRoutes } from './http/routes/staff.js';
 import { agentDocs, agentRoutes } from './http/routes/agent.js';
+import { marketingDocs, marketingRoutes } from './http/routes/marketing.js';
 import { consoleRoutes } from './console/routes.js';
 import { lineDocs, lineRoutes } from './channels/line/route.js';
 import { telegramDocs, telegramRoutes } from './channels/telegram/route.js';
@@ -48,6 +49,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...privacyDocs,
   ...staffDocs,
   ...agentDocs,
+  ...marketingDocs,
 ];
 
 export function createApp(deps: AppDeps) {
@@ -58,11 +60,18 @@ export function createApp(deps: AppDeps) {
   });
   app.use('*', requestId());
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
+  // JSON answers are never documents: nothing in them may run, load or be framed (pages set their own policy).
+  app.use('/api/*', async (c, next) => {
+    await next();
+    if (!c.res.headers.has('content-security-policy')) c.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+  });
   app.use(
     '/api/*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: () => {
+      onError: (c) => {
+        // The unread rest of the body is still on the wire: close the connection instead of reusing it.
+        c.header('connection', 'close');
         throw new DomainError('payload_too_large', `Request body is larger than ${MAX_BODY_BYTES} bytes`);
       },
     }),
@@ -82,6 +91,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', adminRoutes());
   app.route('/', staffRoutes());
   app.route('/', agentRoutes());
+  app.route('/', marketingRoutes());
   app.route('/', consoleRoutes());
   const openapi = buildOpenApi(ROUTE_DOCS, { version: APP_VERSION });
   app.get('/openapi.json', (c) => c.json(openapi));

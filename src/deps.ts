@@ -7,6 +7,7 @@ import { BotFrameworkChannel } from './channels/botframework/channel.js';
 import { createNativeChannels, type NativeChannels, registerNativeChannels } from './channels/native.js';
 import { Outbound } from './channels/outbound.js';
 import type { Store } from './db/client.js';
+import { type Broadcaster, createBroadcaster, dispatchOptionsFromConfig } from './domain/campaigns/index.js';
 import { DEFAULT_RULES, type DomainCtx, type LoyaltyRules } from './domain/context.js';
 import type { AppConfig } from './env.js';
 import { randomSecret } from './lib/crypto.js';
@@ -15,9 +16,11 @@ import { createLogger, type Logger } from './lib/log.js';
 import { systemClock, type Clock } from './lib/time.js';
 import { dispatchMessage, InProcessQueue, type JobQueue } from './jobs/queue.js';
 import { MemoryState } from './state/memory.js';
+import { ResilientState } from './state/resilient.js';
 import { UpstashState } from './state/upstash.js';
 import type { StatePort } from './state/port.js';
 import { createTurnPipeline, type TurnPipeline } from './turn/pipeline.js';
+import { createConsentGate } from './turn/consent-gate.js';
 import { createHandoffGate, type HandoffGate } from './turn/handoff-gate.js';
 import { createHandoffService, type HandoffService } from './handoff/service.js';
 import { WebchatSender } from './channels/webchat/sender.js';
@@ -40,6 +43,8 @@ export interface AppDeps {
   gate: HandoffGate;
   /** Agent actions that reach members: claim, reply, resolve (CSAT), and the timeout/retry sweep. */
   handoff: HandoffService;
+  /** Broadcast dispatcher: plans launched campaigns and sends their deliveries (timer on Node, cron job on Workers). */
+  broadcast: Broadcaster;
   /** Background messages (async LLM replies, broadcast batches): in-process on Node, Cloudflare Queues on Workers. */
   queue: JobQueue;
   adminToken: string;
@@ -89,6 +94,9 @@ export function createDeps(input: DepsInput): AppDeps {
     if (config.NODE_ENV === 'production') throw new Error(`${name} must be set in production`);
     return (generated[name] = randomSecret());
   };
+  const adminToken = secret('ADMIN_TOKEN', config.ADMIN_TOKEN);
+  const orderWebhookSecret = secret('ORDER_WEBHOOK_SECRET', config.ORDER_WEBHOOK_SECRET);
+  const webchatSecret = secret('WEBCHAT_SECRET', config.WEBCHAT_SECRET);
   const domain: DomainCtx = { store: input.store, clock: input.clock ?? systemClock, rules: rulesFromConfig(config) };
   const offline = new OfflineBrain();
   const brain =
@@ -100,9 +108,24 @@ export function createDeps(input: DepsInput): AppDeps {
           model: config.OPENAI_MODEL,
           callTimeoutMs: config.OPENAI_TIMEOUT_MS,
           turnBudgetMs: config.OPENAI_TURN_BUDGET_MS,
+          breaker: { failureThreshold: Math.max(1, config.OPENAI_BREAKER_FAILURES), cooldownMs: config.OPENAI_BREAKER_COOLDOWN_MS },
           fallback: offline,
           log,
           fetch: input.fetch,
+          secrets: [
+            adminToken,
+            orderWebhookSecret,
+            webchatSecret,
+            config.MicrosoftAppPassword,
+            config.UPSTASH_REDIS_REST_TOKEN,
+            config.DATABASE_AUTH_TOKEN,
+            config.WECHAT_APP_SECRET,
+            config.WECHAT_ENCODING_AES_KEY,
+            config.LINE_CHANNEL_SECRET,
+            config.LINE_CHANNEL_ACCESS_TOKEN,
+            config.TELEGRAM_BOT_TOKEN,
+            config.TELEGRAM_WEBHOOK_SECRET,
+          ],
         })
       : offline);
   const gate = createHandoffGate({ domain, state: input.state, log });
@@ -112,6 +135,7 @@ export function createDeps(input: DepsInput): AppDeps {
     brain,
     log,
     gate,
+    consent: createConsentGate({ domain, log }),
     limits: {
       ratePerMinute: config.RATE_LIMIT_PER_MINUTE,
       maxMessageChars: config.MAX_MESSAGE_CHARS,
@@ -128,16 +152,23 @@ export function createDeps(input: DepsInput): AppDeps {
         }
       : undefined;
   if (config.MicrosoftAppId && !config.MicrosoftAppPassword) throw new Error('MicrosoftAppPassword must be set when MicrosoftAppId is');
+  const refuseUnauthenticated = !credentials && config.NODE_ENV === 'production' && !config.BOT_ALLOW_UNAUTHENTICATED;
+  if (refuseUnauthenticated) {
+    log.warn('Bot Framework activities are refused (401): set MicrosoftAppId and MicrosoftAppPassword, or BOT_ALLOW_UNAUTHENTICATED=true');
+  }
   const botAdapter = new FetchBotAdapter({
     credentials,
+    refuseUnauthenticated,
     http: input.http ?? fetchHttpClient(input.fetch),
     log,
     openIdMetadata: { channel: config.BOT_OPENID_METADATA_URL, emulator: config.BOT_EMULATOR_OPENID_METADATA_URL },
   });
   // Bot Framework serves every channel id it relays (emulator, msteams, slack, ...); others register their own.
-  const outbound = new Outbound(domain, new BotFrameworkChannel(botAdapter), { state: input.state }).registerChannel(
-    webchatChannel(new WebchatSender(domain)),
-  );
+  const botFramework = new BotFrameworkChannel(botAdapter, {
+    perSecond: config.BOTFRAMEWORK_PER_SECOND,
+    perConversationPerSecond: config.BOTFRAMEWORK_PER_CONVERSATION_PER_SECOND,
+  });
+  const outbound = new Outbound(domain, botFramework, { state: input.state }).registerChannel(webchatChannel(new WebchatSender(domain)));
   const channels = createNativeChannels({ config, state: input.state, log, fetch: input.fetch });
   registerNativeChannels(outbound, channels);
   const queue = input.queue ?? new InProcessQueue(log);
@@ -154,11 +185,18 @@ export function createDeps(input: DepsInput): AppDeps {
     channels,
     gate,
     handoff: createHandoffService({ domain, outbound, log }),
+    broadcast: createBroadcaster({
+      ctx: domain,
+      outbound,
+      log,
+      options: dispatchOptionsFromConfig(config),
+      kicks: config.BROADCAST_TICK_MS > 0,
+    }),
     queue,
-    adminToken: secret('ADMIN_TOKEN', config.ADMIN_TOKEN),
-    orderWebhookSecret: secret('ORDER_WEBHOOK_SECRET', config.ORDER_WEBHOOK_SECRET),
+    adminToken,
+    orderWebhookSecret,
     webchat: {
-      secret: secret('WEBCHAT_SECRET', config.WEBCHAT_SECRET),
+      secret: webchatSecret,
       demoPicker: config.WEBCHAT_DEMO_PICKER ?? config.NODE_ENV !== 'production',
       demoMemberIds: input.demoMemberIds ?? [],
     },
@@ -170,14 +208,22 @@ export function createDeps(input: DepsInput): AppDeps {
 
 /**
  * The state port configuration asks for: Upstash Redis when its REST URL and token are set (shared by every
- * process and isolate), else memory (right for one Node process; the Worker refuses it in production).
+ * process and isolate) behind a circuit breaker with a bounded in-memory fallback (src/state/resilient.ts),
+ * else memory (right for one Node process; the Worker refuses it in production), bounded to STATE_MAX_KEYS.
  */
-export function createState(config: AppConfig): StatePort {
+export function createState(config: AppConfig, log: Logger = createLogger(config.LOG_LEVEL)): StatePort {
   if (config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN) {
-    return new UpstashState({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN, prefix: config.STATE_PREFIX });
+    // One quick retry, then the breaker: a member should not wait on a store that is down.
+    const upstash = new UpstashState({
+      url: config.UPSTASH_REDIS_REST_URL,
+      token: config.UPSTASH_REDIS_REST_TOKEN,
+      prefix: config.STATE_PREFIX,
+      retries: 1,
+    });
+    return new ResilientState(upstash, { log, cooldownMs: config.STATE_RETRY_AFTER_MS, fallbackMaxKeys: config.STATE_MAX_KEYS });
   }
   if (config.UPSTASH_REDIS_REST_URL || config.UPSTASH_REDIS_REST_TOKEN) {
     throw new Error('UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN must be set together');
   }
-  return new MemoryState();
+  return new MemoryState(Date.now, { maxKeys: config.STATE_MAX_KEYS });
 }

@@ -17,6 +17,8 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   DATABASE_URL: z.string().default('file:./data/member-assistant.db'),
   DATABASE_AUTH_TOKEN: optionalString,
+  /** How long a write keeps retrying (backoff with jitter) a database another process holds locked, before the turn apologizes. */
+  DB_BUSY_TIMEOUT_MS: int(5_000),
   /** Seed demo data into an empty store on start (on by default in development). */
   SEED_DEMO: bool.optional(),
   ADMIN_TOKEN: optionalString,
@@ -28,6 +30,11 @@ export const envSchema = z.object({
   MicrosoftAppPassword: optionalString,
   MicrosoftAppTenantId: optionalString,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  /**
+   * Production only: accept Bot Framework activities without credentials (no JWT check, replies to whatever
+   * serviceUrl the request names). Off by default: without MicrosoftAppId a production bot answers 401.
+   */
+  BOT_ALLOW_UNAUTHENTICATED: bool.optional(),
   /** Token endpoint for outbound Bot Framework calls (overridable for sovereign clouds and tests). */
   BOT_TOKEN_URL: optionalString,
   /** OpenID configuration of inbound channel / Emulator tokens (sovereign clouds, tests); Microsoft's public cloud by default. */
@@ -48,6 +55,9 @@ export const envSchema = z.object({
   /** Per model call, and for the whole turn (all calls and tools). */
   OPENAI_TIMEOUT_MS: int(8_000),
   OPENAI_TURN_BUDGET_MS: int(20_000),
+  /** Turns in a row whose model call failed (5xx, 429, timeout) before the model is left alone for the cooldown. */
+  OPENAI_BREAKER_FAILURES: int(5),
+  OPENAI_BREAKER_COOLDOWN_MS: int(30_000),
   /** Bot Framework turns still thinking after this long are acknowledged and answered asynchronously. */
   BOT_ACK_AFTER_MS: int(4_000),
   /** Shared state on Upstash Redis (REST); without it state is in memory, which suits one Node process only. */
@@ -55,10 +65,16 @@ export const envSchema = z.object({
   UPSTASH_REDIS_REST_TOKEN: optionalString,
   /** Prefix of every state key (environments sharing one Redis database). */
   STATE_PREFIX: z.string().default(''),
+  /** Most keys the in-memory state (or the fallback while Upstash is unreachable) holds; least recently used go first. */
+  STATE_MAX_KEYS: int(100_000),
+  /** While Upstash is unreachable, how long to stay on the in-memory fallback before probing it again. */
+  STATE_RETRY_AFTER_MS: int(5_000),
   /** Staff console sessions: absolute lifetime, idle timeout, and failed logins per account per 15 minutes. */
   STAFF_SESSION_HOURS: int(12),
   STAFF_SESSION_IDLE_MINUTES: int(120),
   STAFF_LOGIN_MAX_FAILURES: int(5),
+  /** An account that reached STAFF_LOGIN_MAX_FAILURES wrong passwords is locked this long (or until an admin unlocks it). */
+  STAFF_LOCKOUT_MINUTES: int(15),
   /** Native channels: each is on when its credentials are set (see README, "Native channels"). */
   WECHAT_APP_ID: optionalString,
   WECHAT_APP_SECRET: optionalString,
@@ -74,6 +90,30 @@ export const envSchema = z.object({
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_WEBHOOK_SECRET: optionalString,
   TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
+  /** Broadcasts (see README, "Broadcasts"): the in-process dispatcher's tick on Node (0: only the every-minute job sends, launches start no pass). */
+  BROADCAST_TICK_MS: int(5_000),
+  /** Deliveries claimed per batch, sends in flight at once, and the claim's lease. */
+  BROADCAST_BATCH: int(200),
+  BROADCAST_CONCURRENCY: int(8),
+  BROADCAST_LEASE_MS: int(120_000),
+  BROADCAST_MAX_ATTEMPTS: int(5),
+  BROADCAST_RETRY_BASE_MS: int(5_000),
+  /** Frequency cap: at most this many marketing messages per member in this many days (0 messages: no cap). */
+  BROADCAST_CAP_MESSAGES: int(2),
+  BROADCAST_CAP_DAYS: int(7),
+  /** Quiet hours in the member's time zone, "21-9" (from 21:00 to 09:00); empty: none. */
+  BROADCAST_QUIET_HOURS: z
+    .string()
+    .default('21-9')
+    .refine((v) => v.trim() === '' || /^([01]?\d|2[0-3])-([01]?\d|2[0-3])$/.test(v.trim()), 'hours as "21-9" or empty'),
+  /**
+   * A delivery found mid-send after a crash: `resend` with the same idempotency key (the channel drops the
+   * repeat), or `fail` it as "outcome unknown" (at most once, for channels that cannot deduplicate).
+   */
+  BROADCAST_RECOVERY: z.enum(['resend', 'fail']).default('resend'),
+  /** Bot Framework send limits shared by all processes through the state port (Teams: about 30-50/s per app, 7/s per conversation). */
+  BOTFRAMEWORK_PER_SECOND: int(30),
+  BOTFRAMEWORK_PER_CONVERSATION_PER_SECOND: int(7),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

@@ -42,13 +42,18 @@ export const messages = sqliteTable(
 );
 
 /** Bot Framework ConversationReference (or another channel's equivalent) as JSON, for proactive messages. */
-export const conversationReferences = sqliteTable('conversation_references', {
-  conversationId: text('conversation_id').primaryKey(),
-  channelId: text('channel_id').notNull(),
-  memberId: text('member_id'),
-  reference: text('reference', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
-  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
-});
+export const conversationReferences = sqliteTable(
+  'conversation_references',
+  {
+    conversationId: text('conversation_id').primaryKey(),
+    channelId: text('channel_id').notNull(),
+    memberId: text('member_id'),
+    reference: text('reference', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  // Broadcasts look up a member's references (and segments filter on channel) by member.
+  (t) => [index('conversation_references_member_idx').on(t.memberId, t.channelId)],
+);
 
 export type Conversation = typeof conversations.$inferSelect;
 export type Message = typeof messages.$inferSelect;

@@ -15,3 +15,5 @@ export * from './handoffs.js';
 export * from './settings.js';
 export * from './webchat.js';
 export * from './recommendations.js';
+export * from './broadcast.js';
+export * from './consent-history.js';

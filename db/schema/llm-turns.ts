@@ -1,7 +1,18 @@
 // Per-turn metrics of the language-model brain: model, tokens, latency, tools, fallback and grounding.
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
-export const LLM_FALLBACKS = ['none', 'error', 'rate_limited', 'timeout', 'malformed', 'grounding', 'max_steps'] as const;
+/** 'circuit_open': the model endpoint failed repeatedly and is not being called for a while (no call made). */
+export const LLM_FALLBACKS = [
+  'none',
+  'error',
+  'rate_limited',
+  'timeout',
+  'malformed',
+  'grounding',
+  'max_steps',
+  'leak',
+  'circuit_open',
+] as const;
 export type LlmFallback = (typeof LLM_FALLBACKS)[number];
 
 export const llmTurns = sqliteTable(

@@ -19,6 +19,10 @@ export const staff = sqliteTable(
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     lastLoginAt: integer('last_login_at', { mode: 'timestamp_ms' }),
+    /** Wrong passwords since the last sign-in or lock; reaching STAFF_LOGIN_MAX_FAILURES locks the account. */
+    failedLogins: integer('failed_logins').notNull().default(0),
+    /** Sign-in refused until then, even with the right password (kept in the store: survives restarts and instances). */
+    lockedUntil: integer('locked_until', { mode: 'timestamp_ms' }),
   },
   (t) => [uniqueIndex('staff_email_idx').on(t.email)],
 );

@@ -2,6 +2,7 @@
 import { count, eq } from 'drizzle-orm';
 import type { Store } from '../../src/db/client.js';
 import type { DomainCtx } from '../../src/domain/context.js';
+import { importedConsentRows } from '../../src/domain/members/consent.js';
 import { expirePoints } from '../../src/domain/loyalty/expire-points.js';
 import { getPointsSummary } from '../../src/domain/loyalty/get-points-summary.js';
 import { redeemCoupon } from '../../src/domain/loyalty/redeem-coupon.js';
@@ -12,6 +13,7 @@ import { DomainError } from '../../src/lib/errors.js';
 import { addMonths, DAY_MS } from '../../src/lib/time.js';
 import {
   channelIdentities,
+  consentHistory,
   coupons,
   memberCoupons,
   members,
@@ -407,6 +409,9 @@ export async function seedDemo(
     await tx.insert(products).values(catalog);
     await tx.insert(coupons).values(DEMO_COUPONS);
     for (let i = 0; i < newMembers.length; i += 500) await tx.insert(members).values(newMembers.slice(i, i + 500));
+    // The consent each member starts with is on record, like every later change (src/domain/members/consent.ts).
+    const consentRows = importedConsentRows(newMembers);
+    for (let i = 0; i < consentRows.length; i += 500) await tx.insert(consentHistory).values(consentRows.slice(i, i + 500));
   });
 
   // Members stay whole within a batch so each member's events apply in time order.

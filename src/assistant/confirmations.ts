@@ -1,4 +1,5 @@
 // Side effects need a confirmation turn: a tool stores a pending action; code, not a model, checks the reply.
+import { StoreBusyError } from '../db/client.js';
 import { DomainError } from '../lib/errors.js';
 import { redeemCoupon } from '../domain/loyalty/index.js';
 import { formatPoints } from '../lib/money.js';
@@ -77,6 +78,9 @@ export async function resolveConfirmation(ctx: TurnCtx, text: string): Promise<{
       intent: 'redeem_confirm',
     };
   } catch (err) {
+    // The store stayed locked: nothing was redeemed. The pending action stays, so the "yes" the member
+    // sends again (or the channel redelivers) redeems it, once, under the same idempotency key.
+    if (err instanceof StoreBusyError) throw err;
     await ctx.state.del(key(ctx));
     if (err instanceof DomainError && err.code === 'insufficient_points') {
       const d = err.details as { balance: number; cost: number };

@@ -18,6 +18,11 @@ export interface OutboundReply {
   /** Who is speaking when it is not the assistant (agent replies); channels that can show a name do. */
   author?: 'bot' | 'agent';
   authorName?: string;
+  /**
+   * A reply the member is owed whatever else is going on (the confirmation of a consent change): channels send it
+   * even while an agent holds the conversation.
+   */
+  compliance?: boolean;
 }
 
 /** Everything a tool or brain may use in one turn. The member comes from the verified channel identity. */

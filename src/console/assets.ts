@@ -135,6 +135,10 @@ ul.plain { list-style: none; margin: 0; padding: 0; display: grid; gap: 6px; }
 .legend i.ok { background: #12b76a; }
 .legend i.danger { background: #f04438; }
 body.stream-down [data-live]::before { content: "Live updates paused: reconnecting…"; display: block; font-size: 12px; color: var(--warn); margin-bottom: 6px; }
+/* marketer pages */
+.big { font-size: 28px; margin: 4px 0; } .mono { font-family: ui-monospace, Menlo, monospace; font-size: 12px; }
+progress { width: 100%; height: 14px; } .preview-message { white-space: pre-wrap; border-left: 3px solid var(--line, #ddd); padding: 6px 10px; margin: 6px 0; }
+table.counts td, table.counts th { padding: 4px 10px; text-align: right; } table.counts th:first-child, table.counts td:first-child { text-align: left; }
 `;
 
 /**

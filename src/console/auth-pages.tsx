@@ -1,7 +1,16 @@
 // Staff login and logout: password form with a login CSRF cookie, throttled failures, a fresh session per login.
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import { authenticatePassword, endSession, normalizeEmail, startSession } from '../domain/staff/index.js';
+import {
+  authenticatePassword,
+  endSession,
+  findStaffByEmail,
+  lockedUntil,
+  loginFailureKey,
+  normalizeEmail,
+  recordLoginFailure,
+  startSession,
+} from '../domain/staff/index.js';
 import { auditLog } from '../domain/audit/index.js';
 import { randomSecret } from '../lib/crypto.js';
 import { DomainError } from '../lib/errors.js';
@@ -11,9 +20,9 @@ import {
   audit,
   authenticateStaff,
   clearSessionCookie,
-  isHttps,
   readSessionToken,
   requireStaff,
+  secureCookies,
   sessionPolicy,
   setSessionCookie,
 } from '../http/staff-auth.js';
@@ -23,6 +32,10 @@ import { ConsoleDocument, Notice, renderPage } from './layout.js';
 const LOGIN_CSRF_COOKIE = 'ma_login_csrf';
 /** Failed logins per account are counted in this window (and the account refused past the limit). */
 const FAILURE_WINDOW_SECONDS = 900;
+
+function throttledMessage(minutes: number): string {
+  return `Too many failed sign-ins for this account. Try again in ${minutes} minutes, or ask an admin to unlock it.`;
+}
 
 /** Only same-site console paths: `//evil.example` or `/\evil` would leave the site. */
 export function safeNext(next: string | undefined): string {
@@ -63,7 +76,7 @@ function loginCsrf(c: Context<AppEnv>): string {
   const existing = getCookie(c, LOGIN_CSRF_COOKIE);
   if (existing && /^[\w-]{20,64}$/.test(existing)) return existing;
   const token = randomSecret(24);
-  setCookie(c, LOGIN_CSRF_COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/console', maxAge: 3600, secure: isHttps(c) });
+  setCookie(c, LOGIN_CSRF_COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/console', maxAge: 3600, secure: secureCookies(c) });
   return token;
 }
 
@@ -101,29 +114,49 @@ export function authPages() {
     }
     const email = normalizeEmail(form.email ?? '');
     const password = form.password ?? '';
-    const failKey = `login-fail:${email}`;
-    const failures = Number((await deps.state.get(failKey)) ?? 0);
-    if (failures >= deps.config.STAFF_LOGIN_MAX_FAILURES) {
+    // Two layers: a short-lived counter per email in the state store (unknown emails get the same answers as real
+    // ones), and the account's own count and lock in the database, which outlive restarts and state outages.
+    const failKey = loginFailureKey(email);
+    const failures = Number((await deps.state.get(failKey).catch(() => null)) ?? 0);
+    const known = email ? await findStaffByEmail({ ctx: deps.domain, input: { email } }) : null;
+    const locked = known ? lockedUntil(known, deps.domain.clock()) : null;
+    if (failures >= deps.config.STAFF_LOGIN_MAX_FAILURES || locked) {
       await auditLog({
         ctx: deps.domain,
-        input: { staffId: null, action: 'auth.login_throttled', details: { email }, requestId: c.get('requestId') },
+        input: { staffId: known?.id ?? null, action: 'auth.login_throttled', details: { email }, requestId: c.get('requestId') },
       });
       return renderPage(
         c,
-        <LoginPage csrf={cookie} next={next} email={email} error="Too many failed sign-ins for this account. Try again in 15 minutes." />,
+        <LoginPage csrf={cookie} next={next} email={email} error={throttledMessage(deps.config.STAFF_LOCKOUT_MINUTES)} />,
         429,
       );
     }
     const account = email && password ? await authenticatePassword({ ctx: deps.domain, input: { email, password } }) : null;
     if (!account) {
-      await deps.state.incr(failKey, FAILURE_WINDOW_SECONDS);
+      await deps.state.incr(failKey, FAILURE_WINDOW_SECONDS).catch(() => 0);
       await auditLog({
         ctx: deps.domain,
         input: { staffId: null, action: 'auth.login_failed', details: { email }, requestId: c.get('requestId') },
       });
+      if (known) {
+        const policy = { maxFailures: deps.config.STAFF_LOGIN_MAX_FAILURES, lockMinutes: deps.config.STAFF_LOCKOUT_MINUTES };
+        const r = await recordLoginFailure({ ctx: deps.domain, input: { staffId: known.id, policy } });
+        if (r.locked) {
+          await auditLog({
+            ctx: deps.domain,
+            input: {
+              staffId: known.id,
+              action: 'auth.locked',
+              target: `staff:${known.id}`,
+              details: { until: r.locked.toISOString(), failures: r.failures },
+              requestId: c.get('requestId'),
+            },
+          });
+        }
+      }
       return renderPage(c, <LoginPage csrf={cookie} next={next} email={email} error="Wrong email or password." />, 401);
     }
-    await deps.state.del(failKey);
+    await deps.state.del(failKey).catch(() => undefined);
     // A new session on every login: a session id planted before login (fixation) is never promoted.
     const old = readSessionToken(c);
     if (old) await endSession({ ctx: deps.domain, input: { token: old } });

@@ -288,7 +288,19 @@ function Side(props: { view: HandoffView; staff: StaffPrincipal }) {
           <dt>12-month spend</dt>
           <dd>¥{formatMoney(Math.round(c.rollingSpend * 100))}</dd>
           <dt>Marketing consent</dt>
-          <dd>{c.marketingConsent ? 'yes' : 'no'}</dd>
+          <dd data-testid="card-consent">
+            {c.marketingConsent ? 'yes' : 'no'}
+            {card.consentHistory.length ? (
+              <ul class="plain small muted" data-testid="consent-history">
+                {card.consentHistory.map((h) => (
+                  <li>
+                    {h.granted ? 'opted in' : 'opted out'} · {h.source}
+                    {h.channelId ? ` (${h.channelId})` : ''} · {formatInstant(h.createdAt).slice(0, 16)}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </dd>
           <dt>Language · zone</dt>
           <dd>
             {c.locale} · {c.timeZone}

@@ -21,6 +21,7 @@ export const CONSOLE_NAV: NavItem[] = [
   { key: 'inbox', href: '/console/inbox', label: 'Inbox', roles: ['agent'] },
   { key: 'feedback', href: '/console/feedback', label: 'Feedback', roles: ['agent', 'marketer'] },
   { key: 'reports', href: '/console/reports', label: 'Reports', roles: ['agent', 'marketer'] },
+  { key: 'marketing', href: '/console/marketing', label: 'Marketing', roles: ['marketer'] },
   { key: 'staff', href: '/console/staff', label: 'Staff', roles: ['admin'] },
   { key: 'settings', href: '/console/settings', label: 'Settings', roles: ['admin'] },
   { key: 'audit', href: '/console/audit', label: 'Audit log', roles: ['admin'] },
@@ -28,7 +29,7 @@ export const CONSOLE_NAV: NavItem[] = [
 ];
 
 /** FNV-1a content hash for cache-busting asset URLs. */
-function contentHash(text: string): string {
+export function contentHash(text: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);

@@ -11,6 +11,8 @@ import { staffPages } from './staff-pages.js';
 import { handoffPages } from './handoff-pages.js';
 import { feedbackPages } from './feedback-pages.js';
 import { settingsPages } from './settings-pages.js';
+import { marketingPages } from './marketing-pages.js';
+import { campaignPages } from './campaign-pages.js';
 
 function asset(body: string, type: string, version: string, requested: string | undefined): Response {
   const cache = requested === version ? 'public, max-age=31536000, immutable' : 'no-cache';
@@ -65,6 +67,8 @@ export function consoleRoutes(...areas: Hono<AppEnv>[]) {
   app.route('/', handoffPages());
   app.route('/', feedbackPages());
   app.route('/', settingsPages());
+  app.route('/', marketingPages());
+  app.route('/', campaignPages());
   for (const area of areas) app.route('/', area);
 
   // The landing page: agents go straight to their inbox; everyone else sees the areas their role opens.

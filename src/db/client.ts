@@ -2,6 +2,7 @@
 import { createClient, type Client } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import * as schema from '../../db/schema/index.js';
+import { DomainError } from '../lib/errors.js';
 
 export type Db = LibSQLDatabase<typeof schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -24,13 +25,13 @@ export interface Store {
  * Opens the store. Every write must go through `write()`: a bare write on another pooled connection
  * while this process holds the write lock would block the event loop until the busy timeout.
  */
-export async function openStore(url: string, authToken?: string, options: { client?: Client } = {}): Promise<Store> {
+export async function openStore(url: string, authToken?: string, options: { client?: Client } & BusyRetryOptions = {}): Promise<Store> {
   // `timeout` is the busy timeout of every pooled connection (a PRAGMA would reach only one of them).
-  const client = options.client ?? createClient({ url, authToken, timeout: 5000 });
+  const client = options.client ?? createClient({ url, authToken, timeout: ENGINE_BUSY_TIMEOUT_MS });
   // WAL is a property of the file: set once, readers then never wait for the writer.
   if (url.startsWith('file:') && !options.client) await client.execute('PRAGMA journal_mode = WAL');
   const db = drizzle(client, { schema });
-  const group = new GroupCommit(db);
+  const group = new GroupCommit(db, options);
   return {
     db,
     client,
@@ -43,6 +44,40 @@ export async function openStore(url: string, authToken?: string, options: { clie
     write: (fn) => group.write(fn),
     close: () => client.close(),
   };
+}
+
+/**
+ * The engine's own busy wait per attempt. The Node binding blocks the event loop while it waits, so it is
+ * kept short; the write then retries with backoff on timers (`GroupCommit`), which block nothing.
+ */
+export const ENGINE_BUSY_TIMEOUT_MS = 50;
+
+/** How writes wait out a database locked by another process or connection. */
+export interface BusyRetryOptions {
+  /** Total time a write keeps retrying a busy or locked database before it fails (`DB_BUSY_TIMEOUT_MS`). */
+  busyTimeoutMs?: number;
+  /** Injectable for tests: the wait between attempts and the jitter source. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+}
+
+/** A write gave up on a database that stayed locked: nothing of it was applied; safe to try again later. */
+export class StoreBusyError extends DomainError {
+  constructor(readonly attempts: number) {
+    super('unavailable', 'The store is busy; try again shortly');
+    this.name = 'StoreBusyError';
+  }
+}
+
+/** SQLITE_BUSY / SQLITE_LOCKED from the local binding or @libsql/client, however deep drizzle wrapped it. */
+export function isBusyError(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = String((e as { code?: unknown }).code ?? '');
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return true;
+    if (e instanceof Error && /database is locked|SQLITE_BUSY/.test(e.message)) return true;
+  }
+  return false;
 }
 
 /** setImmediate where it exists (Node, nodejs_compat), a zero timeout elsewhere. */
@@ -67,8 +102,39 @@ const MAX_BATCH = 64;
 export class GroupCommit {
   private queue: PendingWrite[] = [];
   private running = false;
+  private readonly busyTimeoutMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private readonly now: () => number;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    options: BusyRetryOptions = {},
+  ) {
+    this.busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * Runs one transaction, retrying it while the database is busy or locked: exponential backoff with full
+   * jitter (10 ms doubling to 250 ms), until `busyTimeoutMs` is spent. A busy transaction rolled back
+   * whole (BEGIN IMMEDIATE takes the lock before any statement), so a retry never applies anything twice.
+   */
+  private async withBusyRetry<T>(run: () => Promise<T>): Promise<T> {
+    const started = this.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run();
+      } catch (err) {
+        if (!isBusyError(err)) throw err;
+        const delay = this.random() * Math.min(250, 10 * 2 ** (attempt - 1));
+        if (this.now() - started + delay >= this.busyTimeoutMs) throw new StoreBusyError(attempt);
+        await this.sleep(delay);
+      }
+    }
+  }
 
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -98,26 +164,29 @@ export class GroupCommit {
       // Alone: no savepoint needed, the transaction itself is the unit.
       const [only] = batch;
       try {
-        only.resolve(await this.db.transaction(only.fn, { behavior: 'immediate' }));
+        only.resolve(await this.withBusyRetry(() => this.db.transaction(only.fn, { behavior: 'immediate' })));
       } catch (err) {
         only.reject(err);
       }
       return;
     }
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = [];
+    let outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = [];
     try {
-      await this.db.transaction(
-        async (tx) => {
-          for (const w of batch) {
-            try {
-              outcomes.push({ ok: true, value: await tx.transaction((sp) => w.fn(sp as Tx)) });
-            } catch (err) {
-              outcomes.push({ ok: false, err });
+      await this.withBusyRetry(() => {
+        outcomes = [];
+        return this.db.transaction(
+          async (tx) => {
+            for (const w of batch) {
+              try {
+                outcomes.push({ ok: true, value: await tx.transaction((sp) => w.fn(sp as Tx)) });
+              } catch (err) {
+                outcomes.push({ ok: false, err });
+              }
             }
-          }
-        },
-        { behavior: 'immediate' },
-      );
+          },
+          { behavior: 'immediate' },
+        );
+      });
     } catch (err) {
       // The commit itself failed: nothing in the batch happened.
       for (const w of batch) w.reject(err);

@@ -231,10 +231,17 @@ export function createLocalClient(path: string, options: { busyTimeoutMs?: numbe
       const done = new Promise<void>((r) => {
         release = r;
       });
-      // The writer is this transaction's until it commits, rolls back or closes.
-      await new Promise<void>((started) => {
+      // The writer is this transaction's until it commits, rolls back or closes. A BEGIN that fails
+      // (SQLITE_BUSY: another process holds the write lock past the busy timeout) rejects the caller and
+      // frees the writer at once; it must never leave the caller waiting on a transaction that never started.
+      await new Promise<void>((started, failed) => {
         void withWriter(() => {
-          writer.execute(BEGIN[mode]);
+          try {
+            writer.execute(BEGIN[mode]);
+          } catch (err) {
+            failed(err);
+            return;
+          }
           started();
           return done;
         });

@@ -23,11 +23,13 @@ export function onError(err: Error, c: Context<AppEnv>) {
         ? 'unauthorized'
         : status === 413
           ? 'payload_too_large'
-          : status === 404
-            ? 'not_found'
-            : status < 500
-              ? 'bad_request'
-              : 'internal';
+          : status === 415
+            ? 'unsupported_media_type'
+            : status === 404
+              ? 'not_found'
+              : status < 500
+                ? 'bad_request'
+                : 'internal';
     return c.json(errorBody(c, code, err.message || 'Request failed'), status);
   }
   c.get('deps')?.log.error('unhandled error', { requestId: c.get('requestId'), path: c.req.path, err });

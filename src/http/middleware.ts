@@ -58,8 +58,20 @@ export function adminAuth(): MiddlewareHandler<AppEnv> {
   return requireStaff(['admin'], { page: false });
 }
 
+/**
+ * JSON routes take `application/json` (or a `+json` type) only: a form or text body is a 415, so a browser form
+ * posted cross-site (which cannot send application/json without a CORS preflight) never reaches a JSON handler.
+ */
+export function requireJsonContentType(c: Context<AppEnv>): void {
+  const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/json' && !/^application\/[\w.-]+\+json$/.test(type)) {
+    throw new DomainError('unsupported_media_type', 'Content-Type must be application/json');
+  }
+}
+
 /** Reads and validates a JSON body; malformed JSON and schema failures are 400s that name the fields. */
 export async function jsonBody<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.output<S>> {
+  requireJsonContentType(c);
   let raw: unknown;
   try {
     raw = await c.req.json();

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 
 export interface RouteDoc {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI path template, e.g. /api/admin/members/{id}. */
   path: string;
   summary: string;

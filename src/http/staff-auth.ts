@@ -48,7 +48,15 @@ export function setSessionCookie(c: Context<AppEnv>, token: string, maxAgeSecond
   // session lives (the server enforces the real expiry either way).
   const base = { httpOnly: true, sameSite: 'Lax' as const, path: '/', maxAge: maxAgeSeconds };
   if (isHttps(c)) setCookie(c, SESSION_COOKIE, token, { ...base, secure: true, prefix: 'host' });
-  else setCookie(c, SESSION_COOKIE, token, base);
+  else setCookie(c, SESSION_COOKIE, token, { ...base, secure: secureCookies(c) });
+}
+
+/**
+ * Cookies are Secure over https and always in production: a production console reached over plain http (a proxy
+ * that does not say X-Forwarded-Proto) still never lets the browser send the session in clear text.
+ */
+export function secureCookies(c: Context<AppEnv>): boolean {
+  return isHttps(c) || c.get('deps').config.NODE_ENV === 'production';
 }
 
 export function clearSessionCookie(c: Context<AppEnv>): void {

@@ -1,4 +1,5 @@
 // The job registry: every background job, run by Node's scheduler and by the Worker's cron handler alike.
+import { computeMemberAnalytics } from '../domain/analytics/index.js';
 import { expirePoints, reviewAllTiers } from '../domain/loyalty/index.js';
 import { purgeTranscripts } from '../domain/privacy/index.js';
 import { CADENCE, type Job } from './job.js';
@@ -11,6 +12,8 @@ import { CADENCE, type Job } from './job.js';
 export const JOBS: readonly Job[] = [
   { name: 'expire-points', ...CADENCE.hourly, run: (d) => expirePoints({ ctx: d.domain, input: {} }) },
   { name: 'review-tiers', ...CADENCE.daily, run: (d) => reviewAllTiers({ ctx: d.domain, input: {} }) },
+  { name: 'member-analytics', ...CADENCE.daily, run: (d) => computeMemberAnalytics({ ctx: d.domain, input: {} }) },
+  { name: 'broadcast-dispatch', ...CADENCE.everyMinute, run: async (d) => ({ ...(await d.broadcast.dispatch()) }) },
   { name: 'handoff-sweep', ...CADENCE.everyMinute, run: (d) => d.handoff.sweep() },
   {
     name: 'purge-transcripts',

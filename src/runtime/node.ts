@@ -28,12 +28,12 @@ async function main() {
     }
   }
   const log = createLogger(config.LOG_LEVEL);
-  const store = await openNodeStore(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  const store = await openNodeStore(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN, { busyTimeoutMs: config.DB_BUSY_TIMEOUT_MS });
   await migrateStore(store);
   const deps = createDeps({
     config,
     store,
-    state: createState(config),
+    state: createState(config, log),
     log,
     http: nodeHttpClient(),
     demoMemberIds: [DEMO_ZH_MEMBER_ID, DEMO_EN_MEMBER_ID],
@@ -51,6 +51,8 @@ async function main() {
   // Train the offline language models now (a few hundred ms) so the first member of each language does not wait.
   warmUp();
   const stopJobs = startScheduler(deps);
+  // Broadcasts go out within seconds of a launch, not at the next minute's job.
+  const stopBroadcast = config.BROADCAST_TICK_MS > 0 ? deps.broadcast.start(config.BROADCAST_TICK_MS) : () => undefined;
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
     const base = config.PUBLIC_URL ?? `http://localhost:${info.port}`;
@@ -75,6 +77,7 @@ async function main() {
   });
   const shutdown = () => {
     stopJobs();
+    stopBroadcast();
     server.close(() => {
       store.close();
       process.exit(0);

@@ -59,13 +59,13 @@ async function build(env: WorkerEnv): Promise<Booted> {
       'DATABASE_URL must be a remote libSQL URL on Workers (libsql://<db>.turso.io, https:// or wss://): there is no filesystem',
     );
   }
-  const state = createState(config);
+  const state = createState(config, log);
   // Memory state is per isolate: dedupe, rate limits and locks would not hold across the fleet.
   if (state instanceof MemoryState && config.NODE_ENV === 'production') {
     throw new Error('UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN must be set on Workers in production');
   }
   if (!env.JOBS_QUEUE && config.NODE_ENV === 'production') throw new Error('the JOBS_QUEUE queue binding is missing (wrangler.toml)');
-  const store = await openStore(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  const store = await openStore(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN, { busyTimeoutMs: config.DB_BUSY_TIMEOUT_MS });
   const deps = createDeps({
     config,
     store,

@@ -1,4 +1,4 @@
-// In-memory state port: the embedded default for one Node process.
+// In-memory state port: the embedded default for one Node process, and the fallback while a shared store is down.
 import type { SetOptions, StatePort } from './port.js';
 
 interface Entry {
@@ -6,27 +6,69 @@ interface Entry {
   expiresAt: number | null;
 }
 
-/** Map-backed state with lazy expiry and a periodic sweep so dead keys do not pile up. */
+export interface MemoryStateOptions {
+  /**
+   * Most keys held; past it the least recently used key goes first (expired ones before that). Dedupe keys
+   * live for a day, so without a bound a busy process would hold one per activity of the last 24 hours.
+   */
+  maxKeys?: number;
+}
+
+/** Default bound: about 100k dedupe keys with their cached replies stay well under 100 MB of heap. */
+export const DEFAULT_MAX_KEYS = 100_000;
+
+/** Map-backed state with lazy expiry, a periodic sweep, and a key bound with least-recently-used eviction. */
 export class MemoryState implements StatePort {
+  // A Map iterates in insertion order: re-inserting a key on use keeps the least recently used first.
   private readonly map = new Map<string, Entry>();
   private lastSweep = 0;
+  private readonly maxKeys: number;
+  /** Keys dropped to stay under `maxKeys` (not counting expiry). */
+  evicted = 0;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    options: MemoryStateOptions = {},
+  ) {
+    this.maxKeys = Math.max(1, options.maxKeys ?? DEFAULT_MAX_KEYS);
+  }
+
+  /** Keys held, expired ones not yet swept included. */
+  get size(): number {
+    return this.map.size;
+  }
 
   private live(key: string): Entry | undefined {
     const e = this.map.get(key);
-    if (e && e.expiresAt !== null && e.expiresAt <= this.now()) {
+    if (!e) return undefined;
+    if (e.expiresAt !== null && e.expiresAt <= this.now()) {
       this.map.delete(key);
       return undefined;
     }
+    this.map.delete(key);
+    this.map.set(key, e);
     return e;
   }
 
-  private sweep(): void {
+  private sweep(force = false): void {
     const t = this.now();
-    if (t - this.lastSweep < 60_000) return;
+    if (!force && t - this.lastSweep < 60_000) return;
     this.lastSweep = t;
     for (const [k, e] of this.map) if (e.expiresAt !== null && e.expiresAt <= t) this.map.delete(k);
+  }
+
+  /** Stores a new entry (or replaces one), making room first when the bound is reached. */
+  private put(key: string, entry: Entry): void {
+    this.map.delete(key);
+    if (this.map.size >= this.maxKeys) {
+      this.sweep(true);
+      for (const k of this.map.keys()) {
+        if (this.map.size < this.maxKeys) break;
+        this.map.delete(k);
+        this.evicted += 1;
+      }
+    }
+    this.map.set(key, entry);
   }
 
   async get(key: string): Promise<string | null> {
@@ -36,7 +78,7 @@ export class MemoryState implements StatePort {
   async set(key: string, value: string, options: SetOptions = {}): Promise<boolean> {
     this.sweep();
     if (options.onlyIfAbsent && this.live(key)) return false;
-    this.map.set(key, { value, expiresAt: options.ttlSeconds ? this.now() + options.ttlSeconds * 1000 : null });
+    this.put(key, { value, expiresAt: options.ttlSeconds ? this.now() + options.ttlSeconds * 1000 : null });
     return true;
   }
 
@@ -48,7 +90,7 @@ export class MemoryState implements StatePort {
     const e = this.live(key);
     if (!e) {
       this.sweep();
-      this.map.set(key, { value: '1', expiresAt: this.now() + ttlSeconds * 1000 });
+      this.put(key, { value: '1', expiresAt: this.now() + ttlSeconds * 1000 });
       return 1;
     }
     const n = Number(e.value) + 1;

@@ -167,8 +167,12 @@ export function createHandoffGate(deps: { domain: DomainCtx; state: StatePort; l
       if (!replies.length) return replies;
       try {
         if (await agentOwnsConversation({ ctx: domain, input: { conversationId } })) {
-          log.info('assistant replies withheld: an agent holds the conversation', { conversationId, replies: replies.length });
-          return [];
+          const owed = replies.filter((r) => r.compliance);
+          log.info('assistant replies withheld: an agent holds the conversation', {
+            conversationId,
+            replies: replies.length - owed.length,
+          });
+          return owed;
         }
       } catch (err) {
         // Without the store we cannot know; answering beats leaving every member in silence during an outage.

@@ -5,9 +5,11 @@ import type { Brain, Lang, OutboundReply, TurnCtx } from '../assistant/types.js'
 import type { DomainCtx } from '../domain/context.js';
 import { recordTurn } from '../domain/conversations/index.js';
 import { findMemberByChannel, linkIdentity } from '../domain/members/index.js';
+import { StoreBusyError } from '../db/client.js';
 import { DomainError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import type { StatePort } from '../state/port.js';
+import type { ConsentGate } from './consent-gate.js';
 import type { GateReply, HandoffGate } from './handoff-gate.js';
 import { langFromLocale, replyLang } from './lang.js';
 import type { InboundActivity, TurnResult } from './types.js';
@@ -20,9 +22,17 @@ export interface PipelineDeps {
   limits: { ratePerMinute: number; maxMessageChars: number; dedupeTtlSeconds: number };
   /** Human handoff: who answers, cancel, ratings, auto-handoff (src/turn/handoff-gate.ts). */
   gate?: HandoffGate;
+  /** Marketing opt-out / opt-in by chat keyword (src/turn/consent-gate.ts). */
+  consent?: ConsentGate;
 }
 
 const LINK = /^\s*(?:绑定|link)\s*[:：]?\s*(\d{6})\s*$/i;
+/**
+ * Wrong link codes one chat identity may send per hour. Codes are 6 digits and live 15 minutes: without a cap a
+ * script could walk the code space and land on someone's account; with it, the odds per identity are negligible.
+ */
+export const LINK_MAX_FAILURES = 5;
+const LINK_FAILURE_WINDOW_SECONDS = 3600;
 const PENDING = 'pending';
 
 export type TurnPipeline = (activity: InboundActivity) => Promise<TurnResult>;
@@ -44,12 +54,24 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
       }
     }
 
-    const result = await process(activity);
-    if (dedupeKey) await state.set(dedupeKey, JSON.stringify(result.replies), { ttlSeconds: limits.dedupeTtlSeconds });
-    return result;
+    let result: TurnResult & { retry?: boolean };
+    try {
+      result = await process(activity);
+    } catch (err) {
+      // Not handled means not done: free the key, so the channel's retry of this activity is processed.
+      if (dedupeKey) await state.del(dedupeKey).catch(() => undefined);
+      throw err;
+    }
+    if (dedupeKey) {
+      // A turn that changed nothing because the store was busy is not cached: a redelivery gets a real answer.
+      if (result.retry) await state.del(dedupeKey);
+      else await state.set(dedupeKey, JSON.stringify(result.replies), { ttlSeconds: limits.dedupeTtlSeconds });
+    }
+    const { retry: _retry, ...out } = result;
+    return out;
   };
 
-  async function process(activity: InboundActivity): Promise<TurnResult> {
+  async function process(activity: InboundActivity): Promise<TurnResult & { retry?: boolean }> {
     const conversationId = `${activity.channelId}:${activity.channelConversationId}`;
     const identity = { channelId: activity.channelId, channelUserId: activity.channelUserId };
     let member = await findMemberByChannel({ ctx: domain, input: identity });
@@ -79,6 +101,13 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
 
     const link = LINK.exec(text);
     if (link) {
+      const failKey = `linkfail:${activity.channelId}:${activity.channelUserId}`;
+      if (Number((await state.get(failKey)) ?? 0) >= LINK_MAX_FAILURES) {
+        // Not even checked: a right code guessed after the limit must not link either.
+        const replies = [reply('link_throttled')];
+        await persist(activity, conversationId, member?.id ?? null, '[link code]', 'link_throttled', replies);
+        return { replies, duplicate: false, memberId: member?.id ?? null, intent: 'link_throttled' };
+      }
       try {
         member = await linkIdentity({ ctx: domain, input: { code: link[1], ...identity } });
         lang = replyLang(text, member.locale);
@@ -87,11 +116,25 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
         await persist(activity, conversationId, member.id, text, 'link', replies);
         return { replies, duplicate: false, memberId: member.id, intent: 'link' };
       } catch (err) {
+        if (err instanceof StoreBusyError) {
+          log.warn('turn failed: store busy', { channelId: activity.channelId, attempts: err.attempts });
+          return { replies: [reply('busy')], duplicate: false, memberId: member?.id ?? null, intent: 'busy', retry: true };
+        }
         if (!(err instanceof DomainError)) throw err;
+        const failures = await state.incr(failKey, LINK_FAILURE_WINDOW_SECONDS);
+        if (failures === LINK_MAX_FAILURES) log.warn('link codes throttled', { channelId: activity.channelId, failures });
         const replies = [reply('link_invalid')];
         await persist(activity, conversationId, member?.id ?? null, '[link code]', 'link_failed', replies);
         return { replies, duplicate: false, memberId: member?.id ?? null, intent: 'link_failed' };
       }
+    }
+
+    // Consent comes before the rate limit, the handoff gate and the brain: STOP works whatever else is going on.
+    const consent = await deps.consent?.handle({ text, member, channelId: activity.channelId, fallbackLang: lang });
+    if (consent) {
+      // As below, an unlinked user's text is not stored; a member's keyword is (the transcript shows what they asked).
+      if (member) await persist(activity, conversationId, member.id, text, consent.intent, consent.replies);
+      return { replies: consent.replies, duplicate: false, memberId: member?.id ?? null, intent: consent.intent };
     }
 
     if (!member) {
@@ -116,11 +159,25 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
         (await resolveConfirmation(ctx, text)) ??
         (await deps.brain.respond(ctx, text));
     } catch (err) {
+      if (err instanceof StoreBusyError) {
+        // The database stayed locked past DB_BUSY_TIMEOUT_MS: the write rolled back whole, so nothing changed.
+        // The member hears so politely; nothing is recorded (the store is busy) and the dedupe key is freed.
+        log.warn('turn failed: store busy', { memberId: member.id, channelId: activity.channelId, attempts: err.attempts });
+        return { replies: [reply('busy')], duplicate: false, memberId: member.id, intent: 'busy', retry: true };
+      }
       log.error('turn failed', { memberId: member.id, channelId: activity.channelId, brain: deps.brain.name, err });
       answer = { replies: [reply('error')], intent: 'error' };
     }
     if (deps.gate && !answer.persisted) answer = await deps.gate.afterBrain(ctx, text, answer);
-    if (!answer.persisted) await persist(activity, conversationId, member.id, text, answer.intent, answer.replies);
+    if (!answer.persisted) {
+      const stored = await persist(activity, conversationId, member.id, text, answer.intent, answer.replies);
+      // A read-only answer whose transcript could not be written (store busy) is not sent: the member is asked
+      // to send it again and the redelivery is processed, so no exchange goes missing from the transcript. A
+      // redemption that committed is answered anyway: the member must hear what was done.
+      if (stored === 'busy' && answer.intent !== 'redeem_confirm') {
+        return { replies: [reply('busy')], duplicate: false, memberId: member.id, intent: 'busy', retry: true };
+      }
+    }
     return { replies: answer.replies, duplicate: false, memberId: member.id, intent: answer.intent };
   }
 
@@ -131,7 +188,7 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
     inbound: string | undefined,
     intent: string | undefined,
     replies: OutboundReply[],
-  ): Promise<void> {
+  ): Promise<'ok' | 'busy' | 'failed'> {
     try {
       await recordTurn({
         ctx: domain,
@@ -146,9 +203,11 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
           replies: replies.map((r) => r.text),
         },
       });
+      return 'ok';
     } catch (err) {
-      // The member still gets the answer; a lost transcript line is logged, not turned into an error.
+      // Otherwise the member still gets the answer; a lost transcript line is logged, not turned into an error.
       log.error('transcript write failed', { conversationId, err });
+      return err instanceof StoreBusyError ? 'busy' : 'failed';
     }
   }
 }

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryState } from '../../src/state/memory.js';
+import { ResilientState } from '../../src/state/resilient.js';
 import { UpstashState } from '../../src/state/upstash.js';
 import { createState } from '../../src/deps.js';
 import { parseEnv } from '../../src/env.js';
@@ -113,7 +114,8 @@ describe('Upstash REST protocol (local server on real Redis)', () => {
       STATE_PREFIX: prefix,
     });
     const state = createState(config);
-    expect(state).toBeInstanceOf(UpstashState);
+    // Upstash behind the circuit breaker with its in-memory fallback (tests/faults/state-outage.test.ts).
+    expect(state).toBeInstanceOf(ResilientState);
     expect(createState(parseEnv({ NODE_ENV: 'test' }))).toBeInstanceOf(MemoryState);
     expect(() => createState(parseEnv({ NODE_ENV: 'test', UPSTASH_REDIS_REST_URL: server.url }))).toThrow(/together/);
     await state.set('probe', '1', { ttlSeconds: 60 });

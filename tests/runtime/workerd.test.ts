@@ -55,6 +55,8 @@ async function bootWorker(extra: Record<string, string> = {}): Promise<Miniflare
     bindings: {
       ...workerOptions.bindings,
       NODE_ENV: 'production',
+      // The smoke test talks to /api/messages as the Emulator does (no Bot Framework credentials).
+      BOT_ALLOW_UNAUTHENTICATED: 'true',
       LOG_LEVEL: 'error',
       DATABASE_URL: hrana.url,
       DATABASE_AUTH_TOKEN: hrana.token ?? '',

@@ -1,6 +1,7 @@
 // Test support: the real app on a fresh store, with a pinned clock and in-memory state.
 import { createApp } from '../../src/app.js';
 import type { Brain } from '../../src/assistant/types.js';
+import type { BusyRetryOptions } from '../../src/db/client.js';
 import { createDeps, type AppDeps } from '../../src/deps.js';
 import { parseEnv } from '../../src/env.js';
 import { type Logger, silentLogger } from '../../src/lib/log.js';
@@ -32,9 +33,11 @@ export async function createTestApp(
     brain?: Brain;
     /** The app's logger; silent by default (the log privacy test passes a real one). */
     log?: Logger;
+    /** How the store waits out a locked database (tests/faults/db-busy.test.ts). */
+    storeOptions?: BusyRetryOptions;
   } = {},
 ): Promise<TestApp> {
-  const store = await createTestStore();
+  const store = await createTestStore(options.storeOptions);
   const config = parseEnv({
     NODE_ENV: 'test',
     ADMIN_TOKEN: TEST_ADMIN_TOKEN,

@@ -17,12 +17,17 @@ export interface LocalConnector extends RunningServer {
   failNext(n: number, status: number, retryAfter?: string): void;
   /** Serves a token endpoint too (client-credentials), counting requests. */
   tokenRequests: number;
+  /** Posts repeating an activity id already accepted in that conversation: answered with the first reply, not delivered again. */
+  duplicates: number;
 }
 
 export async function startLocalConnector(): Promise<LocalConnector> {
   const captured: CapturedActivity[] = [];
   let failures: { left: number; status: number; retryAfter?: string } = { left: 0, status: 500 };
-  const state = { tokenRequests: 0 };
+  const state = { tokenRequests: 0, duplicates: 0 };
+  // Activity ids already accepted per conversation: a sender retrying with the same id (an idempotency key) gets
+  // the first answer back and nothing is delivered twice, as LINE does with X-Line-Retry-Key.
+  const accepted = new Map<string, { id: string }>();
   const app = new Hono();
   const record = async (c: import('hono').Context, conversationId: string, replyToId?: string) => {
     if (failures.left > 0) {
@@ -34,8 +39,16 @@ export async function startLocalConnector(): Promise<LocalConnector> {
       );
     }
     const activity = await c.req.json();
+    const key = typeof activity.id === 'string' && activity.id ? `${conversationId}\n${activity.id}` : null;
+    const seen = key ? accepted.get(key) : undefined;
+    if (seen) {
+      state.duplicates += 1;
+      return c.json(seen);
+    }
     captured.push({ conversationId, replyToId, authorization: c.req.header('authorization'), activity });
-    return c.json({ id: `reply-${captured.length}` });
+    const reply = { id: `reply-${captured.length}` };
+    if (key) accepted.set(key, reply);
+    return c.json(reply);
   };
   app.post('/v3/conversations/:conv/activities/:replyTo', (c) => record(c, c.req.param('conv'), c.req.param('replyTo')));
   app.post('/v3/conversations/:conv/activities', (c) => record(c, c.req.param('conv')));
@@ -53,6 +66,9 @@ export async function startLocalConnector(): Promise<LocalConnector> {
     failNext: (n, status, retryAfter) => (failures = { left: n, status, retryAfter }),
     get tokenRequests() {
       return state.tokenRequests;
+    },
+    get duplicates() {
+      return state.duplicates;
     },
   };
 }

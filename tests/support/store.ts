@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Store } from '../../src/db/client.js';
+import type { BusyRetryOptions, Store } from '../../src/db/client.js';
 import { openNodeStore } from '../../src/db/open-node.js';
 import { migrateStore } from '../../src/db/migrate.js';
 
@@ -13,10 +13,10 @@ export interface TestStore extends Store {
 }
 
 /** Opens a migrated store in a new temp directory; call dispose() in afterAll. */
-export async function createTestStore(): Promise<TestStore> {
+export async function createTestStore(options: BusyRetryOptions = {}): Promise<TestStore> {
   const dir = mkdtempSync(join(tmpdir(), 'ma-test-'));
   const url = `file:${join(dir, 'store.db')}`;
-  const store = await openNodeStore(url);
+  const store = await openNodeStore(url, undefined, options);
   await migrateStore(store);
   return {
     ...store,

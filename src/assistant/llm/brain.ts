@@ -3,6 +3,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { SYSTEM_PROMPTS, TOOL_POLICY } from '../../../prompts/index.js';
 import { llmTurns, type LlmFallback } from '../../../db/schema/index.js';
+import { type BreakerOptions, CircuitBreaker } from '../../lib/breaker.js';
 import type { Logger } from '../../lib/log.js';
 import { formatPoints } from '../../lib/money.js';
 import { verifyGrounding } from '../grounding.js';
@@ -11,6 +12,7 @@ import { render } from '../templates.js';
 import { tools } from '../tools/index.js';
 import type { Tool } from '../tools/tool.js';
 import type { Brain, BrainReply, OutboundReply, TurnCtx } from '../types.js';
+import { leakGuard } from './leaks.js';
 import { parseArguments, toFunctionTool } from './tool-schemas.js';
 
 /** Model round trips per member message: enough for two or three tools and an answer, bounded against loops. */
@@ -27,6 +29,21 @@ export interface LlmBrainOptions {
   fallback: Brain;
   log: Logger;
   fetch?: typeof fetch;
+  /** Keys and tokens of this deployment: a reply containing one is replaced (see leaks.ts). */
+  secrets?: (string | undefined)[];
+  /**
+   * After `failureThreshold` turns in a row whose model call failed at the endpoint (5xx, 429, timeout,
+   * connection), stop calling it for `cooldownMs`, then let one turn probe it. Defaults: 5 and 30 s.
+   */
+  breaker?: Pick<BreakerOptions, 'failureThreshold' | 'cooldownMs' | 'now'>;
+}
+
+/** Failures that say the endpoint is down, slow or refusing, as opposed to a reply we could not use. */
+function endpointFailed(err: unknown): boolean {
+  if (err instanceof TurnFailure) return err.reason === 'timeout';
+  if (err instanceof OpenAI.APIConnectionError) return true; // includes the call timeout
+  if (err instanceof OpenAI.APIError) return err.status === 429 || (err.status ?? 0) >= 500;
+  return false;
 }
 
 class TurnFailure extends Error {
@@ -45,8 +62,21 @@ const POLICY_TEXT = `${SYSTEM_PROMPTS.en}\n${SYSTEM_PROMPTS['zh-CN']}\n${TOOL_PO
 export class LlmBrain implements Brain {
   readonly name = 'llm';
   private readonly client: OpenAI;
+  private readonly leaks: ReturnType<typeof leakGuard>;
+  /** Open while the endpoint is failing: turns go straight to the offline brain instead of waiting on it. */
+  readonly breaker: CircuitBreaker;
 
   constructor(private readonly options: LlmBrainOptions) {
+    this.leaks = leakGuard([SYSTEM_PROMPTS.en, SYSTEM_PROMPTS['zh-CN'], TOOL_POLICY], [options.apiKey, ...(options.secrets ?? [])]);
+    this.breaker = new CircuitBreaker({
+      failureThreshold: options.breaker?.failureThreshold ?? 5,
+      cooldownMs: options.breaker?.cooldownMs ?? 30_000,
+      now: options.breaker?.now,
+      onChange: (to) => {
+        if (to === 'open') options.log.warn('language model endpoint failing: answering offline for a while');
+        if (to === 'closed') options.log.info('language model endpoint answering again');
+      },
+    });
     this.client = new OpenAI({
       // OpenAI-compatible servers (vLLM, Ollama) often need no key, but the SDK wants a string.
       apiKey: options.apiKey ?? 'not-needed',
@@ -66,9 +96,25 @@ export class LlmBrain implements Brain {
     let grounding: 'pass' | 'fail' | 'skipped' = 'skipped';
     let ungrounded: string[] | undefined;
     let reply: BrainReply;
+    if (!this.breaker.allow()) {
+      reply = await this.options.fallback.respond(ctx, text);
+      await this.record(ctx, { ...metrics, fallback: 'circuit_open', grounding, latencyMs: Date.now() - started });
+      return reply;
+    }
     try {
-      const history = await memory.load(ctx.conversationId);
-      const outcome = await this.loop(ctx, text, history, metrics);
+      let outcome: Awaited<ReturnType<LlmBrain['loop']>>;
+      try {
+        const history = await memory.load(ctx.conversationId);
+        outcome = await this.loop(ctx, text, history, metrics);
+        this.breaker.success();
+      } catch (err) {
+        // Every probe must report back, or a half-open circuit would wait for it forever.
+        if (endpointFailed(err)) this.breaker.failure();
+        else this.breaker.success();
+        throw err;
+      }
+      const leak = this.leaks(outcome.text);
+      if (leak) throw new TurnFailure('leak', `reply quoted the ${leak === 'secret' ? 'secrets' : 'instructions'}`);
       const check = verifyGrounding(outcome.text, { toolResults: outcome.toolResults, memberMessage: text, policyText: POLICY_TEXT });
       grounding = check.ok ? 'pass' : 'fail';
       if (check.ok) {

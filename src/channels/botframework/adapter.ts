@@ -14,6 +14,56 @@ export interface FetchBotAdapterOptions {
   log: Logger;
   /** Attempts per outbound call on 429/5xx (with backoff honouring Retry-After). */
   maxAttempts?: number;
+  /**
+   * Without credentials, refuse every inbound activity instead of accepting it unauthenticated (production: an
+   * unauthenticated bot lets anyone speak as any channel user and choose where the reply is posted).
+   */
+  refuseUnauthenticated?: boolean;
+  /** Backoff of the retries (see `retryDelay`); injectable clock, sleep and jitter for tests. */
+  retry?: Partial<RetryPolicy>;
+}
+
+/** How a connector call waits between attempts. */
+export interface RetryPolicy {
+  /** First backoff ceiling; it doubles per attempt up to `maxDelayMs`. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /**
+   * Longest wait this call will sit through, Retry-After included; a connector asking for longer gets a
+   * retryable failure carrying its Retry-After instead, for a dispatcher to reschedule (broadcasts slow down).
+   */
+  maxWaitMs: number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  now: () => number;
+}
+
+const DEFAULT_RETRY: RetryPolicy = {
+  baseDelayMs: 200,
+  maxDelayMs: 5_000,
+  maxWaitMs: 10_000,
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  random: Math.random,
+  now: Date.now,
+};
+
+/** Retry-After as milliseconds from `now`: delta-seconds or an HTTP-date (RFC 9110 §10.2.3); undefined if absent or invalid. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
+ * The wait before attempt `attempt + 1`: the server's Retry-After when it gave one, else exponential backoff
+ * with full jitter (uniform in [0, min(max, base * 2^(attempt-1))]), which spreads retries of many senders
+ * hit by the same outage instead of having them return in lockstep.
+ */
+export function retryDelay(attempt: number, retryAfterMs: number | undefined, policy: RetryPolicy): number {
+  if (retryAfterMs !== undefined) return retryAfterMs;
+  return Math.floor(policy.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)));
 }
 
 /** Thrown when the inbound request's JWT does not validate; the route answers 401. */
@@ -48,10 +98,12 @@ export class FetchBotAdapter extends BotAdapter {
   private readonly auth: BotJwtValidator | null;
   private readonly tokens: BotTokenProvider | null;
   private readonly http: HttpClient;
+  private readonly retry: RetryPolicy;
 
   constructor(private readonly options: FetchBotAdapterOptions) {
     super();
     this.http = options.http ?? fetchHttpClient();
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
     const c = options.credentials;
     if (c) {
       this.auth = new BotJwtValidator({
@@ -80,7 +132,10 @@ export class FetchBotAdapter extends BotAdapter {
 
   /** Validates the inbound JWT when credentials are configured; throws BotAuthError otherwise. */
   async authenticate(activity: Activity, authHeader: string): Promise<void> {
-    if (!this.auth) return;
+    if (!this.auth) {
+      if (this.options.refuseUnauthenticated) throw new BotAuthError('Bot Framework credentials are not configured');
+      return;
+    }
     try {
       await this.auth.validate(authHeader, activity);
     } catch (err) {
@@ -151,17 +206,21 @@ export class FetchBotAdapter extends BotAdapter {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.tokens) headers.authorization = `Bearer ${await this.tokens.getToken()}`;
     const attempts = this.options.maxAttempts ?? 3;
+    const policy = this.retry;
+    let waited = 0;
     for (let attempt = 1; ; attempt++) {
       const res = await this.http({ method, url, headers, body: body === undefined ? undefined : JSON.stringify(body) });
       if (res.status >= 200 && res.status < 300) return res.body ? JSON.parse(res.body) : null;
+      // Only answers that say "not now" are retried; a 4xx other than 429 will not get better.
       const retryable = res.status === 429 || res.status >= 500;
-      const retryAfter = Number(res.headers['retry-after']);
-      const retryAfterMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined;
-      if (!retryable || attempt >= attempts)
-        throw new ConnectorError(`connector ${method} failed: ${res.status}`, res.status, retryAfterMs);
-      const backoff = retryAfterMs ?? 2 ** attempt * 100 + Math.random() * 100;
-      this.options.log.warn('connector call retried', { status: res.status, attempt });
-      await new Promise((r) => setTimeout(r, Math.min(backoff, 10_000)));
+      const retryAfterMs = parseRetryAfter(res.headers['retry-after'], policy.now());
+      const fail = () => new ConnectorError(`connector ${method} failed: ${res.status}`, res.status, retryAfterMs);
+      if (!retryable || attempt >= attempts) throw fail();
+      const delay = retryDelay(attempt, retryAfterMs, policy);
+      if (waited + delay > policy.maxWaitMs) throw fail();
+      this.options.log.warn('connector call retried', { status: res.status, attempt, delayMs: delay });
+      waited += delay;
+      await policy.sleep(delay);
     }
   }
 }

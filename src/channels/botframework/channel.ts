@@ -1,5 +1,6 @@
 // Bot Framework on the channel contract: what Azure Bot Service channels can show, and proactive sends through the connector.
 import type { ChannelCapabilities, SendingRules, Channel } from '../contract.js';
+import type { FetchBotAdapter } from './adapter.js';
 import { BotFrameworkSender } from './sender.js';
 
 /** The id Bot Framework is known by in the contract; its conversations keep their own channel ids (msteams, emulator...). */
@@ -21,5 +22,15 @@ export const BOT_FRAMEWORK_RULES: SendingRules = { windows: [], serviceTemplates
 export class BotFrameworkChannel extends BotFrameworkSender implements Channel {
   readonly id = BOT_FRAMEWORK_CHANNEL_ID;
   readonly capabilities = BOT_FRAMEWORK_CAPABILITIES;
-  readonly rules = BOT_FRAMEWORK_RULES;
+  readonly rules: SendingRules;
+
+  /** `limits`: per-second send limits (Teams: about 30-50 per app, 7 per conversation), enforced by Outbound's throttle. */
+  constructor(adapter: FetchBotAdapter, limits: Pick<SendingRules, 'perSecond' | 'perConversationPerSecond'> = {}) {
+    super(adapter);
+    this.rules = {
+      ...BOT_FRAMEWORK_RULES,
+      ...(limits.perSecond ? { perSecond: limits.perSecond } : {}),
+      ...(limits.perConversationPerSecond ? { perConversationPerSecond: limits.perConversationPerSecond } : {}),
+    };
+  }
 }

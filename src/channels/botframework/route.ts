@@ -6,6 +6,7 @@ import type { OutboundReply } from '../../assistant/types.js';
 import { saveConversationReference } from '../../domain/conversations/index.js';
 import type { AppDeps } from '../../deps.js';
 import type { AppEnv } from '../../http/app-env.js';
+import { requireJsonContentType } from '../../http/middleware.js';
 import { MAX_MESSAGE_BYTES, messageBytes } from '../../jobs/queue.js';
 import { DomainError } from '../../lib/errors.js';
 import { fitReplies } from '../contract.js';
@@ -29,12 +30,32 @@ export const activitySchema = z
     text: z.string().max(100_000).optional(),
     locale: z.string().max(32).optional(),
     attachments: z.array(z.unknown()).max(50).optional(),
+    entities: z
+      .array(z.object({ type: z.string().max(64) }).passthrough())
+      .max(100)
+      .optional(),
     membersAdded: z
       .array(z.object({ id: z.string() }).passthrough())
       .max(1000)
       .optional(),
   })
   .passthrough();
+
+/**
+ * Teams and Slack prefix mentions of the bot; the member's words are what follows. Written here rather than
+ * TurnContext.removeRecipientMention, which throws on a mention without `mentioned`, text or recipient.
+ */
+function withoutBotMention(activity: Activity): string {
+  const text = typeof activity.text === 'string' ? activity.text : '';
+  const botId = activity.recipient?.id;
+  for (const e of activity.entities ?? []) {
+    const m = e as { type: string; text?: unknown; mentioned?: { id?: unknown } | null };
+    if (m.type.toLowerCase() === 'mention' && botId && m.mentioned?.id === botId && typeof m.text === 'string' && m.text) {
+      return text.replace(m.text, '').trim();
+    }
+  }
+  return text;
+}
 
 /** Maps a Bot Framework activity to the pipeline's channel-neutral shape. */
 export function toInbound(activity: Activity): InboundActivity {
@@ -46,9 +67,7 @@ export function toInbound(activity: Activity): InboundActivity {
     locale: activity.locale,
   };
   if (activity.type === 'message') {
-    // Teams and Slack prefix mentions of the bot; the member's words are what follows.
-    const text = activity.entities?.length ? TurnContext.removeRecipientMention(activity) : activity.text;
-    return { ...base, type: 'message', text: text ?? '', hasAttachments: (activity.attachments?.length ?? 0) > 0 };
+    return { ...base, type: 'message', text: withoutBotMention(activity), hasAttachments: (activity.attachments?.length ?? 0) > 0 };
   }
   if (activity.type === 'conversationUpdate') {
     const botId = activity.recipient?.id;
@@ -83,16 +102,22 @@ function turnLogic(deps: AppDeps, options: { typing: boolean }) {
     if (replies.length) await context.sendActivities(replies.map((r) => toActivity(r, inbound.channelUserId)));
     if (result.memberId && inbound.type === 'message') {
       // The reference rarely changes: refresh it at most hourly instead of writing it every turn.
-      if (await deps.state.set(`ref:${conversationId}`, '1', { ttlSeconds: 3600, onlyIfAbsent: true })) {
-        await saveConversationReference({
-          ctx: deps.domain,
-          input: {
-            conversationId,
-            channelId: inbound.channelId,
-            memberId: result.memberId,
-            reference: TurnContext.getConversationReference(context.activity) as Record<string, unknown>,
-          },
-        });
+      if (result.intent !== 'busy' && (await deps.state.set(`ref:${conversationId}`, '1', { ttlSeconds: 3600, onlyIfAbsent: true }))) {
+        try {
+          await saveConversationReference({
+            ctx: deps.domain,
+            input: {
+              conversationId,
+              channelId: inbound.channelId,
+              memberId: result.memberId,
+              reference: TurnContext.getConversationReference(context.activity) as Record<string, unknown>,
+            },
+          });
+        } catch (err) {
+          // The member has had the answer; a reference not refreshed now (store busy) is tried again next turn.
+          deps.log.warn('conversation reference not saved', { conversationId, err });
+          await deps.state.del(`ref:${conversationId}`);
+        }
       }
     }
   };
@@ -115,6 +140,7 @@ export function botFrameworkRoutes(adapter: FetchBotAdapter) {
   const app = new Hono<AppEnv>();
   app.post('/api/messages', async (c) => {
     const deps = c.get('deps');
+    requireJsonContentType(c);
     let body: unknown;
     try {
       body = await c.req.json();

@@ -1,6 +1,7 @@
 // Proactive Bot Framework messages: a continuation turn on the stored ConversationReference.
 import type { ConversationReference } from 'botbuilder-core';
 import type { OutboundReply } from '../../assistant/types.js';
+import type { SendOptions } from '../contract.js';
 import type { ChannelSender, SendResult, StoredReference } from '../outbound.js';
 import { ConnectorError, type FetchBotAdapter } from './adapter.js';
 import { toActivity } from './route.js';
@@ -9,7 +10,12 @@ import { toActivity } from './route.js';
 export class BotFrameworkSender implements ChannelSender {
   constructor(private readonly adapter: FetchBotAdapter) {}
 
-  async send(ref: StoredReference, replies: OutboundReply[]): Promise<SendResult> {
+  /**
+   * With `options.idempotencyKey` each activity carries a stable id derived from it (`key`, or `key:i` for
+   * the i-th of several) in `id` and `channelData.idempotencyKey`: a retried send of the same delivery
+   * posts the same ids, so a connector (or a relay in front of it) that drops repeated ids delivers it once.
+   */
+  async send(ref: StoredReference, replies: OutboundReply[], options: SendOptions = {}): Promise<SendResult> {
     // Without activityId the send is a new message in the conversation (POST .../activities), not a
     // threaded reply to whatever the member wrote last.
     const { activityId: _last, ...reference } = ref.reference as Partial<ConversationReference>;
@@ -17,7 +23,14 @@ export class BotFrameworkSender implements ChannelSender {
     try {
       let ids: string[] = [];
       await this.adapter.continueConversation(reference, async (context) => {
-        const res = await context.sendActivities(replies.map((r) => toActivity(r, userId)));
+        const key = options.idempotencyKey;
+        const activities = replies.map((r, i) => {
+          const a = toActivity(r, userId);
+          if (!key) return a;
+          const id = replies.length === 1 ? key : `${key}:${i}`;
+          return { ...a, id, channelData: { ...(a.channelData ?? {}), idempotencyKey: id } };
+        });
+        const res = await context.sendActivities(activities);
         ids = res.map((r) => r.id ?? '');
       });
       return { status: 'sent', ids };

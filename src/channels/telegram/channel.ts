@@ -50,7 +50,31 @@ const CALLBACK_DATA_BYTES = 64;
 const CALLBACK_TTL_SECONDS = 7 * 86_400;
 const BUTTONS_PER_ROW = 6;
 
-const updateSchema = z.object({ update_id: z.number().int().nonnegative() }).passthrough();
+/** The fields toEvent reads, with their types: a wrongly shaped update is a 400, not a crash inside the mapping. */
+const chatSchema = z.object({ id: z.number().int(), type: z.string() }).passthrough();
+const userSchema = z.object({ id: z.number().int(), language_code: z.string().max(35).optional() }).passthrough();
+const updateSchema = z
+  .object({
+    update_id: z.number().int().nonnegative(),
+    message: z
+      .object({ chat: chatSchema, from: userSchema.optional(), text: z.string().optional(), caption: z.string().optional() })
+      .passthrough()
+      .optional(),
+    callback_query: z
+      .object({
+        id: z.string(),
+        from: userSchema,
+        data: z.string().optional(),
+        message: z.object({ chat: chatSchema.optional() }).passthrough().optional(),
+      })
+      .passthrough()
+      .optional(),
+    my_chat_member: z
+      .object({ chat: chatSchema, from: userSchema, new_chat_member: z.object({ status: z.string() }).passthrough() })
+      .passthrough()
+      .optional(),
+  })
+  .passthrough();
 
 export class TelegramChannel implements WebhookChannel<TelegramHandle> {
   readonly id = TELEGRAM_CHANNEL_ID;

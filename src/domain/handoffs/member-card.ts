@@ -1,9 +1,9 @@
 // The loyalty card agents see next to a conversation: tier, points, expiring points, orders, coupons, consent, ratings.
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import { feedback, type Feedback } from '../../../db/schema/index.js';
+import { type ConsentChange, feedback, type Feedback } from '../../../db/schema/index.js';
 import type { Verb } from '../context.js';
 import { listMemberCoupons } from '../loyalty/index.js';
-import { getMember, getMemberCard, type MemberCard } from '../members/index.js';
+import { getConsentHistory, getMember, getMemberCard, type MemberCard } from '../members/index.js';
 import { getOrders, type OrderView } from '../orders/index.js';
 import { describeReason, recommendForMember } from '../products/index.js';
 
@@ -23,6 +23,8 @@ export interface AgentMemberCard {
   coupons: { name: string; nameZh: string; expiresAt: Date }[];
   ratings: Pick<Feedback, 'kind' | 'score' | 'text' | 'createdAt' | 'handoffId'>[];
   recommendations: CardRecommendation[];
+  /** The latest changes to marketing consent, newest first. */
+  consentHistory: ConsentChange[];
 }
 
 /** What the recommender would suggest to this member now, with its reason as the console shows it (English). */
@@ -42,7 +44,7 @@ export async function cardRecommendations(
 }
 
 export const getAgentMemberCard: Verb<{ memberId: string }, AgentMemberCard> = async ({ ctx, input }) => {
-  const [card, member, orders, coupons, ratings] = await Promise.all([
+  const [card, member, orders, coupons, ratings, consent] = await Promise.all([
     getMemberCard({ ctx, input }),
     getMember({ ctx, input }),
     getOrders({ ctx, input: { memberId: input.memberId, limit: 5 } }),
@@ -59,6 +61,7 @@ export const getAgentMemberCard: Verb<{ memberId: string }, AgentMemberCard> = a
       .where(and(eq(feedback.memberId, input.memberId), inArray(feedback.kind, ['csat', 'nps'])))
       .orderBy(desc(feedback.createdAt))
       .limit(10),
+    getConsentHistory({ ctx, input: { memberId: input.memberId, limit: 5 } }),
   ]);
   return {
     card,
@@ -68,5 +71,6 @@ export const getAgentMemberCard: Verb<{ memberId: string }, AgentMemberCard> = a
     coupons: coupons.map((c) => ({ name: c.coupon.nameEn, nameZh: c.coupon.nameZh, expiresAt: c.expiresAt })),
     ratings,
     recommendations: await cardRecommendations(ctx, input.memberId),
+    consentHistory: consent.history,
   };
 };

@@ -4,6 +4,7 @@ import { members, orders, products, tiers } from '../../../db/schema/index.js';
 import type { Tx } from '../../db/client.js';
 import { CsvError, parseCsvLine, readHeader } from '../../lib/csv.js';
 import { DomainError } from '../../lib/errors.js';
+import { computeMemberAnalytics } from '../analytics/index.js';
 import type { Verb } from '../context.js';
 import type { OrderEvent } from './order-event.js';
 import { applyOrderEvent } from './record-order.js';
@@ -25,6 +26,8 @@ export interface ImportOrdersInput {
   /** How many rejected rows to keep with their reason (default 20); the rest are only counted. */
   maxSamples?: number;
   onProgress?: (p: ImportProgress) => void;
+  /** Recompute member analytics (RFM, lifecycle) when orders were created (default true). */
+  analytics?: boolean;
 }
 
 export interface ImportProgress {
@@ -47,6 +50,8 @@ export interface ImportReport {
   /** unchanged: orders already in the store (orders are idempotent by id; a re-import changes nothing). */
   orders: { created: number; unchanged: number; lines: number; pointsEarned: number };
   membersCreated: number;
+  /** Members whose analytics were recomputed after the import (0 when nothing new was imported). */
+  analytics: { members: number };
   rejected: { count: number; byReason: Record<string, number>; samples: RejectedRow[] };
 }
 
@@ -131,6 +136,7 @@ export const importOrders: Verb<ImportOrdersInput, ImportReport> = async ({ ctx,
     products: { created: 0, updated: 0, unchanged: 0 },
     orders: { created: 0, unchanged: 0, lines: 0, pointsEarned: 0 },
     membersCreated: 0,
+    analytics: { members: 0 },
     rejected: { count: 0, byReason: {}, samples: [] },
   };
   const reject = (file: RejectedRow['file'], line: number, reason: string, raw: string, kind = reason) => {
@@ -290,6 +296,10 @@ export const importOrders: Verb<ImportOrdersInput, ImportReport> = async ({ ctx,
     });
     applied += batch.length;
     input.onProgress?.({ phase: 'apply', done: applied, total: all.length });
+  }
+  // Segments read RFM and lifecycle; new orders change them, so refresh them now rather than at the next daily run.
+  if ((input.analytics ?? true) && report.orders.created > 0) {
+    report.analytics.members = (await computeMemberAnalytics({ ctx, input: {} })).members;
   }
   return report;
 };

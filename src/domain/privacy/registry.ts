@@ -2,7 +2,10 @@
 import { sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import {
+  campaignDeliveries,
   channelIdentities,
+  consentHistory,
+  memberAnalytics,
   conversationReferences,
   conversations,
   feedback,
@@ -120,6 +123,24 @@ export const MEMBER_DATA: readonly MemberDataEntry[] = [
   { key: 'recProducts', table: recMemberProducts, link: byMember(recMemberProducts.memberId), erase: erase() },
   { key: 'recProfile', table: recMemberProfiles, link: byMember(recMemberProfiles.memberId), erase: erase() },
   { key: 'recCategories', table: recMemberCategories, link: byMember(recMemberCategories.memberId), erase: erase() },
+  // Marketing: the analytics profile goes; deliveries stay as counts for campaign reports, without the conversation.
+  { key: 'memberAnalytics', table: memberAnalytics, link: byMember(memberAnalytics.memberId), erase: erase() },
+  {
+    key: 'campaignDeliveries',
+    table: campaignDeliveries,
+    link: byMember(campaignDeliveries.memberId),
+    erase: anonymize('campaign reports count sent, skipped and converted members; the conversation and errors go', () => ({
+      conversationId: null,
+      channelId: null,
+      error: null,
+    })),
+  },
+  {
+    key: 'consentHistory',
+    table: consentHistory,
+    link: byMember(consentHistory.memberId),
+    erase: keep('proof of when marketing consent was given or withdrawn; no personal data beyond the tombstone id'),
+  },
   // Accounting: points, coupons and orders stay (the shop's books and refunds need them), tied to the tombstone.
   {
     key: 'ledger',
@@ -171,6 +192,8 @@ export const NOT_MEMBER_DATA: Readonly<Record<string, string>> = {
   canned_replies: "agents' reply templates",
   rec_product_stats: 'store-wide product popularity, no member id',
   rec_product_pairs: 'store-wide co-purchase counts, no member id',
+  segments: 'marketer-defined audience rules (the name is the segment name)',
+  campaigns: 'campaign definitions and templates (the name is the campaign name)',
 };
 
 /** Column names that tie a row to a member (directly or through a member's conversation, handoff or order). */

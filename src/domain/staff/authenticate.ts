@@ -16,8 +16,8 @@ export const authenticatePassword: Verb<{ email: string; password: string }, Sta
   await ctx.store.write(async (tx) => {
     await tx
       .update(staff)
-      .set({ lastLoginAt: now, ...(rehash ? { passwordHash: rehash } : {}) })
+      .set({ lastLoginAt: now, failedLogins: 0, lockedUntil: null, ...(rehash ? { passwordHash: rehash } : {}) })
       .where(eq(staff.id, account.id));
   });
-  return { ...account, lastLoginAt: now };
+  return { ...account, lastLoginAt: now, failedLogins: 0, lockedUntil: null };
 };

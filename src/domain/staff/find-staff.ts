@@ -38,5 +38,6 @@ export function publicStaff(s: Staff) {
     canLogIn: s.passwordHash !== null,
     createdAt: s.createdAt.toISOString(),
     lastLoginAt: s.lastLoginAt?.toISOString() ?? null,
+    lockedUntil: s.lockedUntil?.toISOString() ?? null,
   };
 }

@@ -1,14 +1,22 @@
 // Staff API for operators and checks: member cards, link codes and on-demand jobs. Admins only (ADMIN_TOKEN or an admin's token).
 import { Hono } from 'hono';
 import * as z from 'zod';
-import { findMemberByChannel, getMember, getMemberCard, issueLinkCode } from '../../domain/members/index.js';
+import {
+  findMemberByChannel,
+  getConsentHistory,
+  getMember,
+  getMemberCard,
+  issueLinkCode,
+  setMarketingConsent,
+  type ConsentRecord,
+} from '../../domain/members/index.js';
 import { describeReason, MAX_K, recommendForMember } from '../../domain/products/index.js';
 import { findJob, JOBS } from '../../jobs/registry.js';
 import { runJob } from '../../jobs/run.js';
 import { DomainError } from '../../lib/errors.js';
 import type { AppEnv } from '../app-env.js';
-import { adminAuth, parseWith } from '../middleware.js';
-import { audit } from '../staff-auth.js';
+import { adminAuth, jsonBody, parseWith } from '../middleware.js';
+import { audit, currentStaff } from '../staff-auth.js';
 import type { RouteDoc } from '../openapi.js';
 
 export const memberCardSchema = z.object({
@@ -59,6 +67,42 @@ export const recommendationsSchema = z.object({
   ),
 });
 
+export const consentSchema = z.object({
+  memberId: z.string(),
+  marketingConsent: z.boolean(),
+  marketingConsentAt: z.string().nullable().describe('when the consent last changed (ISO 8601)'),
+  history: z
+    .array(
+      z.object({
+        granted: z.boolean(),
+        source: z.enum(['chat', 'console', 'api', 'import']),
+        channelId: z.string().nullable().describe('the channel the member wrote from (chat)'),
+        actor: z.string().nullable().describe('member id (chat) or staff id (console, api); null for an import'),
+        createdAt: z.string(),
+      }),
+    )
+    .describe('changes, newest first'),
+});
+
+const consentBody = z.object({ granted: z.boolean().describe('true: opted in to marketing; false: opted out') }).strict();
+const consentQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+
+/** The consent record as the API shows it. */
+export function consentJson(r: ConsentRecord): z.infer<typeof consentSchema> {
+  return {
+    memberId: r.memberId,
+    marketingConsent: r.marketingConsent,
+    marketingConsentAt: r.marketingConsentAt?.toISOString() ?? null,
+    history: r.history.map((h) => ({
+      granted: h.granted,
+      source: h.source,
+      channelId: h.channelId,
+      actor: h.actor,
+      createdAt: h.createdAt.toISOString(),
+    })),
+  };
+}
+
 export const adminDocs: RouteDoc[] = [
   {
     method: 'get',
@@ -88,6 +132,26 @@ export const adminDocs: RouteDoc[] = [
     query: recommendationsQuery,
     response: recommendationsSchema,
     errors: { 401: 'Missing or wrong token', 404: 'No such member' },
+  },
+  {
+    method: 'get',
+    path: '/api/admin/members/{id}/consent',
+    summary: "A member's marketing consent and every change to it (chat keyword, console, API, import), newest first",
+    tag: 'admin',
+    security: 'admin',
+    query: consentQuery,
+    response: consentSchema,
+    errors: { 401: 'Missing or wrong token', 404: 'No such member' },
+  },
+  {
+    method: 'put',
+    path: '/api/admin/members/{id}/consent',
+    summary: "Set a member's marketing consent (source api, actor the caller); setting the consent they already have changes nothing",
+    tag: 'admin',
+    security: 'admin',
+    body: consentBody,
+    response: consentSchema,
+    errors: { 400: 'Invalid body', 401: 'Missing or wrong token', 404: 'No such member' },
   },
   {
     method: 'post',
@@ -157,6 +221,20 @@ export function adminRoutes() {
         pointsCanPay: i.pointsCanPay,
       })),
     });
+  });
+  app.get('/api/admin/members/:id/consent', async (c) => {
+    const q = parseWith(consentQuery, c.req.query());
+    const r = await getConsentHistory({ ctx: c.get('deps').domain, input: { memberId: c.req.param('id'), limit: q.limit } });
+    return c.json(consentJson(r));
+  });
+  app.put('/api/admin/members/:id/consent', async (c) => {
+    const body = await jsonBody(c, consentBody);
+    const ctx = c.get('deps').domain;
+    const memberId = c.req.param('id');
+    const staff = currentStaff(c);
+    const r = await setMarketingConsent({ ctx, input: { memberId, granted: body.granted, source: 'api', actor: staff.id } });
+    if (r.changed) await audit(c, 'member.consent', `member:${memberId}`, { granted: body.granted });
+    return c.json(consentJson(await getConsentHistory({ ctx, input: { memberId } })));
   });
   app.post('/api/admin/members/:id/link-codes', async (c) => {
     const r = await issueLinkCode({ ctx: c.get('deps').domain, input: { memberId: c.req.param('id') } });

@@ -5,7 +5,7 @@ import { orderEventSchema, recordOrder } from '../../domain/orders/index.js';
 import { verifyHmacHex } from '../../lib/crypto.js';
 import { DomainError } from '../../lib/errors.js';
 import type { AppEnv } from '../app-env.js';
-import { parseWith } from '../middleware.js';
+import { parseWith, requireJsonContentType } from '../middleware.js';
 import type { RouteDoc } from '../openapi.js';
 
 /** Signed timestamps older or newer than this are replays or clock trouble. */
@@ -51,6 +51,7 @@ export function orderRoutes() {
     if (!sig || !(await verifyHmacHex(deps.orderWebhookSecret, `${ts}.${raw}`, sig))) {
       throw new DomainError('unauthorized', 'Invalid signature');
     }
+    requireJsonContentType(c);
     let body: unknown;
     try {
       body = JSON.parse(raw);

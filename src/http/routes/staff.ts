@@ -4,12 +4,14 @@ import * as z from 'zod';
 import { STAFF_ROLES } from '../../../db/schema/index.js';
 import { listAuditLog } from '../../domain/audit/index.js';
 import {
+  clearLoginFailures,
   createStaff,
   createStaffSchema,
   getStaff,
   issueApiToken,
   listApiTokens,
   listStaff,
+  loginFailureKey,
   publicStaff,
   publicToken,
   revokeApiToken,
@@ -32,6 +34,7 @@ const staffSchema = z.object({
   canLogIn: z.boolean(),
   createdAt: z.string(),
   lastLoginAt: z.string().nullable(),
+  lockedUntil: z.string().nullable().describe('Sign-in refused until then after too many wrong passwords'),
 });
 const tokenSchema = z.object({
   id: z.string(),
@@ -99,6 +102,15 @@ export const staffDocs: RouteDoc[] = [
     security: 'admin',
     body: updateStaffSchema,
     response: z.object({ staff: staffSchema, generatedPassword: z.string().optional() }),
+    errors: { 401: 'Not signed in', 403: 'Not an admin', 404: 'No such account' },
+  },
+  {
+    method: 'post',
+    path: '/api/admin/staff/{id}/unlock',
+    summary: 'Lift a sign-in lockout (too many wrong passwords) before its cooldown ends',
+    tag: 'staff',
+    security: 'admin',
+    response: z.object({ staff: staffSchema }),
     errors: { 401: 'Not signed in', 403: 'Not an admin', 404: 'No such account' },
   },
   {
@@ -183,6 +195,17 @@ export function staffRoutes() {
     const { password: _p, ...changed } = body;
     await audit(c, 'staff.update', `staff:${staffId}`, { ...changed, passwordChanged: !!(body.password || body.resetPassword) });
     return c.json({ staff: publicStaff(r.staff), generatedPassword: r.generatedPassword });
+  });
+
+  app.post('/api/admin/staff/:id/unlock', admin, async (c) => {
+    const ctx = c.get('deps').domain;
+    const staffId = c.req.param('id');
+    if (!(await clearLoginFailures({ ctx, input: { staffId } }))) throw new DomainError('not_found', 'No such staff account');
+    const account = (await getStaff({ ctx, input: { staffId } }))!;
+    // The short-lived per-email counter too, so the account can sign in at once.
+    await c.get('deps').state.del(loginFailureKey(account.email));
+    await audit(c, 'staff.unlock', `staff:${staffId}`);
+    return c.json({ staff: publicStaff(account) });
   });
 
   app.get('/api/admin/staff/:id/tokens', admin, async (c) => {

@@ -1,0 +1,154 @@
+// The marketer pages' script (served from /console/marketing/assets, allowed by the console CSP's script-src 'self').
+/**
+ * Plain ES5, no framework, no build step:
+ * - [data-segment-builder] forms turn their controls into a segment definition (the JSON textarea), and ask
+ *   POST /api/marketing/segments/preview for the live count and a sample as the marketer edits;
+ * - [data-campaign-progress] regions poll GET /api/marketing/campaigns/{id} and redraw the counts until done;
+ * JSON calls carry the session's CSRF token (X-CSRF-Token) from the element's data-csrf.
+ */
+export const MARKETING_JS = `(function () {
+  'use strict';
+
+  function api(method, url, csrf, body) {
+    var headers = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (csrf) headers['x-csrf-token'] = csrf;
+    return fetch(url, { method: method, headers: headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) })
+      .then(function (res) {
+        return res.json().catch(function () { return {}; }).then(function (json) { return { ok: res.ok, status: res.status, json: json }; });
+      });
+  }
+  function text(el, s) { if (el) el.textContent = s; }
+  function fmt(n) { return Number(n).toLocaleString('en-US'); }
+  function errorText(r) {
+    var e = r.json && r.json.error;
+    return e ? e.message || e.code : 'Request failed (' + r.status + ')';
+  }
+
+  // ---- segment builder ----
+  function checked(form, name) {
+    return Array.prototype.slice.call(form.querySelectorAll('input[name="' + name + '"]:checked')).map(function (i) { return i.value; });
+  }
+  function num(form, name, scale) {
+    var el = form.querySelector('[name="' + name + '"]');
+    if (!el || el.value === '') return undefined;
+    var n = Number(el.value);
+    if (!isFinite(n) || n < 0) return undefined;
+    return Math.round(n * (scale || 1));
+  }
+  function range(field, min, max) {
+    if (min === undefined && max === undefined) return null;
+    var c = { field: field };
+    if (min !== undefined) c.min = min;
+    if (max !== undefined) c.max = max;
+    return c;
+  }
+  /** The definition the controls describe; the same shape the API validates (src/domain/segments/definition.ts). */
+  function definitionOf(form) {
+    var rules = [];
+    [['tier', 'tier'], ['lifecycle', 'lifecycle'], ['rfm_segment', 'rfm_segment'], ['locale', 'locale'], ['channel', 'channel']].forEach(function (p) {
+      var v = checked(form, p[0]);
+      if (v.length) rules.push({ field: p[1], in: v });
+    });
+    var months = checked(form, 'birthday_month').map(Number);
+    if (months.length) rules.push({ field: 'birthday_month', in: months });
+    [
+      range('points_balance', num(form, 'points_min'), num(form, 'points_max')),
+      range('days_since_last_order', num(form, 'recency_min'), num(form, 'recency_max')),
+      range('total_spend', num(form, 'spend_min', 100), num(form, 'spend_max', 100)),
+    ].forEach(function (c) { if (c) rules.push(c); });
+    var within = num(form, 'expiring_days');
+    if (within) {
+      var e = { field: 'points_expiring', withinDays: within };
+      var least = num(form, 'expiring_min');
+      if (least) e.min = least;
+      rules.push(e);
+    }
+    var tags = (form.querySelector('[name="tags"]') || { value: '' }).value.split(',').map(function (s) { return s.trim(); }).filter(Boolean);
+    if (tags.length) rules.push({ field: 'tags', any: tags });
+    var consent = (form.querySelector('[name="consent"]') || { value: '' }).value;
+    if (consent === 'yes' || consent === 'no') rules.push({ field: 'marketing_consent', value: consent === 'yes' });
+    var op = (form.querySelector('[name="op"]') || { value: 'and' }).value === 'or' ? 'or' : 'and';
+    return { op: op, rules: rules };
+  }
+
+  function setupBuilder(form) {
+    var csrf = form.getAttribute('data-csrf');
+    var box = form.querySelector('textarea[name="definition"]');
+    var count = document.querySelector('[data-testid="segment-count"]');
+    var status = document.querySelector('[data-segment-status]');
+    var sample = document.querySelector('[data-segment-sample]');
+    var timer = null;
+    var seq = 0;
+    function preview() {
+      var def;
+      try { def = JSON.parse(box.value || '{"op":"and","rules":[]}'); } catch (e) { text(status, 'The definition is not valid JSON.'); return; }
+      var mine = ++seq;
+      text(status, 'Counting…');
+      api('POST', '/api/marketing/segments/preview', csrf, { definition: def, sample: 5 }).then(function (r) {
+        if (mine !== seq) return;
+        if (!r.ok) { text(status, errorText(r)); text(count, '–'); return; }
+        text(count, fmt(r.json.count));
+        count.setAttribute('data-count', String(r.json.count));
+        text(status, r.json.count === 1 ? 'member matches' : 'members match');
+        if (sample) {
+          sample.textContent = '';
+          (r.json.sample || []).forEach(function (m) {
+            var li = document.createElement('li');
+            li.textContent = m.name + ' · ' + m.tierCode + ' · ' + m.locale + ' · ' + fmt(m.pointsBalance) + ' pts';
+            sample.appendChild(li);
+          });
+        }
+      }).catch(function () { if (mine === seq) text(status, 'Could not reach the server.'); });
+    }
+    function later() { clearTimeout(timer); timer = setTimeout(preview, 250); }
+    form.addEventListener('input', function (ev) {
+      if (ev.target !== box) box.value = JSON.stringify(definitionOf(form), null, 2);
+      later();
+    });
+    form.addEventListener('change', function (ev) {
+      if (ev.target !== box) box.value = JSON.stringify(definitionOf(form), null, 2);
+      later();
+    });
+    if (!box.value.trim()) box.value = JSON.stringify(definitionOf(form), null, 2);
+    preview();
+  }
+  document.querySelectorAll('form[data-segment-builder]').forEach(setupBuilder);
+
+  // ---- campaign progress ----
+  function setupProgress(region) {
+    var url = region.getAttribute('data-campaign-progress');
+    function draw(view) {
+      // GET /api/marketing/campaigns/{id}: { campaign: { status, ... }, counts: { total, byStatus, bySkipReason } }
+      var c = view.campaign || view;
+      var counts = view.counts || {};
+      var byStatus = counts.byStatus || {};
+      region.querySelectorAll('[data-count-of]').forEach(function (el) {
+        var k = el.getAttribute('data-count-of');
+        el.textContent = fmt(k === 'total' ? counts.total || 0 : byStatus[k] || 0);
+      });
+      var done = 0;
+      ['sent', 'failed', 'skipped'].forEach(function (k) { done += Number(byStatus[k] || 0); });
+      var bar = region.querySelector('progress');
+      if (bar) { bar.max = Math.max(Number(counts.total || 0), 1); bar.value = done; }
+      var reasons = region.querySelector('[data-skip-reasons]');
+      if (reasons) {
+        var parts = Object.keys(counts.bySkipReason || {}).sort().map(function (k) { return k + ' ' + counts.bySkipReason[k]; });
+        reasons.textContent = 'Skipped: ' + (parts.join(' · ') || 'none');
+      }
+      text(region.querySelector('[data-campaign-status]'), c.status);
+      region.setAttribute('data-status', c.status);
+      return c.status;
+    }
+    function poll() {
+      api('GET', url).then(function (r) {
+        var status = r.ok ? draw(r.json) : null;
+        if (status !== 'completed' && status !== 'cancelled' && status !== 'draft') setTimeout(poll, 1000);
+      }).catch(function () { setTimeout(poll, 3000); });
+    }
+    poll();
+  }
+  document.querySelectorAll('[data-campaign-progress]').forEach(setupProgress);
+
+})();
+`;

@@ -1,0 +1,345 @@
+// The broadcast dispatcher: claims due deliveries with a lease, checks consent, cap, quiet hours and channel at send time, sends once.
+import { and, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
+import {
+  type Campaign,
+  type CampaignDelivery,
+  campaignDeliveries,
+  campaigns,
+  conversationReferences,
+  type Member,
+  members,
+} from '../../../db/schema/index.js';
+import type { Outbound, SendResult, StoredReference } from '../../channels/outbound.js';
+import { randomSecret } from '../../lib/crypto.js';
+import type { Logger } from '../../lib/log.js';
+import { DAY_MS } from '../../lib/time.js';
+import type { DomainCtx } from '../context.js';
+import { planCampaign } from './plan.js';
+import { type QuietHours, quietUntil } from './quiet-hours.js';
+import { renderForMember } from './render.js';
+
+export interface DispatchOptions {
+  batchSize: number;
+  concurrency: number;
+  leaseMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  /** At most `messages` marketing messages per member in `days` (messages 0: no cap). */
+  cap: { messages: number; days: number };
+  quietHours: QuietHours | null;
+  /** What to do with a delivery left in `sending` by a crashed dispatcher (see README, "Broadcasts"). */
+  recovery: 'resend' | 'fail';
+  planBatchSize?: number;
+  random?: () => number;
+}
+
+export const DEFAULT_DISPATCH: DispatchOptions = {
+  batchSize: 200,
+  concurrency: 8,
+  leaseMs: 120_000,
+  maxAttempts: 5,
+  retryBaseMs: 5_000,
+  cap: { messages: 2, days: 7 },
+  quietHours: { start: 21, end: 9 },
+  recovery: 'resend',
+};
+
+export interface DispatchDeps {
+  ctx: DomainCtx;
+  outbound: Outbound;
+  log?: Logger;
+  options?: Partial<DispatchOptions>;
+}
+
+export interface DispatchSummary {
+  started: number;
+  planned: number;
+  claimed: number;
+  sent: number;
+  skipped: number;
+  held: number;
+  retried: number;
+  failed: number;
+  recovered: number;
+  completed: number;
+}
+
+/** The idempotency key of one delivery: every attempt of that row, in any process, sends with this key. */
+export const deliveryKey = (id: number) => `broadcast-delivery:${id}`;
+
+type Outcome =
+  | { status: 'sent'; ref: StoredReference }
+  | { status: 'skipped'; reason: string; error?: string; ref?: StoredReference }
+  | { status: 'held'; until: Date; reason: string }
+  | { status: 'retry'; delayMs: number; error: string; ref?: StoredReference }
+  | { status: 'failed'; error: string; ref?: StoredReference };
+
+/** Starts scheduled campaigns that are due and plans running campaigns that are not fully planned yet. */
+async function startAndPlan(d: DispatchDeps, o: DispatchOptions, summary: DispatchSummary): Promise<void> {
+  const { ctx } = d;
+  const now = ctx.clock();
+  const started = await ctx.store.write((tx) =>
+    tx
+      .update(campaigns)
+      .set({ status: 'running', updatedAt: now })
+      .where(and(eq(campaigns.status, 'scheduled'), lte(campaigns.scheduleAt, now))),
+  );
+  summary.started += Number(started.rowsAffected);
+  const unplanned = await ctx.store.db
+    .select({ id: campaigns.id })
+    .from(campaigns)
+    .where(and(eq(campaigns.status, 'running'), isNull(campaigns.plannedAt)));
+  for (const c of unplanned) summary.planned += (await planCampaign(ctx, c.id, { batchSize: o.planBatchSize })).planned;
+}
+
+/**
+ * Claims up to `batchSize` due rows of running campaigns: planned or held rows whose time has come, and
+ * rows left in `sending` by a dispatcher whose lease ran out (it crashed mid-send). One UPDATE ...
+ * RETURNING marks them `sending` under a fresh token, so two dispatchers never hold one row.
+ */
+async function claim(ctx: DomainCtx, o: DispatchOptions, token: string): Promise<CampaignDelivery[]> {
+  const now = ctx.clock().getTime();
+  const rows = await ctx.store.write((tx) =>
+    tx.all<Record<string, unknown>>(sql`
+      update campaign_deliveries set status = 'sending', claim_token = ${token}, claimed_until = ${now + o.leaseMs},
+        attempts = attempts + 1
+      where id in (
+        select d.id from campaign_deliveries d join campaigns c on c.id = d.campaign_id
+        where c.status = 'running' and (
+          (d.status in ('planned', 'held') and d.next_attempt_at <= ${now})
+          or (d.status = 'sending' and d.claimed_until < ${now}))
+        order by d.next_attempt_at limit ${o.batchSize})
+      returning id, campaign_id, member_id, variant, status, attempts, next_attempt_at, planned_at`),
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    campaignId: String(r.campaign_id),
+    memberId: String(r.member_id),
+    variant: String(r.variant),
+    status: 'sending',
+    skipReason: null,
+    attempts: Number(r.attempts),
+    nextAttemptAt: Number(r.next_attempt_at),
+    claimToken: token,
+    claimedUntil: now + o.leaseMs,
+    plannedAt: Number(r.planned_at),
+    sentAt: null,
+    channelId: null,
+    conversationId: null,
+    error: null,
+  }));
+}
+
+/** Rows a crashed dispatcher left mid-send, failed as "outcome unknown" (recovery `fail`: at most once). */
+async function failUncertain(ctx: DomainCtx): Promise<number> {
+  const now = ctx.clock().getTime();
+  const r = await ctx.store.write((tx) =>
+    tx
+      .update(campaignDeliveries)
+      .set({ status: 'failed', error: 'outcome unknown: the dispatcher stopped during the send', claimToken: null, claimedUntil: null })
+      .where(and(eq(campaignDeliveries.status, 'sending'), sql`${campaignDeliveries.claimedUntil} < ${now}`)),
+  );
+  return Number(r.rowsAffected);
+}
+
+/** Records one outcome, only while this dispatcher still holds the row's claim. */
+async function record(ctx: DomainCtx, row: CampaignDelivery, token: string, outcome: Outcome): Promise<void> {
+  const now = ctx.clock().getTime();
+  const ref = 'ref' in outcome ? outcome.ref : undefined;
+  const where = and(eq(campaignDeliveries.id, row.id), eq(campaignDeliveries.claimToken, token));
+  const common = { claimToken: null, claimedUntil: null, channelId: ref?.channelId ?? null, conversationId: ref?.conversationId ?? null };
+  let set: Partial<typeof campaignDeliveries.$inferInsert>;
+  switch (outcome.status) {
+    case 'sent':
+      set = { ...common, status: 'sent', sentAt: now, error: null, skipReason: null };
+      break;
+    case 'skipped':
+      set = { ...common, status: 'skipped', skipReason: outcome.reason, error: outcome.error ?? null };
+      break;
+    case 'held':
+      // Waiting for the quiet hours to end is not an attempt.
+      set = { ...common, status: 'held', skipReason: outcome.reason, nextAttemptAt: outcome.until.getTime(), attempts: row.attempts - 1 };
+      break;
+    case 'retry':
+      set = { ...common, status: 'planned', nextAttemptAt: now + outcome.delayMs, error: outcome.error };
+      break;
+    case 'failed':
+      set = { ...common, status: 'failed', error: outcome.error };
+      break;
+  }
+  await ctx.store.write((tx) => tx.update(campaignDeliveries).set(set).where(where));
+}
+
+function backoff(o: DispatchOptions, attempts: number, retryAfterMs: number | undefined): number {
+  const random = o.random ?? Math.random;
+  const exp = o.retryBaseMs * 2 ** Math.max(0, attempts - 1);
+  return Math.min(Math.max(exp, retryAfterMs ?? 0) * (1 + random() * 0.25), 3_600_000);
+}
+
+/** The send result as an outcome: a channel's refusal is a skip with its reason; 429/5xx retry with backoff. */
+function fromSend(o: DispatchOptions, row: CampaignDelivery, ref: StoredReference, r: SendResult): Outcome {
+  if (r.status === 'sent') return { status: 'sent', ref };
+  if (r.reason) return { status: 'skipped', reason: r.reason, error: r.error, ref };
+  if (r.retryable && row.attempts < o.maxAttempts)
+    return { status: 'retry', delayMs: backoff(o, row.attempts, r.retryAfterMs), error: r.error, ref };
+  return { status: 'failed', error: r.error, ref };
+}
+
+/** Runs `fn` over `items` with at most `n` in flight. */
+async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(n, items.length)) }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  });
+  await Promise.all(workers);
+}
+
+/**
+ * One dispatcher pass: start due campaigns, plan, then claim and send batches until nothing is due (or
+ * `maxBatches`). Every send-time rule is checked on the member store as it is now: marketing consent,
+ * the frequency cap (sent marketing messages in the last `cap.days`), quiet hours in the member's zone
+ * (the row is `held` until they end), and a conversation the channel's rules let us reach for marketing.
+ *
+ * Exactly once: a claimed row is `sending` before the channel is called, and every attempt of a row
+ * sends with the same idempotency key. A crash after the claim leaves it `sending`; when its lease runs
+ * out another pass claims it again and, with recovery `resend`, sends with the same key (the Bot
+ * Framework sender uses it as the activity id, LINE as X-Line-Retry-Key), so a message that did go out
+ * is not delivered twice, and one that did not is not lost. With recovery `fail` such rows fail instead.
+ */
+export async function dispatchOnce(d: DispatchDeps, limits: { maxBatches?: number } = {}): Promise<DispatchSummary> {
+  const o = { ...DEFAULT_DISPATCH, ...d.options };
+  const { ctx, outbound } = d;
+  const summary: DispatchSummary = {
+    started: 0,
+    planned: 0,
+    claimed: 0,
+    sent: 0,
+    skipped: 0,
+    held: 0,
+    retried: 0,
+    failed: 0,
+    recovered: 0,
+    completed: 0,
+  };
+  await startAndPlan(d, o, summary);
+  if (o.recovery === 'fail') summary.recovered += await failUncertain(ctx);
+  const campaignCache = new Map<string, Campaign>();
+  for (let batch = 0; batch < (limits.maxBatches ?? Number.POSITIVE_INFINITY); batch++) {
+    const token = randomSecret(12);
+    const rows = await claim(ctx, o, token);
+    summary.claimed += rows.length;
+    if (rows.length === 0) break;
+    const memberIds = [...new Set(rows.map((r) => r.memberId))];
+    const now = ctx.clock();
+    const [memberRows, refRows, sentRows, campaignRows] = await Promise.all([
+      ctx.store.db.select().from(members).where(inArray(members.id, memberIds)),
+      ctx.store.db.select().from(conversationReferences).where(inArray(conversationReferences.memberId, memberIds)),
+      o.cap.messages > 0
+        ? ctx.store.db
+            .select({ memberId: campaignDeliveries.memberId, n: sql<number>`count(*)` })
+            .from(campaignDeliveries)
+            .where(
+              and(
+                inArray(campaignDeliveries.memberId, memberIds),
+                isNotNull(campaignDeliveries.sentAt),
+                sql`${campaignDeliveries.sentAt} > ${now.getTime() - o.cap.days * DAY_MS}`,
+              ),
+            )
+            .groupBy(campaignDeliveries.memberId)
+        : Promise.resolve([]),
+      ctx.store.db
+        .select()
+        .from(campaigns)
+        .where(
+          inArray(
+            campaigns.id,
+            [...new Set(rows.map((r) => r.campaignId))].filter((id) => !campaignCache.has(id)),
+          ),
+        ),
+    ]);
+    for (const c of campaignRows) campaignCache.set(c.id, c);
+    const byMember = new Map<string, Member>(memberRows.map((m) => [m.id, m]));
+    const refs = new Map<string, StoredReference[]>();
+    for (const r of refRows.sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime())) {
+      const list = refs.get(r.memberId!) ?? [];
+      list.push({ conversationId: r.conversationId, channelId: r.channelId, memberId: r.memberId, reference: r.reference });
+      refs.set(r.memberId!, list);
+    }
+    // Sent plus in flight, per member: checked and taken synchronously, so two rows of one member never both pass the cap.
+    const capUsed = new Map<string, number>(sentRows.map((s) => [s.memberId, Number(s.n)]));
+
+    await pool(rows, o.concurrency, async (row) => {
+      let outcome: Outcome;
+      const member = byMember.get(row.memberId);
+      const campaign = campaignCache.get(row.campaignId);
+      let tookCap = false;
+      try {
+        if (!member || !campaign) outcome = { status: 'skipped', reason: 'no_member' };
+        else if (!member.marketingConsent) outcome = { status: 'skipped', reason: 'no_consent' };
+        else if (o.cap.messages > 0 && (capUsed.get(member.id) ?? 0) >= o.cap.messages) outcome = { status: 'skipped', reason: 'cap' };
+        else {
+          const until = quietUntil(ctx.clock(), member.timeZone, o.quietHours);
+          if (until) outcome = { status: 'held', until, reason: 'quiet_hours' };
+          else {
+            const candidates = refs.get(member.id) ?? [];
+            let ref: StoredReference | undefined;
+            let refusal: string | null = null;
+            for (const c of candidates) {
+              const why = await outbound.check(c, { purpose: 'marketing' });
+              if (!why) {
+                ref = c;
+                break;
+              }
+              refusal ??= why;
+            }
+            if (!ref) outcome = { status: 'skipped', reason: refusal ?? 'no_channel' };
+            else {
+              const message = await renderForMember(ctx, campaign, row.variant, member);
+              if (message.missing.length) {
+                outcome = { status: 'skipped', reason: 'missing_variable', error: `no value for ${message.missing.join(', ')}`, ref };
+              } else {
+                capUsed.set(member.id, (capUsed.get(member.id) ?? 0) + 1);
+                tookCap = true;
+                const r = await outbound.sendTo(ref, [{ text: message.text }], {
+                  purpose: 'marketing',
+                  idempotencyKey: deliveryKey(row.id),
+                });
+                outcome = fromSend(o, row, ref, r);
+              }
+            }
+          }
+        }
+      } catch (err) {
+        const error = err instanceof Error ? err.message : String(err);
+        d.log?.warn('broadcast delivery failed', { deliveryId: row.id, err: error });
+        outcome =
+          row.attempts < o.maxAttempts
+            ? { status: 'retry', delayMs: backoff(o, row.attempts, undefined), error }
+            : { status: 'failed', error };
+      }
+      if (tookCap && outcome.status !== 'sent') capUsed.set(row.memberId, (capUsed.get(row.memberId) ?? 1) - 1);
+      await record(ctx, row, token, outcome);
+      if (outcome.status === 'sent') summary.sent++;
+      else if (outcome.status === 'skipped') summary.skipped++;
+      else if (outcome.status === 'held') summary.held++;
+      else if (outcome.status === 'retry') summary.retried++;
+      else summary.failed++;
+    });
+    if (rows.length < o.batchSize) break;
+  }
+  summary.completed += await completeFinished(ctx);
+  if (summary.claimed || summary.planned || summary.started) d.log?.info('broadcast dispatch', { ...summary });
+  return summary;
+}
+
+/** Running campaigns that are fully planned and have nothing left to send become `completed`. */
+async function completeFinished(ctx: DomainCtx): Promise<number> {
+  const now = ctx.clock();
+  const r = await ctx.store.write((tx) =>
+    tx.run(sql`
+      update campaigns set status = 'completed', completed_at = ${now.getTime()}, updated_at = ${now.getTime()}
+      where status = 'running' and planned_at is not null and not exists (
+        select 1 from campaign_deliveries d where d.campaign_id = campaigns.id and d.status in ('planned', 'held', 'sending'))`),
+  );
+  return Number(r.rowsAffected);
+}
