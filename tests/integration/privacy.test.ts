@@ -3,7 +3,9 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   auditLog,
+  consentHistory,
   handoffs,
+  memberAnalytics,
   members,
   pointsLedger,
   recMemberCategories,
@@ -12,6 +14,7 @@ import {
 } from '../../db/schema/index.js';
 import { ConversationMemory } from '../../src/assistant/memory.js';
 import { signMemberToken } from '../../src/channels/webchat/session.js';
+import { computeMemberAnalytics } from '../../src/domain/analytics/index.js';
 import { submitFeedback } from '../../src/domain/feedback/index.js';
 import { addHandoffNote, DEFAULT_HANDOFF_SETTINGS, updateHandoffSettings } from '../../src/domain/handoffs/index.js';
 import { redeemCoupon } from '../../src/domain/loyalty/index.js';
@@ -253,6 +256,10 @@ describe('POST /api/admin/members/{id}/erase', () => {
     expect(h.status).toBe('cancelled');
     expect(await new ConversationMemory(t.deps.state).load(`emulator:conv-${A.user}`)).toEqual([]);
 
+    // Consent was withdrawn on record (who and how), and the history is kept.
+    const consent = await t.store.db.select().from(consentHistory).where(eq(consentHistory.memberId, A.id));
+    expect(consent).toEqual([expect.objectContaining({ granted: false, source: 'api', actor: admin.id })]);
+
     const [entry] = await t.store.db.select().from(auditLog).where(eq(auditLog.action, 'member.erase'));
     expect(entry).toMatchObject({ staffId: admin.id, target: `member:${A.id}`, via: 'api_token' });
     expect(JSON.stringify(entry.details)).not.toContain(A.name);
@@ -274,6 +281,12 @@ describe('POST /api/admin/members/{id}/erase', () => {
     expect(profiles.map((p) => p.memberId)).toEqual([B.id]);
     expect((await t.store.db.select().from(recMemberProducts).where(eq(recMemberProducts.memberId, A.id))).length).toBe(0);
     expect((await t.store.db.select().from(recMemberCategories).where(eq(recMemberCategories.memberId, A.id))).length).toBe(0);
+  });
+
+  it('the analytics job does not profile the erased member again', async () => {
+    await computeMemberAnalytics({ ctx: t.deps.domain, input: {} });
+    const rows = await t.store.db.select({ memberId: memberAnalytics.memberId }).from(memberAnalytics);
+    expect(rows.map((r) => r.memberId)).toEqual([B.id]);
   });
 
   it('the tombstone takes no new identity: no link codes, no web chat sessions', async () => {
