@@ -1,6 +1,6 @@
 // `npm run bench:load`: many concurrent conversations of linked members against the full pipeline in a child process, watching memory.
 import { fork } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { benchFile, exited, nextMessage, sleep, TSX } from './children.js';
 import type { LoadConfig, LoadResult, ServerMemory, ServerReady } from './protocol.js';
@@ -92,6 +92,8 @@ async function main() {
     const after = await memory(true);
 
     const turnsPerSecond = result.ok / (result.elapsedMs / 1000);
+    // Other work on the machine slows every figure here; the 1-minute load average says how much there was.
+    const load1 = loadavg()[0];
     const grew = end.heapUsed - warm.heapUsed;
     const growth = grew > Math.max(GROWTH_FLOOR, warm.heapUsed * GROWTH_RATIO);
     const rows: [string, ServerMemory][] = [
@@ -114,6 +116,7 @@ heap after GC    ${mb(warm.heapUsed)} after warm-up -> ${mb(end.heapUsed)} at th
 rss              ${mb(warm.rss)} after warm-up -> ${mb(end.rss)} at the end of the window
 state keys       ${warm.stats.stateKeys} -> ${end.stats.stateKeys} (bound ${stateKeys}; ${end.stats.stateEvicted} least recently used evicted)
 memory grew      ${growth ? 'YES' : 'no'} (growth means more than ${GROWTH_RATIO * 100}% and ${mb(GROWTH_FLOOR)} of heap after GC)
+machine load     ${load1.toFixed(1)} (1-minute load average on ${cpu.length} cores at the end; above ${cpu.length} other work competed for them)
 
 How this was measured: the server is the real app (createDeps + createApp, offline brain, libSQL file, in-memory
 state) in a child process started with --expose-gc; the load comes from another child: ${concurrency} closed-loop

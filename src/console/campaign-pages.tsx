@@ -3,6 +3,7 @@ import { type Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { Campaign } from '../../db/schema/index.js';
 import {
+  type CampaignInput,
   type CampaignView,
   cancelCampaign,
   createCampaign,
@@ -115,7 +116,7 @@ function campaignInputOf(form: EditorValues) {
   return {
     name: form.name ?? '',
     segmentId: form.segmentId || undefined,
-    segment: segment as never,
+    segment: segment as CampaignInput['segment'],
     variants,
     holdoutPct: intOf(form.holdoutPct, 0),
     costPerMessageCents: yuanToCents(form.cost),
@@ -569,6 +570,8 @@ export function campaignPages() {
     try {
       const scheduleAt = form.scheduleAt !== undefined ? scheduleOf(form.scheduleAt) : undefined;
       const cmp = await launchCampaign({ ctx: c.get('deps').domain, input: { id, scheduleAt } });
+      // Sending starts within moments, not at the next dispatcher tick.
+      if (cmp.status === 'running') c.get('deps').broadcast.kick();
       await audit(c, 'campaign.launch', `campaign:${id}`, { status: cmp.status });
       return c.redirect(`/console/marketing/campaigns/${id}?notice=${cmp.status === 'scheduled' ? 'scheduled' : 'launched'}`, 303);
     } catch (err) {
@@ -584,7 +587,8 @@ export function campaignPages() {
     app.post(`/console/marketing/campaigns/:id/${action}`, marketer, async (c) => {
       const id = c.req.param('id');
       try {
-        await verb({ ctx: c.get('deps').domain, input: { id } });
+        const cmp = await verb({ ctx: c.get('deps').domain, input: { id } });
+        if (cmp.status === 'running') c.get('deps').broadcast.kick();
       } catch (err) {
         if (err instanceof DomainError && err.code === 'conflict') return campaignPage(c, { error: err });
         throw err;

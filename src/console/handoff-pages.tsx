@@ -11,6 +11,7 @@ import {
   type HandoffRow,
   type TranscriptLine,
 } from '../domain/handoffs/index.js';
+import { setMarketingConsent } from '../domain/members/index.js';
 import { sendNpsSurvey } from '../handoff/nps.js';
 import { loadHandoffView, type HandoffView } from '../handoff/view.js';
 import { DomainError } from '../lib/errors.js';
@@ -300,6 +301,15 @@ function Side(props: { view: HandoffView; staff: StaffPrincipal }) {
                 ))}
               </ul>
             ) : null}
+            <PostButton
+              action={`/console/handoffs/${view.handoff.id}/consent`}
+              staff={staff}
+              small
+              fields={{ granted: c.marketingConsent ? 'false' : 'true' }}
+              label={c.marketingConsent ? 'Opt out (member asked)' : 'Opt in (member asked)'}
+              confirm={c.marketingConsent ? 'Stop marketing messages to this member?' : 'Did the member ask to receive offers again?'}
+              testid="consent-toggle"
+            />
           </dd>
           <dt>Language · zone</dt>
           <dd>
@@ -498,6 +508,21 @@ export function handoffPages() {
   });
 
   app.get('/console/inbox/fragment', agent, async (c) => renderFragment(c, await inboxLists(c)));
+
+  // A member who asks an agent (in the chat or by phone) to stop or restart offers: recorded as a console change.
+  app.post('/console/handoffs/:id/consent', agent, async (c) => {
+    const form = await readForm(c);
+    const deps = c.get('deps');
+    const view = await loadHandoffView(deps.domain, c.req.param('id'));
+    if (form.granted !== 'true' && form.granted !== 'false') throw new DomainError('bad_request', 'granted must be true or false');
+    const r = await setMarketingConsent({
+      ctx: deps.domain,
+      input: { memberId: view.handoff.memberId, granted: form.granted === 'true', source: 'console', actor: currentStaff(c).id },
+    });
+    if (r.changed)
+      await audit(c, 'member.consent', `member:${view.handoff.memberId}`, { granted: r.marketingConsent, handoffId: view.handoff.id });
+    return c.redirect(`/console/handoffs/${view.handoff.id}?notice=saved`, 303);
+  });
 
   app.get('/console/handoffs/:id', agent, async (c) => {
     const deps = c.get('deps');

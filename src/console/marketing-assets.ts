@@ -138,10 +138,16 @@ export const MARKETING_JS = `(function () {
       }
       text(region.querySelector('[data-campaign-status]'), c.status);
       region.setAttribute('data-status', c.status);
+      region.setAttribute('data-polled', String(Number(region.getAttribute('data-polled') || 0) + 1));
       return c.status;
     }
     function poll() {
       api('GET', url).then(function (r) {
+        if (r.status === 401 || r.status === 403) {
+          // Signed out (or the session ran out): polling on would only fail again.
+          text(region.querySelector('[data-campaign-status]'), 'unknown: sign in again and reload to see progress');
+          return;
+        }
         var status = r.ok ? draw(r.json) : null;
         if (status !== 'completed' && status !== 'cancelled' && status !== 'draft') setTimeout(poll, 1000);
       }).catch(function () { setTimeout(poll, 3000); });

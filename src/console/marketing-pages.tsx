@@ -67,7 +67,7 @@ function MinMax(props: { legend: string; min: string; max: string; hint?: string
 }
 
 /** The builder: controls for every condition, the definition they make (editable JSON) and the live count. */
-function SegmentBuilder(props: { staff: StaffPrincipal; tiers: { code: string; nameEn: string }[] }) {
+function SegmentBuilder(props: { staff: StaffPrincipal; tiers: { code: string; nameEn: string }[]; values?: Record<string, string> }) {
   return (
     <form
       method="post"
@@ -127,12 +127,22 @@ function SegmentBuilder(props: { staff: StaffPrincipal; tiers: { code: string; n
       </label>
       <label class="field">
         Definition <span class="hint">(JSON; the controls above write it, you may also edit it)</span>
-        <textarea name="definition" rows={8} class="mono" data-testid="seg-definition" />
+        <textarea name="definition" rows={8} class="mono" data-testid="seg-definition">
+          {props.values?.definition ?? ''}
+        </textarea>
       </label>
       <div class="row-form">
         <label class="field">
           Save as
-          <input type="text" name="name" maxlength={120} required placeholder="Gold members with expiring points" data-testid="seg-name" />
+          <input
+            type="text"
+            name="name"
+            maxlength={120}
+            required
+            placeholder="Gold members with expiring points"
+            value={props.values?.name ?? ''}
+            data-testid="seg-name"
+          />
         </label>
         <button type="submit" class="btn primary" data-testid="seg-save">
           Save segment
@@ -142,7 +152,7 @@ function SegmentBuilder(props: { staff: StaffPrincipal; tiers: { code: string; n
   );
 }
 
-async function segmentsPage(c: Context<AppEnv>, error?: string) {
+async function segmentsPage(c: Context<AppEnv>, error?: string, values?: Record<string, string>) {
   const me = currentStaff(c);
   const ctx = c.get('deps').domain;
   const [tiers, saved] = await Promise.all([listTiers(ctx.store.db), listSegments({ ctx, input: {} })]);
@@ -153,7 +163,7 @@ async function segmentsPage(c: Context<AppEnv>, error?: string) {
       {error ? <Notice tone="error">{error}</Notice> : notice(c)}
       <div class="grid two">
         <Card title="Build a segment">
-          <SegmentBuilder staff={me} tiers={tiers} />
+          <SegmentBuilder staff={me} tiers={tiers} values={values} />
         </Card>
         <div>
           <Card title="Matching members">
@@ -217,7 +227,7 @@ export function marketingPages() {
     try {
       definition = JSON.parse(form.definition || '{"op":"and","rules":[]}');
     } catch {
-      return segmentsPage(c, 'The definition is not valid JSON.');
+      return segmentsPage(c, 'The definition is not valid JSON.', form);
     }
     try {
       const s = await saveSegment({
@@ -226,7 +236,7 @@ export function marketingPages() {
       });
       await audit(c, 'segment.create', `segment:${s.id}`);
     } catch (err) {
-      if (err instanceof DomainError && err.code === 'bad_request') return segmentsPage(c, err.message);
+      if (err instanceof DomainError && err.code === 'bad_request') return segmentsPage(c, err.message, form);
       throw err;
     }
     return c.redirect('/console/marketing/segments?notice=segment_saved', 303);

@@ -5,17 +5,22 @@ import { STAFF_ROLES, type Staff, type StaffApiToken } from '../../db/schema/ind
 import { listAuditLog } from '../domain/audit/index.js';
 import {
   authenticatePassword,
+  clearLoginFailures,
   createStaff,
   getStaff,
   issueApiToken,
   listApiTokens,
   listStaff,
+  lockedUntil,
+  loginFailureKey,
   passwordSchema,
+  recordLoginFailure,
   revokeApiToken,
   updateStaff,
 } from '../domain/staff/index.js';
 import { DomainError } from '../lib/errors.js';
 import type { AppEnv } from '../http/app-env.js';
+import { parseWith } from '../http/middleware.js';
 import { audit, currentStaff, requireStaff, type StaffPrincipal } from '../http/staff-auth.js';
 import { NOTICES, readForm } from './forms.js';
 import { Badge, Card, ConsolePage, CsrfField, EmptyState, formatInstant, Notice, PageHeader, PostButton, renderPage } from './layout.js';
@@ -117,9 +122,10 @@ const tokenForm = z.object({
     .pipe(z.number().int().min(1).max(3650).optional()),
 });
 
-async function staffListPage(c: Context<AppEnv>, flash?: Flash, status: 200 | 400 | 409 = 200) {
+async function staffListPage(c: Context<AppEnv>, flash?: Flash, status: 200 | 400 | 404 | 409 = 200) {
   const deps = c.get('deps');
   const me = currentStaff(c);
+  const now = deps.domain.clock();
   const [accounts, tokens] = await Promise.all([
     listStaff({ ctx: deps.domain, input: {} }),
     listApiTokens({ ctx: deps.domain, input: {} }),
@@ -173,7 +179,10 @@ async function staffListPage(c: Context<AppEnv>, flash?: Flash, status: 200 | 40
                       </form>
                     )}
                   </td>
-                  <td>{a.active ? <Badge tone="ok">active</Badge> : <Badge tone="danger">disabled</Badge>}</td>
+                  <td>
+                    {a.active ? <Badge tone="ok">active</Badge> : <Badge tone="danger">disabled</Badge>}
+                    {lockedUntil(a, now) ? <Badge tone="danger">{`locked until ${formatInstant(a.lockedUntil as Date)}`}</Badge> : null}
+                  </td>
                   <td>{a.lastLoginAt ? formatInstant(a.lastLoginAt) : '–'}</td>
                   <td class="actions">
                     {a.passwordHash !== null && a.id !== me.id ? (
@@ -187,6 +196,7 @@ async function staffListPage(c: Context<AppEnv>, flash?: Flash, status: 200 | 40
                         confirm={a.active ? 'Disable this account? Its sessions and tokens stop working.' : undefined}
                       />
                     ) : null}
+                    {lockedUntil(a, now) ? <PostButton action={`/console/staff/${a.id}/unlock`} staff={me} label="Unlock" small /> : null}
                     {a.passwordHash !== null ? (
                       <PostButton
                         action={`/console/staff/${a.id}/reset-password`}
@@ -350,7 +360,11 @@ export function staffPages() {
     const me = currentStaff(c);
     const staffId = c.req.param('id');
     const input: { role?: (typeof STAFF_ROLES)[number]; active?: boolean } = {};
-    if (form.role) input.role = z.enum(STAFF_ROLES).parse(form.role);
+    if (form.role) {
+      const role = z.enum(STAFF_ROLES).safeParse(form.role);
+      if (!role.success) return staffListPage(c, { tone: 'error', text: `The role must be one of ${STAFF_ROLES.join(', ')}.` }, 400);
+      input.role = role.data;
+    }
     if (form.active) input.active = form.active === 'true';
     if (staffId === me.id && (input.active === false || (input.role && input.role !== 'admin'))) {
       return staffListPage(c, { tone: 'error', text: 'You cannot disable yourself or remove your own admin role.' }, 400);
@@ -361,6 +375,18 @@ export function staffPages() {
       return staffListPage(c, asFlash(err), 400);
     }
     await audit(c, 'staff.update', `staff:${staffId}`, input);
+    return c.redirect('/console/staff?notice=updated', 303);
+  });
+
+  app.post('/console/staff/:id/unlock', admin, async (c) => {
+    const deps = c.get('deps');
+    const staffId = c.req.param('id');
+    const account = await getStaff({ ctx: deps.domain, input: { staffId } });
+    if (!account || !(await clearLoginFailures({ ctx: deps.domain, input: { staffId } }))) {
+      return staffListPage(c, { tone: 'error', text: 'No such staff account.' }, 404);
+    }
+    await deps.state.del(loginFailureKey(account.email));
+    await audit(c, 'staff.unlock', `staff:${staffId}`);
     return c.redirect('/console/staff?notice=updated', 303);
   });
 
@@ -406,7 +432,12 @@ export function staffPages() {
     const me = currentStaff(c);
     const form = await readForm(c);
     const ok = await authenticatePassword({ ctx: deps.domain, input: { email: me.email, password: form.current ?? '' } });
-    if (!ok) return accountPage(c, { tone: 'error', text: 'The current password is wrong.' }, 401);
+    if (!ok) {
+      // Counted like sign-in failures: a stolen session must not become a way to guess the password.
+      const policy = { maxFailures: deps.config.STAFF_LOGIN_MAX_FAILURES, lockMinutes: deps.config.STAFF_LOCKOUT_MINUTES };
+      await recordLoginFailure({ ctx: deps.domain, input: { staffId: me.id, policy } });
+      return accountPage(c, { tone: 'error', text: 'The current password is wrong.' }, 401);
+    }
     const parsed = passwordSchema.safeParse(form.password ?? '');
     if (!parsed.success) return accountPage(c, { tone: 'error', text: 'The new password needs at least 10 characters.' }, 400);
     if (form.password !== form.confirm) return accountPage(c, { tone: 'error', text: 'The two new passwords differ.' }, 400);
@@ -435,17 +466,18 @@ export function staffPages() {
   app.get('/console/audit', admin, async (c) => {
     const deps = c.get('deps');
     const me = currentStaff(c);
-    const q = z
-      .object({
+    const q = parseWith(
+      z.object({
         staffId: z.string().max(64).optional(),
         action: z.string().max(64).optional(),
         before: z.coerce.number().int().positive().optional(),
-      })
-      .parse({
+      }),
+      {
         staffId: c.req.query('staffId') || undefined,
         action: c.req.query('action') || undefined,
         before: c.req.query('before') || undefined,
-      });
+      },
+    );
     const [entries, accounts] = await Promise.all([
       listAuditLog({ ctx: deps.domain, input: { ...q, limit: 100 } }),
       listStaff({ ctx: deps.domain, input: {} }),

@@ -1,5 +1,5 @@
 // Structured JSON logs. Personal data (names, message bodies) never goes in at info level: pass ids.
-import { redact, redactErrorMessage, redactStack } from './redact.js';
+import { redact, redactStack, remoteStatus, safeErrorMessage } from './redact.js';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 
@@ -23,7 +23,8 @@ export function createLogger(level: LogLevel = 'info'): Logger {
       ? {
           err: {
             name: e.name,
-            message: lvl === 'debug' ? e.message : redactErrorMessage(e.message),
+            message: lvl === 'debug' ? e.message : safeErrorMessage(e),
+            status: remoteStatus(e),
             stack: lvl === 'error' ? redactStack(e) : undefined,
           },
         }

@@ -59,10 +59,27 @@ export function redactErrorMessage(message: string): string {
   return redactText(message.replace(QUERY_PARAMS, '$1[redacted]'));
 }
 
-/** A stack safe for logs: its first lines repeat the message, which is redacted the same way. */
+/**
+ * The HTTP status of an error from a remote service (an API client's error: OpenAI, a channel's API), if it is one.
+ * Such errors carry the service's own error text, which may quote what we sent it (a member's message).
+ */
+export function remoteStatus(err: Error): number | undefined {
+  const status = (err as { status?: unknown }).status;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 100 && status < 600 ? status : undefined;
+}
+
+/** An error's message for logs above debug: a remote service's text is replaced by its status; see redactErrorMessage. */
+export function safeErrorMessage(err: Error): string {
+  const status = remoteStatus(err);
+  return status === undefined ? redactErrorMessage(err.message) : `[remote error, HTTP ${status}]`;
+}
+
+/** A stack safe for logs: its first lines repeat the message, which is replaced the same way. */
 export function redactStack(err: Error): string {
   const stack = err.stack ?? '';
   const head = `${err.name}: ${err.message}`;
-  const frames = stack.startsWith(head) ? stack.slice(head.length) : stack.replace(QUERY_PARAMS, '$1[redacted]');
-  return stack.startsWith(head) ? `${err.name}: ${redactErrorMessage(err.message)}${redactText(frames)}` : redactText(frames);
+  if (stack.startsWith(head)) return `${err.name}: ${safeErrorMessage(err)}${redactText(stack.slice(head.length))}`;
+  // A stack that does not start with the message (rewritten by a library): keep only its frames.
+  const frames = stack.split('\n').filter((l) => /^\s+at /.test(l));
+  return `${err.name}: ${safeErrorMessage(err)}${frames.length ? `\n${redactText(frames.join('\n'))}` : ''}`;
 }

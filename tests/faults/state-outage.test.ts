@@ -3,9 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages } from '../../db/schema/index.js';
+import { OfflineBrain } from '../../src/assistant/offline/brain.js';
 import { MemoryState } from '../../src/state/memory.js';
 import { ResilientState } from '../../src/state/resilient.js';
 import { UpstashState } from '../../src/state/upstash.js';
+import { createTurnPipeline } from '../../src/turn/pipeline.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { emulatorActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
 import { addMember, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
@@ -141,6 +143,41 @@ describe('Upstash unreachable', () => {
     const rows = await t.store.db.select().from(messages).where(eq(messages.direction, 'in'));
     const unique = new Set(rows.map((r) => r.activityId));
     expect(unique.size).toBe(rows.length);
+  });
+});
+
+describe('a turn that fails outright', () => {
+  it('frees its dedupe key, so the channel redelivering the activity gets it processed', async () => {
+    // A state store without the breaker whose counter call fails once: the turn throws out of the pipeline.
+    class FlakyState extends MemoryState {
+      failures = 1;
+      override async incr(key: string, ttl: number): Promise<number> {
+        if (this.failures-- > 0) throw new Error('state store (test) failed');
+        return super.incr(key, ttl);
+      }
+    }
+    const flaky = new FlakyState();
+    const pipeline = createTurnPipeline({
+      domain: t.deps.domain,
+      state: flaky,
+      brain: new OfflineBrain(),
+      log: captureLogger(),
+      limits: { ratePerMinute: 20, maxMessageChars: 2000, dedupeTtlSeconds: 600 },
+    });
+    const activity = {
+      channelId: 'emulator',
+      channelUserId: 'u-m-en',
+      channelConversationId: 'conv-flaky',
+      activityId: 'flaky-1',
+      type: 'message' as const,
+      text: 'how many points do I have',
+    };
+    await expect(pipeline(activity)).rejects.toThrow(/state store \(test\) failed/);
+    expect(await flaky.get('dedupe:emulator:conv-flaky:flaky-1')).toBeNull();
+    const again = await pipeline(activity);
+    expect(again.duplicate).toBe(false);
+    expect(again.replies).toEqual([expect.objectContaining({ text: expect.stringMatching(/You have 1,234 points/) })]);
+    expect((await pipeline(activity)).duplicate).toBe(true);
   });
 });
 

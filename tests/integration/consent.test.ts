@@ -8,7 +8,7 @@ import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/app.js
 import { emulatorActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
 import { addMember, domainCtx, fixedClock, seedProgram } from '../support/fixtures.js';
 import { startServer, type RunningServer } from '../support/server.js';
-import { addStaff, type TestStaff } from '../support/staff.js';
+import { addStaff, login, type TestStaff } from '../support/staff.js';
 import { createTestStore } from '../support/store.js';
 import { type LocalTelegram, postUpdate, startLocalTelegram, tgMessage } from '../support/telegram.js';
 
@@ -230,6 +230,32 @@ describe('consent keywords in chat', () => {
     const card = await getAgentMemberCard({ ctx: t.deps.domain, input: { memberId: 'w-1' } });
     expect(card.card.marketingConsent).toBe(false);
     expect(card.consentHistory[0]).toMatchObject({ granted: false, source: 'chat' });
+  });
+});
+
+describe('consent on the agent loyalty card', () => {
+  it('an agent records a member’s spoken request from the handoff page (source console, CSRF required)', async () => {
+    const [h] = await t.store.db.select().from(handoffs).where(eq(handoffs.memberId, 'w-1'));
+    const s = await login(server.url, agent.email, agent.password);
+    const html = await (await fetch(`${server.url}/console/handoffs/${h.id}`, { headers: { cookie: s.cookie } })).text();
+    expect(html).toContain('data-testid="consent-history"');
+    expect(html).toContain('Opt in (member asked)');
+    const post = (fields: Record<string, string>) =>
+      fetch(`${server.url}/console/handoffs/${h.id}/consent`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields).toString(),
+      });
+    expect((await post({ granted: 'true' })).status).toBe(403);
+    expect((await post({ _csrf: s.csrf, granted: 'maybe' })).status).toBe(400);
+    expect((await consentOf('w-1')).consent).toBe(false);
+    const ok = await post({ _csrf: s.csrf, granted: 'true' });
+    expect(ok.status).toBe(303);
+    expect((await consentOf('w-1')).consent).toBe(true);
+    expect((await historyOf('w-1')).at(-1)).toMatchObject({ granted: true, source: 'console', actor: agent.id, channelId: null });
+    const after = await (await fetch(`${server.url}/console/handoffs/${h.id}`, { headers: { cookie: s.cookie } })).text();
+    expect(after).toContain('Opt out (member asked)');
   });
 });
 

@@ -9,6 +9,7 @@ import { createTestApp, TEST_ADMIN_TOKEN, TEST_ORDER_SECRET, type TestApp } from
 import { emulatorActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
 import { addMember, fixedClock, seedProgram } from '../support/fixtures.js';
 import { startServer, type RunningServer } from '../support/server.js';
+import { startLocalOpenAI } from '../support/openai-server.js';
 import { addStaff, postLogin } from '../support/staff.js';
 
 const clock = fixedClock('2026-06-01T08:00:00Z');
@@ -163,5 +164,52 @@ describe('info-level logs', () => {
       code,
     ];
     for (const s of secrets) expect(all.toLowerCase(), s).not.toContain(s.toLowerCase());
+  });
+});
+
+describe('info-level logs with the language-model brain', () => {
+  it('carry none of what the member wrote when the model fails and echoes it in its error', async () => {
+    const llm = await startLocalOpenAI();
+    const app = await createTestApp({
+      clock,
+      log: createLogger('info'),
+      env: { WEBCHAT_DEMO_PICKER: 'true', OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: llm.baseURL, OPENAI_MODEL: 'test-model' },
+      demoMemberIds: ['llm-1'],
+    });
+    const web = await startServer(app.app.fetch);
+    try {
+      await seedProgram(app.store);
+      await addMember(app.store, clock, { id: 'llm-1', name: P.name, locale: 'en' });
+      // Some providers quote the offending input in a 400; this one quotes the member's last message.
+      llm.script([
+        (req) => ({
+          status: 400,
+          body: { error: { message: `Invalid content: ${req.messages.at(-1)?.content}`, type: 'invalid_request_error', code: 'bad' } },
+        }),
+      ]);
+      const from = lines.length;
+      const session = await (
+        await fetch(`${web.url}/api/webchat/session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ demoMemberId: 'llm-1' }),
+        })
+      ).json();
+      const res = await fetch(`${web.url}/api/webchat/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${session.sessionToken}` },
+        body: JSON.stringify({ text: `I am ${P.name}, ${P.body}, how many points do I have?`, clientMessageId: 'llm-w-1' }),
+      });
+      expect(res.status).toBe(200);
+      expect(llm.requests.length).toBeGreaterThan(0);
+      const logged = lines.slice(from);
+      expect(logged.map((l) => JSON.parse(l).msg)).toContain('language model turn fell back');
+      const all = logged.join('\n').toLowerCase();
+      for (const s of [P.name, 'Wilhelmina', P.body, 'zeppelin']) expect(all, s).not.toContain(s.toLowerCase());
+    } finally {
+      await web.close();
+      await llm.close();
+      app.close();
+    }
   });
 });

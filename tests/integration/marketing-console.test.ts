@@ -2,7 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { campaigns, segments } from '../../db/schema/index.js';
+import { setMarketingConsent } from '../../src/domain/members/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { emulatorActivity, type LocalConnector, startLocalConnector } from '../support/connector.js';
 import { addMember, fixedClock, seedProgram } from '../support/fixtures.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { addStaff, type ConsoleSession, login, type TestStaff } from '../support/staff.js';
@@ -13,6 +15,7 @@ let server: RunningServer;
 let marketer: TestStaff;
 let agent: TestStaff;
 let session: ConsoleSession;
+let connector: LocalConnector;
 
 async function page(path: string, s: ConsoleSession | null = session) {
   return fetch(`${server.url}${path}`, { redirect: 'manual', headers: s ? { cookie: s.cookie } : {} });
@@ -28,6 +31,7 @@ async function postForm(path: string, fields: Record<string, string>, s: Console
 }
 
 beforeAll(async () => {
+  connector = await startLocalConnector();
   t = await createTestApp({ clock });
   await seedProgram(t.store);
   await addMember(t.store, clock, { id: 'm-1', name: 'Emma Clark', locale: 'en' });
@@ -38,6 +42,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
+  await connector.close();
   t.close();
 });
 
@@ -104,7 +109,11 @@ describe('marketer console', () => {
     ] as const) {
       const res = await postForm('/console/marketing/segments', { name: 'Bad', definition: bad });
       expect(res.status, bad).toBe(400);
-      if (message) expect(await res.text()).toContain(message);
+      const html = await res.text();
+      if (message) expect(html).toContain(message);
+      // What was typed comes back to be fixed.
+      expect(html).toContain('value="Bad"');
+      expect(html).toContain(bad.replaceAll('"', '&quot;'));
     }
     expect(await t.store.db.select().from(segments)).toHaveLength(1);
   });
@@ -148,7 +157,7 @@ describe('campaign pages', () => {
     const res = await postForm('/console/marketing/campaigns', campaignForm());
     expect(res.status).toBe(303);
     const loc = res.headers.get('location') ?? '';
-    expect(loc).toMatch(/^\/console\/marketing\/campaigns\/cmp_\w+\?notice=created$/);
+    expect(loc).toMatch(/^\/console\/marketing\/campaigns\/cmp_[\w-]+\?notice=created$/);
     id = loc.split('/').pop()?.split('?')[0] ?? '';
     const [row] = await t.store.db.select().from(campaigns).where(eq(campaigns.id, id));
     expect(row).toMatchObject({ name: 'June offer', status: 'draft', holdoutPct: 10, costPerMessageCents: 5, createdBy: marketer.id });
@@ -213,5 +222,48 @@ describe('campaign pages', () => {
     const html = await (await page(`/console/marketing/campaigns/${id}`)).text();
     expect(html).toContain('data-testid="campaign-report"');
     expect(html).not.toContain('data-testid="cmp-launch"');
+  });
+});
+
+describe('launching from the console', () => {
+  it('sends through the member’s own chat at once, skips who cannot get it, and the page shows the counts', async () => {
+    // m-2 chatted on the Emulator (so we hold a reference), opted in, and it is 16:00 where they live.
+    await addMember(t.store, clock, {
+      id: 'm-2',
+      name: 'Oliver Smith',
+      locale: 'en',
+      timeZone: 'Asia/Shanghai',
+      identity: { channelId: 'emulator', channelUserId: 'u-m-2' },
+    });
+    const hello = await fetch(`${server.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(emulatorActivity(connector.url, 'u-m-2', 'hello')),
+    });
+    expect(hello.status).toBe(200);
+    await setMarketingConsent({ ctx: t.deps.domain, input: { memberId: 'm-2', granted: true, source: 'import' } });
+    const res = await postForm(
+      '/console/marketing/campaigns',
+      campaignForm({ name: 'Now', 'A.split': '100', 'B.split': '', 'B.en': '', holdoutPct: '0' }),
+    );
+    const cid = (res.headers.get('location') ?? '').split('/').pop()?.split('?')[0] ?? '';
+    const before = connector.captured.length;
+    const launch = await postForm(`/console/marketing/campaigns/${cid}/launch`, {});
+    expect(launch.headers.get('location')).toContain('notice=launched');
+    // The launch kicked the dispatcher; wait for its pass to finish.
+    for (let i = 0; i < 200; i++) {
+      const [row] = await t.store.db.select().from(campaigns).where(eq(campaigns.id, cid));
+      if (row.status === 'completed') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const sent = connector.captured.slice(before);
+    expect(sent.map((c) => c.conversationId)).toEqual(['conv-u-m-2']);
+    expect(sent[0].activity.text).toContain('Hi Oliver Smith, you have 0 points.');
+    expect(sent[0].activity.text).toContain('Reply STOP to unsubscribe.');
+    const html = await (await page(`/console/marketing/campaigns/${cid}`)).text();
+    expect(html).toContain('data-status="completed"');
+    expect(html).toMatch(/data-testid="count-sent">1</);
+    // m-1 never consented: skipped for it, counted in the report's chart and the progress line.
+    expect(html).toContain('no_consent 1');
   });
 });

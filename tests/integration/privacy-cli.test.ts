@@ -1,16 +1,20 @@
 // `npm run privacy` as an operator runs it: a separate process on a database file written here.
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, members, messages } from '../../db/schema/index.js';
+import { ConversationMemory } from '../../src/assistant/memory.js';
 import { recordTurn } from '../../src/domain/conversations/index.js';
 import { openNodeStore } from '../../src/db/open-node.js';
 import { ERASED_NAME } from '../../src/domain/privacy/index.js';
 import { addMember, domainCtx, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
+import { UpstashState } from '../../src/state/upstash.js';
 import { createTestStore, type TestStore } from '../support/store.js';
+import { startUpstashServer } from '../support/upstash-server.js';
 
 const run = promisify(execFile);
 // Each run starts tsx in a new process: seconds on a busy machine, hence the long per-test timeouts.
@@ -18,10 +22,10 @@ const root = resolve(import.meta.dirname, '../..');
 const clock = fixedClock('2026-06-01T08:00:00Z');
 let store: TestStore;
 
-const privacy = (args: string[]) =>
+const privacy = (args: string[], env: Record<string, string> = {}) =>
   run(process.execPath, ['--import', 'tsx', join(root, 'scripts/privacy.ts'), ...args, '--database-url', store.url], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'silent', UPSTASH_REDIS_REST_URL: '', UPSTASH_REDIS_REST_TOKEN: '' },
+    env: { ...process.env, LOG_LEVEL: 'silent', UPSTASH_REDIS_REST_URL: '', UPSTASH_REDIS_REST_TOKEN: '', ...env },
   });
 
 async function readBack<T>(fn: (s: Awaited<ReturnType<typeof openNodeStore>>) => Promise<T>): Promise<T> {
@@ -37,6 +41,7 @@ beforeAll(async () => {
   store = await createTestStore();
   await seedProgram(store);
   await addMember(store, clock, { id: 'cli-1', name: 'Cecilia Puffin', identity: { channelId: 'emulator', channelUserId: 'u-cli-1' } });
+  await addMember(store, clock, { id: 'cli-2', name: 'Dorian Gannet' });
   const ctx = domainCtx(store, clock);
   await paidOrder(ctx, 'cli-1', 'CLI-ORD-1', '250', '2026-05-01T00:00:00Z');
   await recordTurn({
@@ -48,6 +53,17 @@ beforeAll(async () => {
       memberId: 'cli-1',
       inbound: 'puffin-lighthouse question',
       replies: ['an answer'],
+    },
+  });
+  await recordTurn({
+    ctx,
+    input: {
+      conversationId: 'emulator:c-cli-2',
+      channelId: 'emulator',
+      channelUserId: 'u-cli-2',
+      memberId: 'cli-2',
+      inbound: 'gannet',
+      replies: [],
     },
   });
   store.close();
@@ -86,7 +102,7 @@ describe('npm run privacy', () => {
     expect(stdout).toMatch(/Erased member cli-1/);
     const [m] = await readBack((s) => s.db.select().from(members).where(eq(members.id, 'cli-1')));
     expect(m).toMatchObject({ name: ERASED_NAME, erasedAt: expect.any(Date) });
-    expect(await readBack((s) => s.db.select().from(messages))).toEqual([]);
+    expect(await readBack((s) => s.db.select().from(messages).where(eq(messages.conversationId, 'emulator:c-cli-1')))).toEqual([]);
     const again = await privacy(['erase', 'cli-1', '--yes']);
     expect(again.stdout).toMatch(/erased before/);
     await expect(privacy(['erase', 'nobody', '--yes'])).rejects.toMatchObject({
@@ -94,5 +110,26 @@ describe('npm run privacy', () => {
       stderr: expect.stringMatching(/Member not found/),
     });
     await expect(privacy(['forget', 'cli-1'])).rejects.toMatchObject({ code: 1 });
+  }, 120_000);
+
+  it('clears the conversation memory in shared state (Upstash) when it is configured', async () => {
+    const upstash = await startUpstashServer();
+    const prefix = `privacy-cli:${randomUUID()}:`;
+    const state = new UpstashState({ url: upstash.url, token: upstash.token, prefix });
+    try {
+      await new ConversationMemory(state).append('emulator:c-cli-2', { role: 'user', content: 'gannet secret' });
+      await state.set('mem:emulator:someone-else', 'kept');
+      const { stdout } = await privacy(['erase', 'cli-2', '--yes'], {
+        UPSTASH_REDIS_REST_URL: upstash.url,
+        UPSTASH_REDIS_REST_TOKEN: upstash.token,
+        STATE_PREFIX: prefix,
+      });
+      expect(stdout).toMatch(/State keys cleared: 5/);
+      expect(await state.get('mem:emulator:c-cli-2')).toBeNull();
+      expect(await state.get('mem:emulator:someone-else')).toBe('kept');
+    } finally {
+      await upstash.cleanup(prefix);
+      await upstash.close();
+    }
   }, 120_000);
 });

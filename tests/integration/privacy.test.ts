@@ -1,14 +1,27 @@
 // Data-subject export and erasure over real HTTP: one JSON document out; after erasure no trace in any table.
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, handoffs, members, pointsLedger } from '../../db/schema/index.js';
+import {
+  auditLog,
+  consentHistory,
+  handoffs,
+  memberAnalytics,
+  members,
+  pointsLedger,
+  recMemberCategories,
+  recMemberProducts,
+  recMemberProfiles,
+} from '../../db/schema/index.js';
 import { ConversationMemory } from '../../src/assistant/memory.js';
+import { signMemberToken } from '../../src/channels/webchat/session.js';
+import { computeMemberAnalytics } from '../../src/domain/analytics/index.js';
 import { submitFeedback } from '../../src/domain/feedback/index.js';
 import { addHandoffNote, DEFAULT_HANDOFF_SETTINGS, updateHandoffSettings } from '../../src/domain/handoffs/index.js';
 import { redeemCoupon } from '../../src/domain/loyalty/index.js';
 import { orderEventSchema, recordOrder } from '../../src/domain/orders/index.js';
 import { ERASED_NAME } from '../../src/domain/privacy/index.js';
-import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/app.js';
+import { rebuildRecommendationStats } from '../../src/domain/products/index.js';
+import { createTestApp, TEST_ADMIN_TOKEN, TEST_WEBCHAT_SECRET, type TestApp } from '../support/app.js';
 import { emulatorActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
 import { addMember, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
 import { startServer, type RunningServer } from '../support/server.js';
@@ -243,6 +256,10 @@ describe('POST /api/admin/members/{id}/erase', () => {
     expect(h.status).toBe('cancelled');
     expect(await new ConversationMemory(t.deps.state).load(`emulator:conv-${A.user}`)).toEqual([]);
 
+    // Consent was withdrawn on record (who and how), and the history is kept.
+    const consent = await t.store.db.select().from(consentHistory).where(eq(consentHistory.memberId, A.id));
+    expect(consent).toEqual([expect.objectContaining({ granted: false, source: 'api', actor: admin.id })]);
+
     const [entry] = await t.store.db.select().from(auditLog).where(eq(auditLog.action, 'member.erase'));
     expect(entry).toMatchObject({ staffId: admin.id, target: `member:${A.id}`, via: 'api_token' });
     expect(JSON.stringify(entry.details)).not.toContain(A.name);
@@ -255,6 +272,30 @@ describe('POST /api/admin/members/{id}/erase', () => {
     expect(await res.json()).toMatchObject({ alreadyErased: true });
     expect(await dumpTables()).toEqual(before);
     expect((await t.store.db.select().from(auditLog).where(eq(auditLog.action, 'member.erase'))).length).toBe(2);
+  });
+
+  it('a rebuild of the recommendation statistics gives the erased member no profile again', async () => {
+    const r = await rebuildRecommendationStats({ ctx: t.deps.domain, input: {} });
+    expect(r.orders).toBe(2);
+    const profiles = await t.store.db.select().from(recMemberProfiles);
+    expect(profiles.map((p) => p.memberId)).toEqual([B.id]);
+    expect((await t.store.db.select().from(recMemberProducts).where(eq(recMemberProducts.memberId, A.id))).length).toBe(0);
+    expect((await t.store.db.select().from(recMemberCategories).where(eq(recMemberCategories.memberId, A.id))).length).toBe(0);
+  });
+
+  it('the analytics job does not profile the erased member again', async () => {
+    await computeMemberAnalytics({ ctx: t.deps.domain, input: {} });
+    const rows = await t.store.db.select({ memberId: memberAnalytics.memberId }).from(memberAnalytics);
+    expect(rows.map((r) => r.memberId)).toEqual([B.id]);
+  });
+
+  it('the tombstone takes no new identity: no link codes, no web chat sessions', async () => {
+    const code = await api(`/api/admin/members/${A.id}/link-codes`, { method: 'POST' });
+    expect(code.status).toBe(409);
+    const memberToken = await signMemberToken(TEST_WEBCHAT_SECRET, A.id);
+    const web = await api('/api/webchat/session', { method: 'POST', body: JSON.stringify({ memberToken }), token: '' });
+    expect(web.status).toBe(409);
+    expect((await api(`/api/admin/members/${B.id}/link-codes`, { method: 'POST' })).status).toBe(200);
   });
 
   it('the erased member chatting again is a stranger with no history', async () => {

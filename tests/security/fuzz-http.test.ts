@@ -4,7 +4,7 @@
 // Reproduce a failure with the seed fast-check prints: FUZZ_SEED=<seed> npx vitest run tests/security/fuzz-http.test.ts
 // FUZZ_SCALE multiplies every run count (FUZZ_SCALE=10 for a long soak; the default suits a busy 2-core box).
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_BODY_BYTES } from '../../src/app.js';
 import { CHANNEL_ISSUER } from '../../src/channels/botframework/jwt.js';
 import { signToken, hmacHex } from '../../src/lib/crypto.js';
@@ -14,12 +14,15 @@ import { addMember, fixedClock, seedProgram } from '../support/fixtures.js';
 import { lineEvent, lineSignature } from '../support/line.js';
 import { startLocalIssuer, type LocalIssuer } from '../support/openid-server.js';
 import { startServer, type RunningServer } from '../support/server.js';
+import { addStaff, login } from '../support/staff.js';
 import { postPush, pushXml, type WechatAccount } from '../support/wechat.js';
 
 const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
 const runs = (n: number) => Math.max(1, Math.round(n * SCALE));
 const params = (n: number) => ({ seed: FUZZ_SEED, numRuns: runs(n) });
+// Longer runs get proportionally longer per-test timeouts.
+vi.setConfig({ testTimeout: 30_000 * Math.max(1, SCALE) });
 
 const APP_ID = 'fuzz-app-id';
 const TELEGRAM_SECRET = 'fuzz-telegram-secret';
@@ -508,9 +511,172 @@ describe('staff, admin and agent API', () => {
         );
         await sane(`${route.method} ${route.path}`.startsWith('GET') ? 'staff API (GET)' : 'staff API (write)', res);
       }),
-      params(600),
+      params(700),
     );
     await alive(authedServer.url);
+  });
+});
+
+describe('staff, admin and agent API without valid credentials', () => {
+  it('every route answers 401 JSON to no token, a wrong bearer token or a forged session cookie (and 403 never leaks data)', async () => {
+    const routes = [
+      ...new Map(
+        authed.app.routes
+          .filter((r) => r.method !== 'ALL' && /^\/api\/(admin|staff|agent)\//.test(r.path))
+          .map((r) => [`${r.method} ${r.path}`, r]),
+      ).values(),
+    ];
+    const creds = fc.oneof(
+      fc.constant<Record<string, string>>({}),
+      text.map((v) => ({ authorization: `Bearer ${header(v) || 'x'}` })),
+      fc
+        .constantFrom(
+          'Basic YWRtaW46YWRtaW4=',
+          'Bearer',
+          'bearer test-admin-token ',
+          `Bearer ${TEST_ADMIN_TOKEN}x`,
+          'Token test-admin-token',
+        )
+        .map((v) => ({ authorization: v })),
+      text.map((v) => ({ cookie: `ma_staff=${header(v) || 'x'}` })),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...routes), creds, async (route, headers) => {
+        const path = route.path.replace(/:\w+/g, 'F1');
+        const res = await fetch(`${authedServer.url}${path}`, {
+          method: route.method,
+          headers: { 'content-type': 'application/json', ...headers },
+          body: route.method === 'GET' ? undefined : '{}',
+        });
+        const r = await sane('staff API (no credentials)', res);
+        expect(r.status, `${route.method} ${route.path}`).toBe(401);
+      }),
+      params(300),
+    );
+  });
+});
+
+// ---- console forms ---------------------------------------------------------------------------------------------
+
+describe('console forms', () => {
+  it('every console POST route, signed in as an admin with the CSRF token: fuzzed form fields never get a 5xx', async () => {
+    const admin = await addStaff(authed.deps, 'admin');
+    // Real accounts for the :id routes; never the signed-in admin (a reset of its own password would end the run).
+    const target = await addStaff(authed.deps, 'agent');
+    let s = await login(authedServer.url, admin.email, admin.password);
+    const routes = [
+      ...new Set(
+        authed.app.routes
+          .filter(
+            (r) => r.method === 'POST' && r.path.startsWith('/console/') && r.path !== '/console/logout' && r.path !== '/console/login',
+          )
+          .map((r) => r.path),
+      ),
+    ];
+    expect(routes.length).toBeGreaterThan(10);
+    const field = fc.constantFrom(
+      'text',
+      'note',
+      'title',
+      'email',
+      'name',
+      'role',
+      'active',
+      'locale',
+      'score',
+      'password',
+      'displayName',
+      'id',
+      'reason',
+      'value',
+      'key',
+      'kind',
+    );
+    const form = fc.dictionary(
+      field,
+      fc
+        .oneof(text, fc.constantFrom('on', 'true', '1', 'admin', 'agent', 'en', 'zh-CN'))
+        .map((v) => v.replace(/[\uD800-\uDFFF]/g, '?').slice(0, 5000)),
+      { maxKeys: 6 },
+    );
+    const param = fc.oneof(
+      fc.constantFrom('x', '1', 'F1', target.id, '%ff', '..'),
+      text.map((v) => encodeURIComponent(v.replace(/[\uD800-\uDFFF]/g, '?').slice(0, 200))),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...routes), param, form, fc.boolean(), async (route, p, fields, multipart) => {
+        const path = route.replace(/:\w+/g, p);
+        const body = multipart ? new FormData() : new URLSearchParams();
+        body.append('_csrf', s.csrf);
+        for (const [k, v] of Object.entries(fields)) body.append(k, v);
+        const res = await fetch(`${authedServer.url}${path}`, { method: 'POST', redirect: 'manual', headers: { cookie: s.cookie }, body });
+        sent['console forms'] = (sent['console forms'] ?? 0) + 1;
+        const textBody = await res.text();
+        if (res.status >= 500) throw new Error(`POST ${route}: ${res.status} ${textBody.slice(0, 300)}`);
+        // Every request must reach its handler signed in: never fuzz a signed-out console.
+        if (res.status === 401 || (res.headers.get('location') ?? '').startsWith('/console/login')) {
+          if (!(await fetch(`${authedServer.url}/api/staff/me`, { headers: { cookie: s.cookie } })).ok)
+            s = await login(authedServer.url, admin.email, admin.password);
+        }
+      }),
+      params(450),
+    );
+    await alive(authedServer.url);
+  });
+
+  it('every console page, signed in as an admin: fuzzed path parameters and queries never get a 5xx', async () => {
+    const admin = await addStaff(authed.deps, 'admin');
+    const s = await login(authedServer.url, admin.email, admin.password);
+    const pages = [
+      ...new Set(
+        authed.app.routes
+          .filter((r) => r.method === 'GET' && r.path.startsWith('/console') && !r.path.includes('*') && !r.path.endsWith('/events'))
+          .map((r) => r.path),
+      ),
+    ];
+    expect(pages.length).toBeGreaterThan(10);
+    const value = fc
+      .oneof(text, fc.constantFrom('0', '-1', 'abc', '1e309', '9999999999999', 'csat', 'nps', 'pending', '2026-13-45'))
+      .map((v) => v.replace(/[\uD800-\uDFFF]/g, '?').slice(0, 500));
+    const query = fc.dictionary(
+      fc.constantFrom(
+        'before',
+        'after',
+        'staffId',
+        'action',
+        'status',
+        'kind',
+        'from',
+        'to',
+        'days',
+        'page',
+        'q',
+        'next',
+        'notice',
+        'mode',
+        'locale',
+        'category',
+      ),
+      value,
+      { maxKeys: 4 },
+    );
+    const param = fc.oneof(
+      fc.constantFrom('x', '1', admin.id, '%ff'),
+      text.map((v) => encodeURIComponent(v.replace(/[\uD800-\uDFFF]/g, '?').slice(0, 200))),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...pages), param, query, async (route, p, q) => {
+        const qs = new URLSearchParams(q).toString();
+        const res = await fetch(`${authedServer.url}${route.replace(/:\w+/g, p)}${qs ? `?${qs}` : ''}`, {
+          redirect: 'manual',
+          headers: { cookie: s.cookie },
+        });
+        sent['console pages'] = (sent['console pages'] ?? 0) + 1;
+        const body = await res.text();
+        if (res.status >= 500) throw new Error(`GET ${route}: ${res.status} ${body.slice(0, 300)}`);
+      }),
+      params(300),
+    );
   });
 });
 

@@ -82,10 +82,44 @@ describe('login lockout', () => {
     expect(((await res.json()) as { staff: { lockedUntil: string | null } }).staff.lockedUntil).toBeNull();
     expect(await actions()).toContain('staff.unlock');
     expect((await postLogin(server.url, victim.email, victim.password)).status).toBe(303);
+
+    // And from the console's staff page: the locked account shows a badge and an Unlock button.
+    for (let i = 0; i < MAX; i++) await postLogin(server.url, victim.email, `again-${i}-password`);
+    const admin = await addStaff(t.deps, 'admin');
+    const s = await login(server.url, admin.email, admin.password);
+    const page = await (await fetch(url('/console/staff'), { headers: { cookie: s.cookie } })).text();
+    expect(page).toContain(`action="/console/staff/${victim.id}/unlock"`);
+    const viaPage = await fetch(url(`/console/staff/${victim.id}/unlock`), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: s.cookie },
+      body: new URLSearchParams({ _csrf: s.csrf }).toString(),
+    });
+    expect(viaPage.status).toBe(303);
+    expect((await row(victim.id)).lockedUntil).toBeNull();
+    expect((await postLogin(server.url, victim.email, victim.password)).status).toBe(303);
     expect(
       (await fetch(url('/api/admin/staff/nobody/unlock'), { method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } }))
         .status,
     ).toBe(404);
+  });
+
+  it('wrong current passwords on the password-change form count too: a stolen session cannot guess the password', async () => {
+    const victim = await addStaff(t.deps, 'agent');
+    const s = await login(server.url, victim.email, victim.password);
+    const change = (current: string) =>
+      fetch(url('/console/account/password'), {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: s.cookie },
+        body: new URLSearchParams({ _csrf: s.csrf, current, password: 'a-new-password-123', confirm: 'a-new-password-123' }).toString(),
+      });
+    for (let i = 0; i < MAX; i++) expect((await change(`guess-${i}-password`)).status).toBe(401);
+    expect((await row(victim.id)).lockedUntil).not.toBeNull();
+    // Locked: even the right current password changes nothing, and signing in is refused.
+    expect((await change(victim.password)).status).toBe(401);
+    await forgetCounter(victim.email);
+    expect((await postLogin(server.url, victim.email, victim.password)).status).toBe(429);
   });
 
   it('an unknown email is throttled the same way (no account enumeration by the answers)', async () => {

@@ -73,4 +73,16 @@ describe('redaction', () => {
     expect(lines[0]).not.toContain('Emma Clark');
     expect(JSON.parse(lines[0]).err.message).toBe('Failed query: update "members" set "name" = ?\nparams: [redacted]');
   });
+
+  it("replaces a remote service's error text (which may quote what we sent) by its HTTP status", () => {
+    const lines: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((line: string) => void lines.push(line));
+    const err = Object.assign(new Error('400 Invalid content: I am Emma Clark and my parcel is lost'), { status: 400 });
+    createLogger('info').error('model call failed', { err });
+    createLogger('info').warn('plain failure', { err: new Error('socket hang up') });
+    expect(lines[0]).not.toMatch(/Emma|parcel/);
+    expect(JSON.parse(lines[0]).err).toMatchObject({ message: '[remote error, HTTP 400]', status: 400 });
+    expect(JSON.parse(lines[0]).err.stack).toMatch(/^Error: \[remote error, HTTP 400\]\n\s+at /);
+    expect(JSON.parse(lines[1]).err).toEqual({ name: 'Error', message: 'socket hang up' });
+  });
 });

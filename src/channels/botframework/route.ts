@@ -20,7 +20,12 @@ export const activitySchema = z
     type: z.string().min(1).max(64),
     id: z.string().max(256).optional(),
     channelId: z.string().min(1).max(64),
-    serviceUrl: z.string().url().max(2048),
+    // Replies are POSTed here: only http(s) (a `javascript:` or `file:` URL parses as a URL too).
+    serviceUrl: z
+      .string()
+      .url()
+      .max(2048)
+      .refine((u) => /^https?:\/\/[^/]/i.test(u), 'must be an http(s) URL'),
     from: z.object({ id: z.string().min(1).max(256), name: z.string().max(256).optional() }).passthrough(),
     recipient: z
       .object({ id: z.string().max(256) })

@@ -79,7 +79,7 @@ export const webchatDocs: RouteDoc[] = [
     tag: 'webchat',
     body: sessionBody,
     response: sessionResponse,
-    errors: { 401: 'Invalid or expired member token', 404: 'Unknown member or demo picker disabled' },
+    errors: { 401: 'Invalid or expired member token', 404: 'Unknown member or demo picker disabled', 409: 'The member was erased' },
   },
   {
     method: 'post',
@@ -149,6 +149,7 @@ export function webchatRoutes() {
     }
     const member = await getMember({ ctx: deps.domain, input: { memberId } });
     if (!member) throw new DomainError('not_found', 'Unknown member');
+    if (member.erasedAt) throw new DomainError('conflict', "This member's data was erased");
     // The signed token (or the development picker) is the verification: bind the web identity to the member.
     await bindVerifiedIdentity({ ctx: deps.domain, input: { memberId, channelId: WEB_CHANNEL_ID, channelUserId: memberId } });
     const conversationId = crypto.randomUUID();

@@ -29,7 +29,7 @@ export const SPEND_STATUS_LIST = sql`(${sql.join(
  * recent / most frequent / highest spend), an RFM segment from the r/f scores (m breaks the "can't
  * lose" tie), the lifecycle stage, and CLV = average order value x orders per year x `clvYears`,
  * damped for members at risk (x0.5) or churned (x0.1). Members who never ordered score 0, segment
- * `none`, stage `new`. Idempotent: a rerun with the same orders and clock writes the same rows.
+ * `none`, stage `new`; erased members get no row. Idempotent: a rerun with the same orders and clock writes the same rows.
  */
 export const computeMemberAnalytics: Verb<{ rules?: Partial<LifecycleRules> }, { members: number; ms: number }> = async ({
   ctx,
@@ -48,6 +48,8 @@ export const computeMemberAnalytics: Verb<{ rules?: Partial<LifecycleRules> }, {
         select member_id, max(paid_at) as last_at, min(paid_at) as first_at, count(*) as freq, sum(total_cents) as spend
         from orders where paid_at is not null and status in ${SPEND_STATUS_LIST} group by member_id
       ) o on o.member_id = m.id
+      -- Erased members (src/domain/privacy) keep their orders for accounting but are never profiled again.
+      where m.erased_at is null
     ),
     scored as (
       select agg.*,

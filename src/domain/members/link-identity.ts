@@ -15,8 +15,10 @@ function randomCode(): string {
 export const issueLinkCode: Verb<{ memberId: string }, { code: string; expiresAt: Date }> = async ({ ctx, input }) =>
   ctx.store.write(async (tx) => {
     const now = ctx.clock();
-    const [m] = await tx.select({ id: members.id }).from(members).where(eq(members.id, input.memberId));
+    const [m] = await tx.select({ id: members.id, erasedAt: members.erasedAt }).from(members).where(eq(members.id, input.memberId));
     if (!m) throw new DomainError('not_found', 'Member not found');
+    // An erased member's tombstone must not collect new identities (and with them new personal data).
+    if (m.erasedAt) throw new DomainError('conflict', "This member's data was erased");
     const expiresAt = new Date(now.getTime() + ctx.rules.linkCodeTtlMinutes * 60_000);
     for (let i = 0; i < 10; i++) {
       const code = randomCode();

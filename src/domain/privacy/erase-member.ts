@@ -1,6 +1,6 @@
 // Data-subject erasure: personal data deleted or anonymized in one transaction, accounting kept on a tombstone.
 import { eq } from 'drizzle-orm';
-import { members } from '../../../db/schema/index.js';
+import { consentHistory, members } from '../../../db/schema/index.js';
 import { DomainError } from '../../lib/errors.js';
 import { appendAuditEntry } from '../audit/index.js';
 import type { Verb } from '../context.js';
@@ -26,10 +26,24 @@ export interface EraseResult {
  */
 export const eraseMember: Verb<{ memberId: string; actor: PrivacyActor }, EraseResult> = async ({ ctx, input }) => {
   const result = await ctx.store.write(async (tx) => {
-    const [member] = await tx.select({ erasedAt: members.erasedAt }).from(members).where(eq(members.id, input.memberId));
+    const [member] = await tx
+      .select({ erasedAt: members.erasedAt, consent: members.marketingConsent })
+      .from(members)
+      .where(eq(members.id, input.memberId));
     if (!member) throw new DomainError('not_found', 'Member not found');
     const scope = await memberScope(tx, input.memberId);
     const now = ctx.clock();
+    // Erasure withdraws marketing consent: on record like any other change (the history is kept as proof).
+    if (member.consent) {
+      await tx.insert(consentHistory).values({
+        memberId: input.memberId,
+        granted: false,
+        source: input.actor.via === 'session' ? 'console' : 'api',
+        channelId: null,
+        actor: input.actor.staffId,
+        createdAt: now,
+      });
+    }
     const counts: Record<string, number> = {};
     for (const entry of MEMBER_DATA) {
       const rule = entry.erase;

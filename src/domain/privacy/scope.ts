@@ -29,25 +29,24 @@ export async function memberScope(db: Db | Tx, memberId: string): Promise<Member
   const byIdentity: SQL[] = identities.map(
     (i) => and(eq(conversations.channelId, i.channelId), eq(conversations.channelUserId, i.channelUserId)) as SQL,
   );
-  const [convs, refs, hs, svs, ords] = await Promise.all([
-    db
-      .select({ id: conversations.id })
-      .from(conversations)
-      .where(or(eq(conversations.memberId, memberId), ...byIdentity)),
-    db
-      .select({ id: conversationReferences.conversationId })
-      .from(conversationReferences)
-      .where(eq(conversationReferences.memberId, memberId)),
-    db
-      .select({ id: handoffs.id, conversationId: handoffs.conversationId, status: handoffs.status })
-      .from(handoffs)
-      .where(eq(handoffs.memberId, memberId)),
-    db
-      .select({ id: surveys.conversationId })
-      .from(surveys)
-      .where(and(eq(surveys.memberId, memberId), isNotNull(surveys.conversationId))),
-    db.select({ id: orders.id }).from(orders).where(eq(orders.memberId, memberId)),
-  ]);
+  // One after another: inside a transaction on a remote URL every statement rides the same stream.
+  const convs = await db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(or(eq(conversations.memberId, memberId), ...byIdentity));
+  const refs = await db
+    .select({ id: conversationReferences.conversationId })
+    .from(conversationReferences)
+    .where(eq(conversationReferences.memberId, memberId));
+  const hs = await db
+    .select({ id: handoffs.id, conversationId: handoffs.conversationId, status: handoffs.status })
+    .from(handoffs)
+    .where(eq(handoffs.memberId, memberId));
+  const svs = await db
+    .select({ id: surveys.conversationId })
+    .from(surveys)
+    .where(and(eq(surveys.memberId, memberId), isNotNull(surveys.conversationId)));
+  const ords = await db.select({ id: orders.id }).from(orders).where(eq(orders.memberId, memberId));
   const conversationIds = new Set<string>([...convs, ...refs, ...svs].map((r) => r.id));
   // An erased handoff points at `[erased]:<id>`, no conversation.
   for (const h of hs) if (!h.conversationId.startsWith(ERASED_REF)) conversationIds.add(h.conversationId);

@@ -1,5 +1,5 @@
 // Recommendation statistics: applied inside the order's own transaction when it is paid or undone, rebuilt in bulk on demand.
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { DAY_MS } from '../../lib/time.js';
 import type { Verb } from '../context.js';
@@ -197,6 +197,12 @@ const REC_TABLES = [
  * that bypass applyOrderEvent, and as the backfill of a store created before the recommender. The
  * result equals what applying each paid order through applyPurchaseStats gives (a test checks it).
  */
+/**
+ * Erased members (src/domain/privacy) keep their orders for accounting but get no purchase profile again:
+ * their orders still count in store-wide popularity, anonymously.
+ */
+const notErased = (column: SQL) => sql`${column} not in (select id from members where erased_at is not null)`;
+
 export const rebuildRecommendationStats: Verb<Record<string, never>, RebuildResult> = async ({ ctx }) =>
   ctx.store.write(async (tx) => {
     for (const t of REC_TABLES) await tx.run(sql.raw(`delete from ${t}`));
@@ -214,17 +220,20 @@ export const rebuildRecommendationStats: Verb<Record<string, never>, RebuildResu
       group by o.id, l.product_id`);
     await tx.run(sql`
       insert into rec_member_products (member_id, product_id, orders, units, weight, last_ordered_at)
-      select mid, pid, count(*), sum(q), sum(power(2, (t - ${RECS_EPOCH_MS}) * 1.0 / ${m})), max(t) from rec_items group by mid, pid`);
+      select mid, pid, count(*), sum(q), sum(power(2, (t - ${RECS_EPOCH_MS}) * 1.0 / ${m})), max(t) from rec_items
+      where ${notErased(sql.raw('mid'))} group by mid, pid`);
     await tx.run(sql`
       insert into rec_product_stats (product_id, category, orders, buyers, weight)
       select pid, max(cat), count(*), count(distinct mid), sum(power(2, (t - ${RECS_EPOCH_MS}) * 1.0 / ${p})) from rec_items group by pid`);
     await tx.run(sql`
       insert into rec_member_profiles (member_id, orders, weight)
       select member_id, count(*), sum(power(2, (ordered_at - ${RECS_EPOCH_MS}) * 1.0 / ${m})) from orders
-      where status in ${paid} and exists (select 1 from order_lines l where l.order_id = orders.id) group by member_id`);
+      where status in ${paid} and exists (select 1 from order_lines l where l.order_id = orders.id) and ${notErased(sql.raw('member_id'))}
+      group by member_id`);
     await tx.run(sql`
       insert into rec_member_categories (member_id, category, items, weight)
-      select mid, cat, count(*), sum(power(2, (t - ${RECS_EPOCH_MS}) * 1.0 / ${m})) from rec_items group by mid, cat`);
+      select mid, cat, count(*), sum(power(2, (t - ${RECS_EPOCH_MS}) * 1.0 / ${m})) from rec_items
+      where ${notErased(sql.raw('mid'))} group by mid, cat`);
     await tx.run(sql`
       insert into rec_category_stats (category, items, weight)
       select cat, count(*), sum(power(2, (t - ${RECS_EPOCH_MS}) * 1.0 / ${p})) from rec_items group by cat`);

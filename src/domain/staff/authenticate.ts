@@ -4,13 +4,16 @@ import { staff, type Staff } from '../../../db/schema/index.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from '../../lib/password.js';
 import type { Verb } from '../context.js';
 import { findStaffByEmail } from './find-staff.js';
+import { lockedUntil } from './lockout.js';
 
-/** The account for a correct email and password of an active account that can log in; otherwise null. */
+/** The account for a correct email and password of an active, unlocked account that can log in; otherwise null. */
 export const authenticatePassword: Verb<{ email: string; password: string }, Staff | null> = async ({ ctx, input }) => {
   const account = await findStaffByEmail({ ctx, input: { email: input.email } });
   const stored = account?.passwordHash ?? DUMMY_PASSWORD_HASH;
   const ok = await verifyPassword(input.password, stored);
   if (!ok || !account?.active || account.passwordHash === null) return null;
+  // A locked account is refused even with the right password (and its lock is not cleared by trying).
+  if (lockedUntil(account, ctx.clock())) return null;
   const rehash = needsRehash(account.passwordHash) ? await hashPassword(input.password) : undefined;
   const now = ctx.clock();
   await ctx.store.write(async (tx) => {

@@ -34,17 +34,10 @@ export const updateStaff: Verb<UpdateStaffInput, { staff: Staff; generatedPasswo
     if (current.passwordHash === null && (passwordHash || data.role)) {
       throw new DomainError('bad_request', 'The admin token account cannot be given a password or another role');
     }
-    const [updated] = await tx
-      .update(staff)
-      .set({
-        name: data.name,
-        displayName: data.displayName,
-        role: data.role,
-        active: data.active,
-        passwordHash,
-      })
-      .where(eq(staff.id, staffId))
-      .returning();
+    const changes = { name: data.name, displayName: data.displayName, role: data.role, active: data.active, passwordHash };
+    // Nothing to change (an empty form or body) is a no-op, not an UPDATE without columns.
+    if (Object.values(changes).every((v) => v === undefined)) return current;
+    const [updated] = await tx.update(staff).set(changes).where(eq(staff.id, staffId)).returning();
     // Whoever held the old password (or the disabled account) is signed out everywhere.
     if (passwordHash || data.active === false || (data.role && data.role !== current.role)) {
       await tx

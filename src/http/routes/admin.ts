@@ -161,7 +161,7 @@ export const adminDocs: RouteDoc[] = [
     tag: 'admin',
     security: 'admin',
     response: z.object({ code: z.string(), expiresAt: z.string() }),
-    errors: { 401: 'Missing or wrong token', 404: 'No such member' },
+    errors: { 401: 'Missing or wrong token', 404: 'No such member', 409: 'The member was erased' },
   },
   {
     method: 'post',
