@@ -1,5 +1,5 @@
 // One broadcast to members on WeChat, LINE and Telegram, over real HTTP to the local platform servers: each channel's rules hold.
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campaignDeliveries, channelIdentities, members } from '../../db/schema/index.js';
 import { retryKeyFor } from '../../src/channels/line/channel.js';
@@ -254,43 +254,79 @@ describe('a broadcast to members on native channels', () => {
   });
 });
 
-describe('a LINE delivery resent after its dispatcher stalled', () => {
-  it('goes out again with the same retry key, and LINE shows it once', async () => {
-    const real = t.deps.outbound;
-    let pushed!: () => void;
-    const pushedOnce = new Promise<void>((r) => (pushed = r));
-    let release!: () => void;
-    const stalled = new Promise<void>((r) => (release = r));
-    // A dispatcher whose push reached LINE and which then stopped (killed, or stuck) before recording it.
-    const dying = {
-      check: real.check.bind(real),
-      sendTo: async (...args: Parameters<Outbound['sendTo']>) => {
-        const r = await real.sendTo(...args);
-        pushed();
-        await stalled;
-        return r;
-      },
-    } as unknown as Outbound;
+/**
+ * A dispatcher whose sends reach the platform and which then stops (killed, or stuck) before recording
+ * them: `reached` resolves after `n` sends, `release()` lets it finish late.
+ */
+function stallingOutbound(n: number) {
+  const real = t.deps.outbound;
+  let count = 0;
+  let reachedAll!: () => void;
+  const reached = new Promise<void>((r) => (reachedAll = r));
+  let release!: () => void;
+  const stalled = new Promise<void>((r) => (release = r));
+  const outbound = {
+    check: real.check.bind(real),
+    sendTo: async (...args: Parameters<Outbound['sendTo']>) => {
+      const r = await real.sendTo(...args);
+      if (++count === n) reachedAll();
+      await stalled;
+      return r;
+    },
+  } as unknown as Outbound;
+  return { outbound, reached, release };
+}
+
+/** Moves the clock past the dispatcher lease, as if the stalled process held its rows until they expired. */
+const pastLease = () => clock.set(new Date(clock().getTime() + (t.deps.broadcast.options.leaseMs ?? 120_000) + 1_000).toISOString());
+
+describe('deliveries left mid-send by a stalled dispatcher', () => {
+  it('LINE: sent again with the same retry key, and LINE shows it once', async () => {
+    const stall = stallingOutbound(1);
     const id = await launch('补发', 'line-crash');
-    const first = dispatchOnce({ ctx: t.deps.domain, outbound: dying, options: t.deps.broadcast.options });
-    await pushedOnce;
+    const first = dispatchOnce({ ctx: t.deps.domain, outbound: stall.outbound, options: t.deps.broadcast.options });
+    await stall.reached;
     const [row] = await t.store.db.select().from(campaignDeliveries).where(eq(campaignDeliveries.campaignId, id));
     expect(row.status).toBe('sending');
 
     // The lease runs out; another pass claims the row and resends with the same key.
-    clock.set(new Date(clock().getTime() + (t.deps.broadcast.options.leaseMs ?? 120_000) + 1_000).toISOString());
-    const second = await dispatchOnce({ ctx: t.deps.domain, outbound: real, options: t.deps.broadcast.options });
+    pastLease();
+    const second = await dispatchOnce({ ctx: t.deps.domain, outbound: t.deps.outbound, options: t.deps.broadcast.options });
     expect(second.sent).toBe(1);
     const key = await retryKeyFor(`${deliveryKey(row.id)}:0`);
     expect(line.pushAttempts.filter((a) => a.retryKey === key).map((a) => a.status)).toEqual([200, 409]);
     expect(lineTexts('U-nb1').filter((text) => text.includes('补发'))).toHaveLength(1);
 
     // The stalled dispatcher's late answer no longer holds the claim and changes nothing.
-    release();
+    stall.release();
     await first;
     const [done] = await t.store.db.select().from(campaignDeliveries).where(eq(campaignDeliveries.campaignId, id));
     expect(done).toMatchObject({ status: 'sent', attempts: 2, channelId: 'line' });
     const view = await api('GET', `/api/marketing/campaigns/${id}`);
     expect(view.json.counts).toMatchObject({ total: 1, byStatus: { sent: 1 } });
+  });
+
+  it('WeChat and Telegram, which cannot drop a repeated send: failed as outcome unknown, never sent twice', async () => {
+    await t.store.write((tx) =>
+      tx
+        .update(members)
+        .set({ tags: ['nb', 'stall'] })
+        .where(inArray(members.id, ['wx-in', 'tg-1'])),
+    );
+    const stall = stallingOutbound(2);
+    const id = await launch('再发', 'stall');
+    const first = dispatchOnce({ ctx: t.deps.domain, outbound: stall.outbound, options: t.deps.broadcast.options });
+    await stall.reached;
+    pastLease();
+    await dispatchOnce({ ctx: t.deps.domain, outbound: t.deps.outbound, options: t.deps.broadcast.options });
+    stall.release();
+    await first;
+    expect(wxTexts('o-in').filter((text) => text.includes('再发'))).toHaveLength(1);
+    expect(tgTexts(801).filter((text) => text.includes('再发'))).toHaveLength(1);
+    const rows = await deliveries(id);
+    for (const m of ['wx-in', 'tg-1']) {
+      expect(rows[m], m).toMatchObject({ status: 'failed' });
+      expect(rows[m].error, m).toMatch(/outcome unknown/);
+    }
   });
 });
