@@ -330,3 +330,21 @@ describe('deliveries left mid-send by a stalled dispatcher', () => {
     }
   });
 });
+
+describe("the platform's own refusal", () => {
+  it('WeChat answering 45015 (its window closed) makes the delivery skipped as outside_window, not retried', async () => {
+    await t.store.write((tx) =>
+      tx
+        .update(members)
+        .set({ tags: ['nb', 'wx-late'] })
+        .where(eq(members.id, 'wx-in')),
+    );
+    const before = wxTexts('o-in').length;
+    wx.failNext('o-in', 45015, 'response out of time limit or subscription is canceled');
+    const id = await launch('迟到', 'wx-late');
+    await t.deps.broadcast.dispatch();
+    expect((await deliveries(id))['wx-in']).toMatchObject({ status: 'skipped', skipReason: 'outside_window', attempts: 1 });
+    expect(wxTexts('o-in').length).toBe(before);
+    expect((await api('GET', `/api/marketing/campaigns/${id}`)).json.campaign.status).toBe('completed');
+  });
+});
