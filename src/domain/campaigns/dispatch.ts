@@ -213,7 +213,8 @@ async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<void>): P
  * sends with the same idempotency key. A crash after the claim leaves it `sending`; when its lease runs
  * out another pass claims it again and, with recovery `resend`, sends with the same key (the Bot
  * Framework sender uses it as the activity id, LINE as X-Line-Retry-Key), so a message that did go out
- * is not delivered twice, and one that did not is not lost. With recovery `fail` such rows fail instead.
+ * is not delivered twice, and one that did not is not lost. With recovery `fail` such rows fail instead,
+ * and so do they on a channel whose rules say it cannot drop a repeat (`deduplicates: false`: WeChat, Telegram).
  */
 export async function dispatchOnce(d: DispatchDeps, limits: { maxBatches?: number } = {}): Promise<DispatchSummary> {
   const o = { ...DEFAULT_DISPATCH, ...d.options };
