@@ -46,6 +46,13 @@ export interface SendingRules {
   /** Proactive messages per second across the channel, and per conversation (Telegram: 30 and 1). */
   perSecond?: number;
   perConversationPerSecond?: number;
+  /**
+   * Whether the platform drops a second send with the same idempotency key (LINE: X-Line-Retry-Key).
+   * false: a resend may show the member the message twice (WeChat, Telegram have no such key), so a
+   * broadcast delivery whose first attempt had an unknown outcome is not resent. Unset: not documented
+   * (Bot Framework relays; see BROADCAST_RECOVERY).
+   */
+  deduplicates?: boolean;
 }
 
 /**

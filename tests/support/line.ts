@@ -26,6 +26,8 @@ export interface LocalLine extends RunningServer {
   failNextPushes(n: number, status: number): void;
   to(userId: string): LineCall[];
   pushRequests: number;
+  /** Every push request's X-Line-Retry-Key and the status it was answered with (accepted, 409 and failed alike). */
+  pushAttempts: { retryKey?: string; status: number }[];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -33,6 +35,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Speaks /v2/bot/message/reply and /push like api.line.me, checking the bearer token. */
 export async function startLocalLine(accessToken: string): Promise<LocalLine> {
   const calls: LineCall[] = [];
+  const pushAttempts: { retryKey?: string; status: number }[] = [];
   const tokens = new Set<string>();
   const accepted = new Map<string, string>();
   const replyTokenOwner = new Map<string, string>();
@@ -50,8 +53,8 @@ export async function startLocalLine(accessToken: string): Promise<LocalLine> {
     calls.push({ kind: 'reply', replyToken: body.replyToken, messages: body.messages });
     return c.json({ sentMessages: body.messages.map(() => ({ id: randomUUID(), quoteToken: 'q' })) });
   });
-  app.post('/v2/bot/message/push', async (c) => {
-    st.pushRequests += 1;
+  /** One push request as api.line.me answers it. */
+  const push = async (c: import('hono').Context) => {
     const retryKey = c.req.header('x-line-retry-key');
     if (retryKey !== undefined && !UUID.test(retryKey)) return c.json({ message: 'The retry key must be a UUID' }, 400);
     if (retryKey && accepted.has(retryKey)) {
@@ -71,6 +74,12 @@ export async function startLocalLine(accessToken: string): Promise<LocalLine> {
       return c.json({ message: 'Internal error' }, 500);
     }
     return c.json({ sentMessages: body.messages.map(() => ({ id: randomUUID(), quoteToken: 'q' })) });
+  };
+  app.post('/v2/bot/message/push', async (c) => {
+    st.pushRequests += 1;
+    const res = await push(c);
+    pushAttempts.push({ retryKey: c.req.header('x-line-retry-key'), status: res.status });
+    return res;
   });
   const server = await startServer(app.fetch);
   return {
@@ -91,6 +100,7 @@ export async function startLocalLine(accessToken: string): Promise<LocalLine> {
     get pushRequests() {
       return st.pushRequests;
     },
+    pushAttempts,
   };
 }
 

@@ -17,6 +17,8 @@ export interface LocalTelegram extends RunningServer {
   floodNext(n: number, retryAfter: number): void;
   block(chatId: number): void;
   floods: number;
+  /** sendMessage requests to one chat, answered or refused (429, 403 blocked) alike. */
+  requestsTo(chatId: number): number;
 }
 
 /** Speaks /bot<token>/<method> like api.telegram.org: { ok, result } or { ok: false, error_code, description, parameters }. */
@@ -24,6 +26,7 @@ export async function startLocalTelegram(token: string): Promise<LocalTelegram> 
   const sent: TelegramSent[] = [];
   const answered: string[] = [];
   const blocked = new Set<number>();
+  const requests = new Map<number, number>();
   const st = { flood: 0, retryAfter: 1, floods: 0, messageId: 100 };
   const app = new Hono();
   app.post('/:bot/:method', async (c) => {
@@ -35,6 +38,7 @@ export async function startLocalTelegram(token: string): Promise<LocalTelegram> 
       return c.json({ ok: true, result: true });
     }
     if (method !== 'sendMessage') return c.json({ ok: false, error_code: 404, description: 'Not Found: method not found' }, 404);
+    requests.set(Number(body.chat_id), (requests.get(Number(body.chat_id)) ?? 0) + 1);
     if (st.flood > 0) {
       st.flood -= 1;
       st.floods += 1;
@@ -74,6 +78,7 @@ export async function startLocalTelegram(token: string): Promise<LocalTelegram> 
     get floods() {
       return st.floods;
     },
+    requestsTo: (chatId) => requests.get(chatId) ?? 0,
   };
 }
 

@@ -42,8 +42,8 @@ export const LINE_CAPABILITIES: ChannelCapabilities = {
   senderNames: 'native',
 };
 
-/** LINE has no messaging window; push is limited to 2,000 requests per second per channel. */
-export const LINE_RULES: SendingRules = { windows: [], serviceTemplates: false, perSecond: 2000 };
+/** LINE has no messaging window; push is limited to 2,000 requests per second per channel; a repeated retry key is answered 409. */
+export const LINE_RULES: SendingRules = { windows: [], serviceTemplates: false, perSecond: 2000, deduplicates: true };
 
 const eventSchema = z
   .object({

@@ -43,7 +43,14 @@ export const TELEGRAM_CAPABILITIES: ChannelCapabilities = {
 };
 
 /** Telegram's documented limits: about 30 messages per second overall and one per second in a chat. */
-export const TELEGRAM_RULES: SendingRules = { windows: [], serviceTemplates: false, perSecond: 30, perConversationPerSecond: 1 };
+export const TELEGRAM_RULES: SendingRules = {
+  windows: [],
+  serviceTemplates: false,
+  perSecond: 30,
+  perConversationPerSecond: 1,
+  // sendMessage has no idempotency key: a resend is a second message.
+  deduplicates: false,
+};
 
 /** callback_data is at most 64 bytes; longer values are kept in the state port behind a short key. */
 const CALLBACK_DATA_BYTES = 64;

@@ -71,6 +71,8 @@ export const WECHAT_RULES: SendingRules = {
     { openedBy: 'event', seconds: 60, maxMessages: 3 },
   ],
   serviceTemplates: true,
+  // Customer-service messages have no idempotency key: a resend is a second message.
+  deduplicates: false,
 };
 
 function menuId(): string {

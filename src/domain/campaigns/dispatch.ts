@@ -101,9 +101,13 @@ async function claim(ctx: DomainCtx, o: DispatchOptions, token: string): Promise
   const now = ctx.clock().getTime();
   // With recovery `fail`, rows left mid-send are failed before claiming, never claimed (not even one whose lease ran out just now).
   const stale = o.recovery === 'resend' ? sql`or (d.status = 'sending' and d.claimed_until < ${now})` : sql``;
+  // A row taken over from a stalled dispatcher gets the token with a mark (SET reads the old status), so the
+  // pass knows its first attempt's outcome is unknown; every outcome is then recorded under the row's own token.
   const rows = await ctx.store.write((tx) =>
     tx.all<Record<string, unknown>>(sql`
-      update campaign_deliveries set status = 'sending', claim_token = ${token}, claimed_until = ${now + o.leaseMs},
+      update campaign_deliveries set status = 'sending',
+        claim_token = case when status = 'sending' then ${recoveredToken(token)} else ${token} end,
+        claimed_until = ${now + o.leaseMs},
         attempts = attempts + 1
       where id in (
         select d.id from campaign_deliveries d join campaigns c on c.id = d.campaign_id
@@ -111,7 +115,7 @@ async function claim(ctx: DomainCtx, o: DispatchOptions, token: string): Promise
           (d.status in ('planned', 'held') and d.next_attempt_at <= ${now})
           ${stale})
         order by d.next_attempt_at limit ${o.batchSize})
-      returning id, campaign_id, member_id, variant, status, attempts, next_attempt_at, planned_at`),
+      returning id, campaign_id, member_id, variant, status, attempts, next_attempt_at, planned_at, claim_token`),
   );
   return rows.map((r) => ({
     id: Number(r.id),
@@ -122,7 +126,7 @@ async function claim(ctx: DomainCtx, o: DispatchOptions, token: string): Promise
     skipReason: null,
     attempts: Number(r.attempts),
     nextAttemptAt: Number(r.next_attempt_at),
-    claimToken: token,
+    claimToken: String(r.claim_token),
     claimedUntil: now + o.leaseMs,
     plannedAt: Number(r.planned_at),
     sentAt: null,
@@ -131,6 +135,9 @@ async function claim(ctx: DomainCtx, o: DispatchOptions, token: string): Promise
     error: null,
   }));
 }
+
+/** The claim token of a row this pass took over from a dispatcher whose lease ran out mid-send. */
+const recoveredToken = (token: string) => `${token}:recovered`;
 
 /** Rows a crashed dispatcher left mid-send, failed as "outcome unknown" (recovery `fail`: at most once). */
 async function failUncertain(ctx: DomainCtx): Promise<number> {
@@ -145,10 +152,10 @@ async function failUncertain(ctx: DomainCtx): Promise<number> {
 }
 
 /** Records one outcome, only while this dispatcher still holds the row's claim. */
-async function record(ctx: DomainCtx, row: CampaignDelivery, token: string, outcome: Outcome): Promise<void> {
+async function record(ctx: DomainCtx, row: CampaignDelivery, outcome: Outcome): Promise<void> {
   const now = ctx.clock().getTime();
   const ref = 'ref' in outcome ? outcome.ref : undefined;
-  const where = and(eq(campaignDeliveries.id, row.id), eq(campaignDeliveries.claimToken, token));
+  const where = and(eq(campaignDeliveries.id, row.id), eq(campaignDeliveries.claimToken, row.claimToken!));
   const common = { claimToken: null, claimedUntil: null, channelId: ref?.channelId ?? null, conversationId: ref?.conversationId ?? null };
   let set: Partial<typeof campaignDeliveries.$inferInsert>;
   switch (outcome.status) {
@@ -206,7 +213,8 @@ async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<void>): P
  * sends with the same idempotency key. A crash after the claim leaves it `sending`; when its lease runs
  * out another pass claims it again and, with recovery `resend`, sends with the same key (the Bot
  * Framework sender uses it as the activity id, LINE as X-Line-Retry-Key), so a message that did go out
- * is not delivered twice, and one that did not is not lost. With recovery `fail` such rows fail instead.
+ * is not delivered twice, and one that did not is not lost. With recovery `fail` such rows fail instead,
+ * and so do they on a channel whose rules say it cannot drop a repeat (`deduplicates: false`: WeChat, Telegram).
  */
 export async function dispatchOnce(d: DispatchDeps, limits: { maxBatches?: number } = {}): Promise<DispatchSummary> {
   const o = { ...DEFAULT_DISPATCH, ...d.options };
@@ -295,7 +303,14 @@ export async function dispatchOnce(d: DispatchDeps, limits: { maxBatches?: numbe
               refusal ??= why;
             }
             if (!ref) outcome = { status: 'skipped', reason: refusal ?? 'no_channel' };
-            else {
+            else if (row.claimToken === recoveredToken(token) && outbound.channel(ref.channelId)?.rules.deduplicates === false) {
+              // The stalled attempt may have reached the member, and this channel would show a resend twice: at most once.
+              outcome = {
+                status: 'failed',
+                error: 'outcome unknown: the dispatcher stopped during the send, and this channel cannot drop a repeat',
+                ref,
+              };
+            } else {
               const message = await renderForMember(ctx, campaign, row.variant, member);
               if (message.missing.length) {
                 outcome = { status: 'skipped', reason: 'missing_variable', error: `no value for ${message.missing.join(', ')}`, ref };
@@ -320,7 +335,7 @@ export async function dispatchOnce(d: DispatchDeps, limits: { maxBatches?: numbe
             : { status: 'failed', error };
       }
       if (tookCap && outcome.status !== 'sent') capUsed.set(row.memberId, (capUsed.get(row.memberId) ?? 1) - 1);
-      await record(ctx, row, token, outcome);
+      await record(ctx, row, outcome);
       if (outcome.status === 'sent') summary.sent++;
       else if (outcome.status === 'skipped') summary.skipped++;
       else if (outcome.status === 'held') summary.held++;
