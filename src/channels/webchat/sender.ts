@@ -1,9 +1,10 @@
 // Proactive messages for the built-in web chat: queued in the outbox, picked up live by the member's page.
-import { and, asc, eq, gt, gte, lt } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lt } from 'drizzle-orm';
 import { webchatOutbox, type WebchatOutboxRow } from '../../../db/schema/index.js';
 import type { OutboundReply } from '../../assistant/types.js';
 import type { DomainCtx } from '../../domain/context.js';
 import { signalsFor } from '../../lib/signal.js';
+import type { SendOptions } from '../contract.js';
 import type { ChannelSender, SendResult, StoredReference } from '../outbound.js';
 
 export const webchatSignal = (conversationId: string) => `webchat:${conversationId}`;
@@ -15,26 +16,41 @@ export const webchatSignal = (conversationId: string) => `webchat:${conversation
 export class WebchatSender implements ChannelSender {
   constructor(private readonly ctx: DomainCtx) {}
 
-  async send(ref: StoredReference, replies: OutboundReply[]): Promise<SendResult> {
+  /**
+   * With `options.idempotencyKey` (a broadcast delivery, an agent reply) each reply is stored under
+   * `<key>#<n>` once: a send repeated after a crash returns the ids stored the first time and shows nothing twice.
+   */
+  async send(ref: StoredReference, replies: OutboundReply[], options: SendOptions = {}): Promise<SendResult> {
     if (!replies.length) return { status: 'sent', ids: [] };
     const now = this.ctx.clock();
-    const rows = await this.ctx.store.write((tx) =>
-      tx
+    const key = options.idempotencyKey;
+    const keys = replies.map((_, i) => (key ? `${key}#${i}` : null));
+    const { ids, inserted } = await this.ctx.store.write(async (tx) => {
+      const rows = await tx
         .insert(webchatOutbox)
         .values(
-          replies.map((r) => ({
+          replies.map((r, i) => ({
             conversationId: ref.conversationId,
             author: r.author ?? ('bot' as const),
             authorName: r.authorName ?? null,
             text: r.text,
             suggestions: r.suggestions?.length ? r.suggestions : null,
             createdAt: now,
+            idempotencyKey: keys[i],
           })),
         )
-        .returning({ id: webchatOutbox.id }),
-    );
-    signalsFor(this.ctx.store).notify(webchatSignal(ref.conversationId));
-    return { status: 'sent', ids: rows.map((r) => String(r.id)) };
+        .onConflictDoNothing()
+        .returning({ id: webchatOutbox.id });
+      if (!key || rows.length === replies.length) return { ids: rows.map((r) => r.id), inserted: rows.length };
+      const stored = await tx
+        .select({ id: webchatOutbox.id })
+        .from(webchatOutbox)
+        .where(inArray(webchatOutbox.idempotencyKey, keys as string[]))
+        .orderBy(asc(webchatOutbox.id));
+      return { ids: stored.map((r) => r.id), inserted: rows.length };
+    });
+    if (inserted) signalsFor(this.ctx.store).notify(webchatSignal(ref.conversationId));
+    return { status: 'sent', ids: ids.map(String) };
   }
 }
 
@@ -69,7 +85,17 @@ export async function carryOverOutbox(ctx: DomainCtx, from: string, to: string, 
     .orderBy(asc(webchatOutbox.id));
   if (!rows.length) return 0;
   await ctx.store.write((tx) =>
-    tx.insert(webchatOutbox).values(rows.map(({ id: _id, conversationId: _c, ...r }) => ({ ...r, conversationId: to }))),
+    tx
+      .insert(webchatOutbox)
+      .values(
+        rows.map(({ id: _id, conversationId: _c, ...r }) => ({
+          ...r,
+          conversationId: to,
+          // A keyed message is keyed per session too: carried into the same new session once.
+          idempotencyKey: r.idempotencyKey ? `${r.idempotencyKey}@${to}` : null,
+        })),
+      )
+      .onConflictDoNothing(),
   );
   signalsFor(ctx.store).notify(webchatSignal(to));
   return rows.length;

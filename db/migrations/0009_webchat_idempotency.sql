@@ -1,0 +1,2 @@
+ALTER TABLE `webchat_outbox` ADD `idempotency_key` text;--> statement-breakpoint
+CREATE UNIQUE INDEX `webchat_outbox_idempotency_uq` ON `webchat_outbox` (`idempotency_key`) WHERE idempotency_key is not null;
