@@ -38,6 +38,8 @@ export async function createBenchPipeline(options: {
   const dir = mkdtempSync(join(tmpdir(), 'ma-bench-'));
   const config = parseEnv({
     NODE_ENV: 'production',
+    // The load speaks Emulator activities without tokens, as the stock echo bot receives them.
+    BOT_ALLOW_UNAUTHENTICATED: 'true',
     DATABASE_URL: `file:${join(dir, 'store.db')}`,
     RATE_LIMIT_PER_MINUTE: '1000000000',
     ADMIN_TOKEN: 'bench-admin-token',
