@@ -2,6 +2,7 @@
 import { computeMemberAnalytics } from '../domain/analytics/index.js';
 import { expirePoints, reviewAllTiers } from '../domain/loyalty/index.js';
 import { purgeTranscripts } from '../domain/privacy/index.js';
+import { broadcastPass } from './broadcast.js';
 import { CADENCE, type Job } from './job.js';
 
 /**
@@ -13,7 +14,7 @@ export const JOBS: readonly Job[] = [
   { name: 'expire-points', ...CADENCE.hourly, run: (d) => expirePoints({ ctx: d.domain, input: {} }) },
   { name: 'review-tiers', ...CADENCE.daily, run: (d) => reviewAllTiers({ ctx: d.domain, input: {} }) },
   { name: 'member-analytics', ...CADENCE.daily, run: (d) => computeMemberAnalytics({ ctx: d.domain, input: {} }) },
-  { name: 'broadcast-dispatch', ...CADENCE.everyMinute, run: async (d) => ({ ...(await d.broadcast.dispatch()) }) },
+  { name: 'broadcast-dispatch', ...CADENCE.everyMinute, run: (d) => broadcastPass(d) },
   { name: 'handoff-sweep', ...CADENCE.everyMinute, run: (d) => d.handoff.sweep() },
   {
     name: 'purge-transcripts',
