@@ -189,6 +189,7 @@ export function createDeps(input: DepsInput): AppDeps {
       ctx: domain,
       outbound,
       log,
+      state: input.state,
       options: dispatchOptionsFromConfig(config),
       kicks: config.BROADCAST_TICK_MS > 0,
     }),

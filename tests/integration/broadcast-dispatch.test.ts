@@ -1,5 +1,5 @@
 // Dispatcher details on a real store and connector: resumable planning, leases, and both recovery modes for rows left mid-send.
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campaignDeliveries, campaigns, conversationReferences, members } from '../../db/schema/index.js';
 import { createCampaign, dispatchOnce, launchCampaign, planCampaign } from '../../src/domain/campaigns/index.js';
@@ -118,5 +118,46 @@ describe('rows left mid-send by a crashed dispatcher', () => {
     const rows = await t.store.db.select().from(campaignDeliveries).where(eq(campaignDeliveries.campaignId, id));
     expect(new Set(rows.map((r) => r.status))).toEqual(new Set(['failed']));
     expect(rows[0].error).toContain('outcome unknown');
+  });
+});
+
+describe('frequency cap across processes', () => {
+  it('waits while another process holds the member, then recounts what that process sent', async () => {
+    clock.set('2026-08-20T10:00:00Z');
+    const cap = { messages: 1, days: 7 };
+    const c = await launched('capA');
+    await planCampaign(t.deps.domain, c.id);
+    // Another process is sending d0 a message of another campaign right now (it holds d0's lock)...
+    await t.deps.state.set('broadcast:member:d0', 'other-process', { ttlSeconds: 60 });
+    const deps = { ctx: t.deps.domain, outbound: t.deps.outbound, state: t.deps.state, options: { quietHours: null, cap } };
+    const first = await dispatchOnce(deps);
+    expect(first.sent).toBe(IDS.length - 1);
+    expect(first.retried).toBe(1);
+    const text = (id: string) => connector.captured.filter((x) => (x.activity.text ?? '').startsWith(`capA ${id}`));
+    expect(text('d0')).toHaveLength(0);
+    // ...which records its send and lets go; this process's in-memory counts never saw it.
+    const other = await launched('capOther');
+    await t.store.write((tx) =>
+      tx.insert(campaignDeliveries).values({
+        campaignId: other.id,
+        memberId: 'd0',
+        variant: 'A',
+        status: 'sent',
+        nextAttemptAt: clock().getTime(),
+        plannedAt: clock().getTime(),
+        sentAt: clock().getTime(),
+      }),
+    );
+    await t.store.write((tx) => tx.update(campaigns).set({ status: 'cancelled' }).where(eq(campaigns.id, other.id)));
+    await t.deps.state.del('broadcast:member:d0');
+    clock.set('2026-08-20T10:00:10Z');
+    const second = await dispatchOnce(deps);
+    expect(second.skipped).toBe(1);
+    expect(text('d0')).toHaveLength(0);
+    const [row] = await t.store.db
+      .select()
+      .from(campaignDeliveries)
+      .where(and(eq(campaignDeliveries.campaignId, c.id), eq(campaignDeliveries.memberId, 'd0')));
+    expect(row).toMatchObject({ status: 'skipped', skipReason: 'cap' });
   });
 });

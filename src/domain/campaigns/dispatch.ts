@@ -12,6 +12,7 @@ import {
 import type { Outbound, SendResult, StoredReference } from '../../channels/outbound.js';
 import { randomSecret } from '../../lib/crypto.js';
 import type { Logger } from '../../lib/log.js';
+import type { StatePort } from '../../state/port.js';
 import { DAY_MS } from '../../lib/time.js';
 import type { DomainCtx } from '../context.js';
 import { planCampaign } from './plan.js';
@@ -49,7 +50,17 @@ export interface DispatchDeps {
   outbound: Outbound;
   log?: Logger;
   options?: Partial<DispatchOptions>;
+  /**
+   * Shared short-lived state (Upstash on Workers, memory on Node). With it, a send takes a per-member lock and
+   * recounts the member's sent messages under it, so the frequency cap holds across processes too (two Worker
+   * invocations sending two campaigns to one member at the same instant); without it the cap is exact per process.
+   */
+  state?: StatePort;
 }
+
+/** How long a per-member send lock lives if its holder dies (longer than any send with its retries). */
+const MEMBER_LOCK_SECONDS = 60;
+const memberLockKey = (memberId: string) => `broadcast:member:${memberId}`;
 
 export interface DispatchSummary {
   started: number;
@@ -283,6 +294,7 @@ export async function dispatchOnce(d: DispatchDeps, limits: { maxBatches?: numbe
       const member = byMember.get(row.memberId);
       const campaign = campaignCache.get(row.campaignId);
       let tookCap = false;
+      let lockHeld = false;
       try {
         if (!member || !campaign) outcome = { status: 'skipped', reason: 'no_member' };
         else if (!member.marketingConsent) outcome = { status: 'skipped', reason: 'no_consent' };
@@ -312,16 +324,33 @@ export async function dispatchOnce(d: DispatchDeps, limits: { maxBatches?: numbe
               };
             } else {
               const message = await renderForMember(ctx, campaign, row.variant, member);
+              const locking = d.state !== undefined && o.cap.messages > 0;
               if (message.missing.length) {
                 outcome = { status: 'skipped', reason: 'missing_variable', error: `no value for ${message.missing.join(', ')}`, ref };
+              } else if (
+                locking &&
+                !(await d.state!.set(memberLockKey(member.id), token, { ttlSeconds: MEMBER_LOCK_SECONDS, onlyIfAbsent: true }))
+              ) {
+                // Another process is sending this member a message right now: try again shortly, then count it.
+                outcome = {
+                  status: 'retry',
+                  delayMs: 1_000 + Math.floor(Math.random() * 2_000),
+                  error: 'member busy with another send',
+                  ref,
+                };
               } else {
-                capUsed.set(member.id, (capUsed.get(member.id) ?? 0) + 1);
-                tookCap = true;
-                const r = await outbound.sendTo(ref, [{ text: message.text }], {
-                  purpose: 'marketing',
-                  idempotencyKey: deliveryKey(row.id),
-                });
-                outcome = fromSend(o, row, ref, r);
+                lockHeld = locking;
+                const sentNow = locking ? await sentSince(ctx, member.id, ctx.clock().getTime() - o.cap.days * DAY_MS) : 0;
+                if (locking && sentNow >= o.cap.messages) outcome = { status: 'skipped', reason: 'cap' };
+                else {
+                  capUsed.set(member.id, (capUsed.get(member.id) ?? 0) + 1);
+                  tookCap = true;
+                  const r = await outbound.sendTo(ref, [{ text: message.text }], {
+                    purpose: 'marketing',
+                    idempotencyKey: deliveryKey(row.id),
+                  });
+                  outcome = fromSend(o, row, ref, r);
+                }
               }
             }
           }
@@ -335,7 +364,12 @@ export async function dispatchOnce(d: DispatchDeps, limits: { maxBatches?: numbe
             : { status: 'failed', error };
       }
       if (tookCap && outcome.status !== 'sent') capUsed.set(row.memberId, (capUsed.get(row.memberId) ?? 1) - 1);
-      await record(ctx, row, outcome);
+      try {
+        await record(ctx, row, outcome);
+      } finally {
+        // Released only once the outcome is recorded, so the next holder's recount sees this send.
+        if (lockHeld) await d.state!.del(memberLockKey(row.memberId));
+      }
       if (outcome.status === 'sent') summary.sent++;
       else if (outcome.status === 'skipped') summary.skipped++;
       else if (outcome.status === 'held') summary.held++;
@@ -347,6 +381,17 @@ export async function dispatchOnce(d: DispatchDeps, limits: { maxBatches?: numbe
   summary.completed += await completeFinished(ctx);
   if (summary.claimed || summary.planned || summary.started) d.log?.info('broadcast dispatch', { ...summary });
   return summary;
+}
+
+/** Marketing messages sent to a member since `since` (epoch ms), read now: the cap's recount under the member lock. */
+async function sentSince(ctx: DomainCtx, memberId: string, since: number): Promise<number> {
+  const [row] = await ctx.store.db
+    .select({ n: sql<number>`count(*)` })
+    .from(campaignDeliveries)
+    .where(
+      and(eq(campaignDeliveries.memberId, memberId), isNotNull(campaignDeliveries.sentAt), sql`${campaignDeliveries.sentAt} > ${since}`),
+    );
+  return Number(row?.n ?? 0);
 }
 
 /** Running campaigns that are fully planned and have nothing left to send become `completed`. */
