@@ -22,6 +22,8 @@ export class MemoryState implements StatePort {
   // A Map iterates in insertion order: re-inserting a key on use keeps the least recently used first.
   private readonly map = new Map<string, Entry>();
   private lastSweep = 0;
+  /** No entry expires before this (a lower bound, recomputed by each sweep): at the bound, sweep only once one has. */
+  private nextExpiry = Number.POSITIVE_INFINITY;
   private readonly maxKeys: number;
   /** Keys dropped to stay under `maxKeys` (not counting expiry). */
   evicted = 0;
@@ -54,14 +56,23 @@ export class MemoryState implements StatePort {
     const t = this.now();
     if (!force && t - this.lastSweep < 60_000) return;
     this.lastSweep = t;
-    for (const [k, e] of this.map) if (e.expiresAt !== null && e.expiresAt <= t) this.map.delete(k);
+    let next = Number.POSITIVE_INFINITY;
+    for (const [k, e] of this.map) {
+      if (e.expiresAt === null) continue;
+      if (e.expiresAt <= t) this.map.delete(k);
+      else if (e.expiresAt < next) next = e.expiresAt;
+    }
+    this.nextExpiry = next;
   }
 
   /** Stores a new entry (or replaces one), making room first when the bound is reached. */
   private put(key: string, entry: Entry): void {
     this.map.delete(key);
     if (this.map.size >= this.maxKeys) {
-      this.sweep(true);
+      // Expired keys go first, but the whole map is walked only once one has expired (and at most once a
+      // second): at the bound with live keys, a sweep per insert would walk every key on every write.
+      const t = this.now();
+      if (t >= this.nextExpiry && t - this.lastSweep >= 1_000) this.sweep(true);
       for (const k of this.map.keys()) {
         if (this.map.size < this.maxKeys) break;
         this.map.delete(k);
@@ -69,6 +80,7 @@ export class MemoryState implements StatePort {
       }
     }
     this.map.set(key, entry);
+    if (entry.expiresAt !== null && entry.expiresAt < this.nextExpiry) this.nextExpiry = entry.expiresAt;
   }
 
   async get(key: string): Promise<string | null> {
