@@ -1,10 +1,9 @@
 // `npm run broadcast -- <list|launch|status|watch> ...`: campaigns from the command line, with a live progress bar.
-import { createDeps } from '../src/deps.js';
+import { createDeps, createState } from '../src/deps.js';
 import { getCampaign, launchCampaign, listCampaigns } from '../src/domain/campaigns/index.js';
 import { parseEnv } from '../src/env.js';
 import { createLogger } from '../src/lib/log.js';
 import { createProgress } from '../src/lib/progress.js';
-import { MemoryState } from '../src/state/memory.js';
 import { databaseUrl, domainCtxFromEnv, num, openMigratedStore, parseArgs, runMain } from './cli-support.js';
 
 const USAGE = `Usage: npm run broadcast -- <command> [options]
@@ -60,7 +59,12 @@ async function main() {
     if (command === 'watch') {
       const config = parseEnv(process.env);
       const deps = args.dispatch
-        ? createDeps({ config: { ...config, BROADCAST_TICK_MS: 0 }, store, state: new MemoryState(), log: createLogger('warn') })
+        ? createDeps({
+            config: { ...config, BROADCAST_TICK_MS: 0 },
+            store,
+            state: createState(config, createLogger('warn')),
+            log: createLogger('warn'),
+          })
         : null;
       const bar = createProgress('broadcast', { unit: 'deliveries' });
       for (;;) {

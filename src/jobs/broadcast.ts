@@ -1,5 +1,6 @@
 // Broadcast dispatch in bounded passes chained through the job queue (Cloudflare Queues on Workers, in-process on Node).
 import type { AppDeps } from '../deps.js';
+import { DEFAULT_DISPATCH } from '../domain/campaigns/index.js';
 
 /**
  * Batches one pass claims before it hands the rest on. A pass is one cron tick or one queue message, so it must
@@ -16,7 +17,7 @@ export const PASS_BATCHES = 10;
  */
 export async function broadcastPass(deps: AppDeps, hop = 0): Promise<Record<string, unknown>> {
   const summary = await deps.broadcast.dispatch({ maxBatches: PASS_BATCHES });
-  const batchSize = deps.broadcast.options.batchSize ?? 200;
+  const batchSize = deps.broadcast.options.batchSize ?? DEFAULT_DISPATCH.batchSize;
   const more = summary.claimed >= PASS_BATCHES * batchSize;
   if (more) await deps.queue.enqueue({ type: 'broadcast-dispatch', hop: hop + 1 });
   return { ...summary, continued: more, hop };

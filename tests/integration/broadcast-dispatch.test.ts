@@ -122,36 +122,51 @@ describe('rows left mid-send by a crashed dispatcher', () => {
 });
 
 describe('frequency cap across processes', () => {
-  it('waits while another process holds the member, then recounts what that process sent', async () => {
+  it('waits while another process holds the member, then recounts under the lock what that process sent', async () => {
     clock.set('2026-08-20T10:00:00Z');
     const cap = { messages: 1, days: 7 };
     const c = await launched('capA');
+    const other = await launched('capOther');
+    await t.store.write((tx) => tx.update(campaigns).set({ status: 'cancelled' }).where(eq(campaigns.id, other.id)));
     await planCampaign(t.deps.domain, c.id);
     // Another process is sending d0 a message of another campaign right now (it holds d0's lock)...
     await t.deps.state.set('broadcast:member:d0', 'other-process', { ttlSeconds: 60 });
     const deps = { ctx: t.deps.domain, outbound: t.deps.outbound, state: t.deps.state, options: { quietHours: null, cap } };
     const first = await dispatchOnce(deps);
     expect(first.sent).toBe(IDS.length - 1);
-    expect(first.retried).toBe(1);
+    expect(first.held).toBe(1);
     const text = (id: string) => connector.captured.filter((x) => (x.activity.text ?? '').startsWith(`capA ${id}`));
     expect(text('d0')).toHaveLength(0);
-    // ...which records its send and lets go; this process's in-memory counts never saw it.
-    const other = await launched('capOther');
-    await t.store.write((tx) =>
-      tx.insert(campaignDeliveries).values({
-        campaignId: other.id,
-        memberId: 'd0',
-        variant: 'A',
-        status: 'sent',
-        nextAttemptAt: clock().getTime(),
-        plannedAt: clock().getTime(),
-        sentAt: clock().getTime(),
-      }),
-    );
-    await t.store.write((tx) => tx.update(campaigns).set({ status: 'cancelled' }).where(eq(campaigns.id, other.id)));
+    const [waiting] = await t.store.db
+      .select()
+      .from(campaignDeliveries)
+      .where(and(eq(campaignDeliveries.campaignId, c.id), eq(campaignDeliveries.memberId, 'd0')));
+    // Waiting on a busy member uses up no attempt.
+    expect(waiting).toMatchObject({ status: 'held', skipReason: 'member_busy', attempts: 0 });
     await t.deps.state.del('broadcast:member:d0');
+    // ...and records its send after this process read the batch's counts but before it takes the lock: only
+    // the recount under the lock can see it.
+    const state = t.deps.state;
+    const racing: typeof state = Object.create(state);
+    racing.set = async (key, value, options) => {
+      if (key === 'broadcast:member:d0') {
+        await t.store.write((tx) =>
+          tx.insert(campaignDeliveries).values({
+            campaignId: other.id,
+            memberId: 'd0',
+            variant: 'A',
+            status: 'sent',
+            nextAttemptAt: clock().getTime(),
+            plannedAt: clock().getTime(),
+            sentAt: clock().getTime(),
+          }),
+        );
+      }
+      return state.set(key, value, options);
+    };
     clock.set('2026-08-20T10:00:10Z');
-    const second = await dispatchOnce(deps);
+    const second = await dispatchOnce({ ...deps, state: racing });
+    expect(second.claimed).toBe(1);
     expect(second.skipped).toBe(1);
     expect(text('d0')).toHaveLength(0);
     const [row] = await t.store.db

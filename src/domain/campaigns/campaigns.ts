@@ -4,9 +4,10 @@ import { type Campaign, type CampaignStatus, campaignDeliveries, campaigns } fro
 import { randomSecret } from '../../lib/crypto.js';
 import { DomainError, validate } from '../../lib/errors.js';
 import type { DomainCtx, Verb } from '../context.js';
+import { getMember } from '../members/index.js';
 import { compileSegment, getSegment, type SegmentDefinition } from '../segments/index.js';
 import { type CampaignInput, type CampaignPatch, campaignInputSchema, campaignPatchSchema, splitProblems } from './input.js';
-import { loadMember, type RenderedMessage, renderForMember, templateFor } from './render.js';
+import { type RenderedMessage, renderForMember, templateFor } from './render.js';
 import { bucketOf, campaignSeed, variantForBucket } from './assign.js';
 import { templateProblems } from './template.js';
 
@@ -101,7 +102,8 @@ export const previewCampaign: Verb<
   RenderedMessage & { assigned: string; inSegment: boolean }
 > = async ({ ctx, input }) => {
   const c = await loadCampaign(ctx, input.id);
-  const member = await loadMember(ctx, input.memberId);
+  const member = await getMember({ ctx, input: { memberId: input.memberId } });
+  if (!member) throw new DomainError('not_found', 'Member not found');
   const compiled = compileSegment(c.segment as SegmentDefinition, ctx.clock());
   const [row] = await ctx.store.db.all<{ rowid: number; hit: number }>(
     sql`select m.rowid as rowid, (${compiled.where}) as hit from ${compiled.from} where m.id = ${member.id}`,

@@ -58,8 +58,8 @@ export interface DispatchDeps {
   state?: StatePort;
 }
 
-/** How long a per-member send lock lives if its holder dies (longer than any send with its retries). */
-const MEMBER_LOCK_SECONDS = 60;
+/** How long a per-member send lock lives if its holder dies: longer than the row's lease, which bounds a send. */
+const memberLockSeconds = (leaseMs: number) => Math.ceil(leaseMs / 1000) + 10;
 const memberLockKey = (memberId: string) => `broadcast:member:${memberId}`;
 
 export interface DispatchSummary {
@@ -252,22 +252,10 @@ export async function dispatchOnce(d: DispatchDeps, limits: { maxBatches?: numbe
     if (rows.length === 0) break;
     const memberIds = [...new Set(rows.map((r) => r.memberId))];
     const now = ctx.clock();
-    const [memberRows, refRows, sentRows, campaignRows] = await Promise.all([
+    const [memberRows, refRows, sentBefore, campaignRows] = await Promise.all([
       ctx.store.db.select().from(members).where(inArray(members.id, memberIds)),
       ctx.store.db.select().from(conversationReferences).where(inArray(conversationReferences.memberId, memberIds)),
-      o.cap.messages > 0
-        ? ctx.store.db
-            .select({ memberId: campaignDeliveries.memberId, n: sql<number>`count(*)` })
-            .from(campaignDeliveries)
-            .where(
-              and(
-                inArray(campaignDeliveries.memberId, memberIds),
-                isNotNull(campaignDeliveries.sentAt),
-                sql`${campaignDeliveries.sentAt} > ${now.getTime() - o.cap.days * DAY_MS}`,
-              ),
-            )
-            .groupBy(campaignDeliveries.memberId)
-        : Promise.resolve([]),
+      o.cap.messages > 0 ? sentCounts(ctx, memberIds, now.getTime() - o.cap.days * DAY_MS) : Promise.resolve(new Map<string, number>()),
       ctx.store.db
         .select()
         .from(campaigns)
@@ -287,7 +275,7 @@ export async function dispatchOnce(d: DispatchDeps, limits: { maxBatches?: numbe
       refs.set(r.memberId!, list);
     }
     // Sent plus in flight, per member: checked and taken synchronously, so two rows of one member never both pass the cap.
-    const capUsed = new Map<string, number>(sentRows.map((s) => [s.memberId, Number(s.n)]));
+    const capUsed = sentBefore;
 
     await pool(rows, o.concurrency, async (row) => {
       let outcome: Outcome;
@@ -329,18 +317,19 @@ export async function dispatchOnce(d: DispatchDeps, limits: { maxBatches?: numbe
                 outcome = { status: 'skipped', reason: 'missing_variable', error: `no value for ${message.missing.join(', ')}`, ref };
               } else if (
                 locking &&
-                !(await d.state!.set(memberLockKey(member.id), token, { ttlSeconds: MEMBER_LOCK_SECONDS, onlyIfAbsent: true }))
+                !(await d.state!.set(memberLockKey(member.id), token, { ttlSeconds: memberLockSeconds(o.leaseMs), onlyIfAbsent: true }))
               ) {
-                // Another process is sending this member a message right now: try again shortly, then count it.
+                // Another process is sending this member a message right now: hold the row a moment (no attempt used), then count it.
                 outcome = {
-                  status: 'retry',
-                  delayMs: 1_000 + Math.floor(Math.random() * 2_000),
-                  error: 'member busy with another send',
-                  ref,
+                  status: 'held',
+                  until: new Date(ctx.clock().getTime() + 1_000 + Math.floor((o.random ?? Math.random)() * 2_000)),
+                  reason: 'member_busy',
                 };
               } else {
                 lockHeld = locking;
-                const sentNow = locking ? await sentSince(ctx, member.id, ctx.clock().getTime() - o.cap.days * DAY_MS) : 0;
+                const sentNow = locking
+                  ? ((await sentCounts(ctx, [member.id], ctx.clock().getTime() - o.cap.days * DAY_MS)).get(member.id) ?? 0)
+                  : 0;
                 if (locking && sentNow >= o.cap.messages) outcome = { status: 'skipped', reason: 'cap' };
                 else {
                   capUsed.set(member.id, (capUsed.get(member.id) ?? 0) + 1);
@@ -368,7 +357,8 @@ export async function dispatchOnce(d: DispatchDeps, limits: { maxBatches?: numbe
         await record(ctx, row, outcome);
       } finally {
         // Released only once the outcome is recorded, so the next holder's recount sees this send.
-        if (lockHeld) await d.state!.del(memberLockKey(row.memberId));
+        // Only our own lock (one that outlived its TTL may be another process's by now).
+        if (lockHeld && (await d.state!.get(memberLockKey(row.memberId))) === token) await d.state!.del(memberLockKey(row.memberId));
       }
       if (outcome.status === 'sent') summary.sent++;
       else if (outcome.status === 'skipped') summary.skipped++;
@@ -383,15 +373,20 @@ export async function dispatchOnce(d: DispatchDeps, limits: { maxBatches?: numbe
   return summary;
 }
 
-/** Marketing messages sent to a member since `since` (epoch ms), read now: the cap's recount under the member lock. */
-async function sentSince(ctx: DomainCtx, memberId: string, since: number): Promise<number> {
-  const [row] = await ctx.store.db
-    .select({ n: sql<number>`count(*)` })
+/** Marketing messages sent to each of these members since `since` (epoch ms); members with none are absent. */
+async function sentCounts(ctx: DomainCtx, memberIds: string[], since: number): Promise<Map<string, number>> {
+  const rows = await ctx.store.db
+    .select({ memberId: campaignDeliveries.memberId, n: sql<number>`count(*)` })
     .from(campaignDeliveries)
     .where(
-      and(eq(campaignDeliveries.memberId, memberId), isNotNull(campaignDeliveries.sentAt), sql`${campaignDeliveries.sentAt} > ${since}`),
-    );
-  return Number(row?.n ?? 0);
+      and(
+        inArray(campaignDeliveries.memberId, memberIds),
+        isNotNull(campaignDeliveries.sentAt),
+        sql`${campaignDeliveries.sentAt} > ${since}`,
+      ),
+    )
+    .groupBy(campaignDeliveries.memberId);
+  return new Map(rows.map((r) => [r.memberId, Number(r.n)]));
 }
 
 /** Running campaigns that are fully planned and have nothing left to send become `completed`. */

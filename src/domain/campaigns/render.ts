@@ -1,6 +1,6 @@
 // Rendering a campaign message for one member at send time: the member store's values now, plain substitution, opt-out hint.
 import { eq } from 'drizzle-orm';
-import { type Campaign, members, type Member, tiers } from '../../../db/schema/index.js';
+import { type Campaign, type Member, tiers } from '../../../db/schema/index.js';
 import { render as renderReply, type Lang } from '../../assistant/templates.js';
 import { DomainError } from '../../lib/errors.js';
 import { formatMoney } from '../../lib/money.js';
@@ -65,11 +65,4 @@ export async function renderForMember(ctx: DomainCtx, campaign: Campaign, varian
   const filled = fillTemplate(t.text, await values(ctx, member, t.locale, templateVariables(t.text)));
   const text = `${filled.text.trim()}\n\n${renderReply(t.locale, 'broadcast_opt_out')}`;
   return { text, locale: t.locale, variant: variantKey, missing: filled.missing };
-}
-
-/** Loads a member or fails with not_found. */
-export async function loadMember(ctx: DomainCtx, memberId: string): Promise<Member> {
-  const [m] = await ctx.store.db.select().from(members).where(eq(members.id, memberId)).limit(1);
-  if (!m) throw new DomainError('not_found', 'Member not found');
-  return m;
 }

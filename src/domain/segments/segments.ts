@@ -32,7 +32,9 @@ export const previewSegment: Verb<{ definition: unknown; sample?: number }, { co
   const c = compileSegment(def, ctx.clock());
   const limit = Math.min(Math.max(input.sample ?? 5, 0), 50);
   const [{ count }, sample] = await Promise.all([
-    countSegment({ ctx, input: { definition: def } }),
+    ctx.store.db
+      .all<{ n: number }>(sql`select count(*) as n from ${c.from} where ${c.where}`)
+      .then((r) => ({ count: Number(r[0]?.n ?? 0) })),
     ctx.store.db.all<{ id: string; name: string; tier_code: string; locale: string; points_balance: number }>(
       sql`select m.id, m.name, m.tier_code, m.locale, m.points_balance from ${c.from} where ${c.where} order by m.id limit ${limit}`,
     ),
