@@ -32,3 +32,12 @@ export function fetchHttpClient(fetchImpl: typeof fetch = fetch): HttpClient {
     return { status: res.status, headers, body: await res.text() };
   };
 }
+
+/** Retry-After as milliseconds from `now`: delta-seconds or an HTTP-date (RFC 9110 §10.2.3); undefined if absent or invalid. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}

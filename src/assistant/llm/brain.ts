@@ -102,9 +102,10 @@ export class LlmBrain implements Brain {
       return reply;
     }
     try {
+      // Loaded before the breaker's try: a state-store failure says nothing about the model endpoint.
+      const history = await memory.load(ctx.conversationId);
       let outcome: Awaited<ReturnType<LlmBrain['loop']>>;
       try {
-        const history = await memory.load(ctx.conversationId);
         outcome = await this.loop(ctx, text, history, metrics);
         this.breaker.success();
       } catch (err) {

@@ -4,6 +4,9 @@ import { fetchHttpClient, type HttpClient } from '../../lib/http.js';
 import { BotJwtValidator } from './jwt.js';
 import type { Logger } from '../../lib/log.js';
 import { BotTokenProvider, type BotCredentials } from './token-provider.js';
+import { parseRetryAfter } from '../../lib/http.js';
+
+export { parseRetryAfter };
 
 export interface FetchBotAdapterOptions {
   credentials?: BotCredentials;
@@ -46,15 +49,6 @@ const DEFAULT_RETRY: RetryPolicy = {
   random: Math.random,
   now: Date.now,
 };
-
-/** Retry-After as milliseconds from `now`: delta-seconds or an HTTP-date (RFC 9110 §10.2.3); undefined if absent or invalid. */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (!value) return undefined;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
 
 /**
  * The wait before attempt `attempt + 1`: the server's Retry-After when it gave one, else exponential backoff
@@ -175,8 +169,12 @@ export class FetchBotAdapter extends BotAdapter {
         ? `/v3/conversations/${conv}/activities/${encodeURIComponent(activity.replyToId)}`
         : `/v3/conversations/${conv}/activities`;
       // TurnContext drops client activity ids; a send's idempotency key (see BotFrameworkSender) goes back in as the id.
-      const key = (activity.channelData as { idempotencyKey?: unknown } | undefined)?.idempotencyKey;
-      const body = typeof key === 'string' && key ? { ...activity, id: key } : activity;
+      // The key is ours: it travels as the id, not as an unknown channelData field on the platform's side.
+      const { idempotencyKey: key, ...channelData } = (activity.channelData ?? {}) as { idempotencyKey?: unknown };
+      const body =
+        typeof key === 'string' && key
+          ? { ...activity, id: key, channelData: Object.keys(channelData).length ? channelData : undefined }
+          : activity;
       const res = await this.call('POST', activity.serviceUrl ?? '', path, body);
       out.push((res as ResourceResponse | null) ?? { id: '' });
     }

@@ -15,6 +15,7 @@ import {
   type WebhookChannel,
 } from '../contract.js';
 import type { SendResult, StoredReference } from '../outbound.js';
+import { parseRetryAfter } from '../../lib/http.js';
 
 export const LINE_CHANNEL_ID = 'line';
 
@@ -217,12 +218,13 @@ export class LineChannel implements WebhookChannel<LineHandle> {
             await new Promise((r) => setTimeout(r, 2 ** attempt * 100));
             continue;
           }
-          const retryAfter = err instanceof HTTPFetchError ? Number(err.headers.get('retry-after')) : Number.NaN;
+          const retryAfterMs =
+            err instanceof HTTPFetchError ? parseRetryAfter(err.headers.get('retry-after') ?? undefined, Date.now()) : undefined;
           return {
             status: 'failed',
             retryable,
             httpStatus: status,
-            retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+            retryAfterMs: retryAfterMs || undefined,
             // A member who blocked the account is known from the unfollow event, which marks them unsubscribed.
             error: `line push failed: ${status ?? (err instanceof Error ? err.message : 'network')}`,
           };
