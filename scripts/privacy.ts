@@ -2,7 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { createState } from '../src/deps.js';
-import { eraseMember, exportMember, forgetConversationState, type PrivacyActor } from '../src/domain/privacy/index.js';
+import { collectMemberData, eraseMember, exportMember, forgetConversationState, type PrivacyActor } from '../src/domain/privacy/index.js';
+import { DomainError } from '../src/lib/errors.js';
 import { parseEnv } from '../src/env.js';
 import { MemoryState } from '../src/state/memory.js';
 import { databaseUrl, domainCtxFromEnv, num, openMigratedStore, parseArgs, runMain } from './cli-support.js';
@@ -36,18 +37,21 @@ async function main() {
   const ctx = domainCtxFromEnv(store);
   const actor: PrivacyActor = { staffId: null, via: 'cli', operator: operatorName(args.operator) };
   try {
-    if (command === 'export' || !args.yes) {
+    if (command === 'export') {
       const doc = await exportMember({ ctx, input: { memberId, actor } });
-      if (command === 'export') {
-        const json = `${JSON.stringify(doc, null, 2)}\n`;
-        if (typeof args.out === 'string') {
-          writeFileSync(args.out, json, { mode: 0o600 });
-          console.error(`Wrote the export of ${memberId} to ${args.out}`);
-        } else process.stdout.write(json);
-        return;
-      }
-      const rows = Object.entries(doc.data).filter(([, r]) => r.length);
-      console.log(`Member ${memberId}${doc.erasedAt ? ` (erased ${doc.erasedAt})` : ''} has:`);
+      const json = `${JSON.stringify(doc, null, 2)}\n`;
+      if (typeof args.out === 'string') {
+        writeFileSync(args.out, json, { mode: 0o600 });
+        console.error(`Wrote the export of ${memberId} to ${args.out}`);
+      } else process.stdout.write(json);
+      return;
+    }
+    if (!args.yes) {
+      // A preview reads what erasure would touch; it exports nothing, so it is not audited as an export.
+      const found = await collectMemberData(store.db, memberId);
+      if (!found) throw new DomainError('not_found', 'Member not found');
+      const rows = Object.entries(found.data).filter(([, r]) => r.length);
+      console.log(`Member ${memberId}${found.erasedAt ? ` (erased ${found.erasedAt.toISOString()})` : ''} has:`);
       for (const [key, r] of rows) console.log(`  ${key.padEnd(24)} ${num(r.length)}`);
       console.log('Nothing was changed. Run again with --yes to erase (the ledger and orders are kept, anonymized).');
       process.exitCode = 2;

@@ -90,11 +90,15 @@ describe('npm run privacy', () => {
   }, 120_000);
 
   it('without --yes shows what erasure would change and changes nothing', async () => {
+    const audited = () => readBack((s) => s.db.select().from(auditLog));
+    const before = (await audited()).length;
     const err = await privacy(['erase', 'cli-1']).catch((e: { code: number; stdout: string }) => e);
     expect(err).toMatchObject({ code: 2 });
     expect((err as { stdout: string }).stdout).toMatch(/messages\s+2/);
     const [m] = await readBack((s) => s.db.select().from(members).where(eq(members.id, 'cli-1')));
     expect(m.name).toBe('Cecilia Puffin');
+    // Not even an audit entry: the preview exported nothing.
+    expect(await audited()).toHaveLength(before);
   }, 120_000);
 
   it('erases with --yes, and refuses unknown members and commands', async () => {

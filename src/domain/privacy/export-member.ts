@@ -1,6 +1,7 @@
 // Data-subject export: everything the store holds about one member, as one JSON document.
 import { eq } from 'drizzle-orm';
 import { members } from '../../../db/schema/index.js';
+import type { Db } from '../../db/client.js';
 import { DomainError } from '../../lib/errors.js';
 import { auditLog, type AuditVia } from '../audit/index.js';
 import type { Verb } from '../context.js';
@@ -28,18 +29,25 @@ export interface MemberExport {
   data: Record<string, Record<string, unknown>[]>;
 }
 
-/** Reads every registered table for the member and appends a `member.export` audit entry. */
-export const exportMember: Verb<{ memberId: string; actor: PrivacyActor }, MemberExport> = async ({ ctx, input }) => {
-  const db = ctx.store.db;
-  const [member] = await db.select({ erasedAt: members.erasedAt }).from(members).where(eq(members.id, input.memberId));
-  if (!member) throw new DomainError('not_found', 'Member not found');
-  const scope = await memberScope(db, input.memberId);
+/** Every registered table's rows for the member, by export section; null when there is no such member. */
+export async function collectMemberData(db: Db, memberId: string): Promise<{ erasedAt: Date | null; data: MemberExport['data'] } | null> {
+  const [member] = await db.select({ erasedAt: members.erasedAt }).from(members).where(eq(members.id, memberId));
+  if (!member) return null;
+  const scope = await memberScope(db, memberId);
   const data: MemberExport['data'] = {};
   for (const entry of MEMBER_DATA) {
     const rows: Record<string, unknown>[] = [];
     for (const where of linkConditions(entry.link, scope)) rows.push(...(await db.select().from(entry.table).where(where)));
     data[entry.key] = rows;
   }
+  return { erasedAt: member.erasedAt, data };
+}
+
+/** Reads every registered table for the member and appends a `member.export` audit entry. */
+export const exportMember: Verb<{ memberId: string; actor: PrivacyActor }, MemberExport> = async ({ ctx, input }) => {
+  const collected = await collectMemberData(ctx.store.db, input.memberId);
+  if (!collected) throw new DomainError('not_found', 'Member not found');
+  const { data, erasedAt } = collected;
   await auditLog({
     ctx,
     input: {
@@ -59,7 +67,7 @@ export const exportMember: Verb<{ memberId: string; actor: PrivacyActor }, Membe
     format: EXPORT_FORMAT,
     memberId: input.memberId,
     exportedAt: ctx.clock().toISOString(),
-    erasedAt: member.erasedAt?.toISOString() ?? null,
+    erasedAt: erasedAt?.toISOString() ?? null,
     data,
   };
 };
