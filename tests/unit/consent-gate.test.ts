@@ -42,6 +42,26 @@ describe('parseConsentCommand', () => {
     );
   });
 
+  it('reads every keyword in any case, padding, full width and trailing punctuation, and nothing with more words (property)', () => {
+    const keywords = ['stop', 'unsubscribe', '退订', '取消订阅', 'start', 'subscribe', '订阅'];
+    const fullWidth = (w: string) => [...w].map((ch) => (/[a-z]/i.test(ch) ? String.fromCharCode(ch.charCodeAt(0) + 0xfee0) : ch)).join('');
+    const variant = fc.record({
+      keyword: fc.constantFrom(...keywords),
+      upper: fc.array(fc.boolean(), { minLength: 11, maxLength: 11 }),
+      wide: fc.boolean(),
+      before: fc.constantFrom('', ' ', '  ', '\t', '\u3000'),
+      after: fc.constantFrom('', ' ', '.', '!', '。', '！', ' !'),
+    });
+    fc.assert(
+      fc.property(variant, fc.constantFrom('please', 'now', '一下'), ({ keyword, upper, wide, before, after }, extra) => {
+        let w = [...keyword].map((ch, i) => (upper[i] ? ch.toUpperCase() : ch)).join('');
+        if (wide) w = fullWidth(w);
+        expect(parseConsentCommand(`${before}${w}${after}`)?.keyword).toBe(keyword);
+        expect(parseConsentCommand(`${before}${w} ${extra}${after}`)).toBeNull();
+      }),
+    );
+  });
+
   it('answers Chinese keywords in Chinese, English words in English, STOP/START in the member’s language', () => {
     expect(consentLang('退订', 'en')).toBe('zh-CN');
     expect(consentLang('unsubscribe', 'zh-CN')).toBe('en');
