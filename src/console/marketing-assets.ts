@@ -141,6 +141,10 @@ export const MARKETING_JS = `(function () {
       region.setAttribute('data-polled', String(Number(region.getAttribute('data-polled') || 0) + 1));
       return c.status;
     }
+    // Every second while the counts move; slower (up to 5 s) while they stand still, e.g. messages held for quiet
+    // hours; not at all once paused (resuming reloads the page) or finished.
+    var delay = 1000;
+    var last = '';
     function poll() {
       api('GET', url).then(function (r) {
         if (r.status === 401 || r.status === 403) {
@@ -149,7 +153,10 @@ export const MARKETING_JS = `(function () {
           return;
         }
         var status = r.ok ? draw(r.json) : null;
-        if (status !== 'completed' && status !== 'cancelled' && status !== 'draft') setTimeout(poll, 1000);
+        var seen = r.ok ? JSON.stringify(r.json.counts) + status : '';
+        delay = seen === last ? Math.min(delay * 2, 5000) : 1000;
+        last = seen;
+        if (status !== 'completed' && status !== 'cancelled' && status !== 'draft' && status !== 'paused') setTimeout(poll, delay);
       }).catch(function () { setTimeout(poll, 3000); });
     }
     poll();
