@@ -80,6 +80,14 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
     const reply = (key: Parameters<typeof render>[1], vars?: Record<string, string | number>): OutboundReply => ({
       text: render(lang, key, vars),
     });
+    /** The store stayed locked past DB_BUSY_TIMEOUT_MS: nothing changed; the member is asked to send it again and the dedupe key is freed. */
+    const busy = (memberId: string | null): TurnResult & { retry: boolean } => ({
+      replies: [reply('busy')],
+      duplicate: false,
+      memberId,
+      intent: 'busy',
+      retry: true,
+    });
 
     if (activity.type === 'conversationUpdate') {
       if (!activity.userJoined) return { replies: [], duplicate: false, memberId: member?.id ?? null };
@@ -118,7 +126,7 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
       } catch (err) {
         if (err instanceof StoreBusyError) {
           log.warn('turn failed: store busy', { channelId: activity.channelId, attempts: err.attempts });
-          return { replies: [reply('busy')], duplicate: false, memberId: member?.id ?? null, intent: 'busy', retry: true };
+          return busy(member?.id ?? null);
         }
         if (!(err instanceof DomainError)) throw err;
         const failures = await state.incr(failKey, LINK_FAILURE_WINDOW_SECONDS);
@@ -130,7 +138,14 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
     }
 
     // Consent comes before the rate limit, the handoff gate and the brain: STOP works whatever else is going on.
-    const consent = await deps.consent?.handle({ text, member, channelId: activity.channelId, fallbackLang: lang });
+    let consent: Awaited<ReturnType<NonNullable<PipelineDeps['consent']>['handle']>> | undefined;
+    try {
+      consent = await deps.consent?.handle({ text, member, channelId: activity.channelId, fallbackLang: lang });
+    } catch (err) {
+      if (!(err instanceof StoreBusyError)) throw err;
+      log.warn('turn failed: store busy', { channelId: activity.channelId, attempts: err.attempts });
+      return busy(member?.id ?? null);
+    }
     if (consent) {
       // As below, an unlinked user's text is not stored; a member's keyword is (the transcript shows what they asked).
       if (member) await persist(activity, conversationId, member.id, text, consent.intent, consent.replies);
@@ -163,7 +178,7 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
         // The database stayed locked past DB_BUSY_TIMEOUT_MS: the write rolled back whole, so nothing changed.
         // The member hears so politely; nothing is recorded (the store is busy) and the dedupe key is freed.
         log.warn('turn failed: store busy', { memberId: member.id, channelId: activity.channelId, attempts: err.attempts });
-        return { replies: [reply('busy')], duplicate: false, memberId: member.id, intent: 'busy', retry: true };
+        return busy(member.id);
       }
       log.error('turn failed', { memberId: member.id, channelId: activity.channelId, brain: deps.brain.name, err });
       answer = { replies: [reply('error')], intent: 'error' };
@@ -174,9 +189,7 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
       // A read-only answer whose transcript could not be written (store busy) is not sent: the member is asked
       // to send it again and the redelivery is processed, so no exchange goes missing from the transcript. A
       // redemption that committed is answered anyway: the member must hear what was done.
-      if (stored === 'busy' && answer.intent !== 'redeem_confirm') {
-        return { replies: [reply('busy')], duplicate: false, memberId: member.id, intent: 'busy', retry: true };
-      }
+      if (stored === 'busy' && answer.intent !== 'redeem_confirm') return busy(member.id);
     }
     return { replies: answer.replies, duplicate: false, memberId: member.id, intent: answer.intent };
   }

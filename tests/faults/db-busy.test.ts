@@ -2,7 +2,7 @@
 import Database from 'libsql';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memberCoupons, messages, pointsLedger } from '../../db/schema/index.js';
+import { memberCoupons, members, messages, pointsLedger } from '../../db/schema/index.js';
 import { StoreBusyError } from '../../src/db/client.js';
 import { filePath } from '../../src/db/open-node.js';
 import { getPointsSummary } from '../../src/domain/loyalty/index.js';
@@ -134,6 +134,26 @@ describe('database locked by another connection', () => {
       await send(activity);
       expect(await stored(activity.id)).toEqual(['in']);
     }
+  });
+
+  it('STOP while the store is locked: the polite busy reply, consent unchanged, and the redelivery opts out', async () => {
+    const consentOf = async (id: string) =>
+      (await t.store.db.select({ c: members.marketingConsent }).from(members).where(eq(members.id, id)))[0]?.c;
+    await t.store.write((tx) => tx.update(members).set({ marketingConsent: true }).where(eq(members.id, 'en-1')));
+    lock();
+    const activity = emulatorActivity(connector.url, 'u-en', 'STOP');
+    let replies: string[];
+    try {
+      replies = await send(activity);
+    } finally {
+      unlock();
+    }
+    expect(replies).toEqual([expect.stringMatching(/a little busy right now/)]);
+    expect(await consentOf('en-1')).toBe(true);
+    expect(await t.deps.state.get(`dedupe:emulator:conv-u-en:${activity.id}`)).toBeNull();
+    const again = await send(activity);
+    expect(again.at(-1)).not.toMatch(/a little busy/);
+    expect(await consentOf('en-1')).toBe(false);
   });
 
   it('a redemption confirmed while locked changes nothing; confirmed again it applies exactly once', async () => {
