@@ -25,16 +25,25 @@ export interface ResilientStateOptions {
  * What was written to the fallback during an outage is newer than the store's copy, so until the key is
  * written again a read prefers it, and set-if-absent sees it: an activity first seen during the outage and
  * retried by the channel after recovery is still a duplicate.
+ *
+ * A delete made during the outage is remembered (a tombstone in the fallback and the key in a bounded list) and
+ * sent to the store by the first call that reaches it again, so another process, or this one once the
+ * tombstone is gone, never reads the value that was deleted (a released lock, a used confirmation).
  */
 export class ResilientState implements StatePort {
   readonly fallback: MemoryState;
   readonly breaker: CircuitBreaker;
+  /** Keys deleted while the store was unreachable, still to be deleted there (oldest first, bounded). */
+  private readonly pendingDeletes = new Set<string>();
+  private flushing: Promise<void> | null = null;
+  private readonly maxPendingDeletes: number;
 
   constructor(
     private readonly primary: StatePort,
     private readonly options: ResilientStateOptions,
   ) {
     this.fallback = new MemoryState(options.now, { maxKeys: options.fallbackMaxKeys ?? 10_000 });
+    this.maxPendingDeletes = options.fallbackMaxKeys ?? 10_000;
     this.breaker = new CircuitBreaker({
       failureThreshold: 1,
       cooldownMs: options.cooldownMs ?? 5_000,
@@ -53,11 +62,51 @@ export class ResilientState implements StatePort {
     try {
       const out = await op(this.primary);
       this.breaker.success();
+      if (this.pendingDeletes.size && !this.flushing) this.flushing = this.flushDeletes().finally(() => (this.flushing = null));
       return out;
     } catch (err) {
       this.breaker.failure();
       this.options.log.debug('state call failed', { err });
       return degraded(this.fallback);
+    }
+  }
+
+  /** Deletes in the store what was deleted during the outage; stops (keeping the rest) if it fails again. */
+  private async flushDeletes(): Promise<void> {
+    for (const key of [...this.pendingDeletes]) {
+      // A write since the delete (it took the key out of the list) supersedes it.
+      if (!this.pendingDeletes.has(key)) continue;
+      try {
+        await this.primary.del(key);
+      } catch (err) {
+        this.breaker.failure();
+        this.options.log.debug('state call failed', { err });
+        return;
+      }
+      this.pendingDeletes.delete(key);
+      if ((await this.fallback.get(key)) === TOMBSTONE) await this.fallback.del(key);
+    }
+  }
+
+  /** Resolves once the deletes remembered during an outage have been sent (tests and shutdown). */
+  async settled(): Promise<void> {
+    await this.flushing;
+  }
+
+  /** A key deleted during the outage is deleted in the store before it is written there again (a counter restarts). */
+  private async deleteFirstIfPending(s: StatePort, key: string): Promise<void> {
+    if (!this.pendingDeletes.has(key)) return;
+    await s.del(key);
+    this.pendingDeletes.delete(key);
+  }
+
+  private rememberDelete(key: string): void {
+    this.pendingDeletes.delete(key);
+    this.pendingDeletes.add(key);
+    // Bounded like the fallback: the oldest deletes are dropped first (their keys' TTLs still end them).
+    while (this.pendingDeletes.size > this.maxPendingDeletes) {
+      const oldest = this.pendingDeletes.values().next().value as string;
+      this.pendingDeletes.delete(oldest);
     }
   }
 
@@ -77,8 +126,12 @@ export class ResilientState implements StatePort {
     }
     return this.run(
       async (s) => {
+        await this.deleteFirstIfPending(s, key);
         const ok = await s.set(key, value, options);
-        if (ok) await this.fallback.del(key);
+        if (ok) {
+          this.pendingDeletes.delete(key);
+          await this.fallback.del(key);
+        }
         return ok;
       },
       async (f) => {
@@ -92,17 +145,23 @@ export class ResilientState implements StatePort {
     await this.run(
       async (s) => {
         await s.del(key);
+        this.pendingDeletes.delete(key);
         await this.fallback.del(key);
       },
       // The store may still hold the key: remember the delete until the store can be told.
-      (f) => f.set(key, TOMBSTONE, { ttlSeconds: 86_400 }).then(() => undefined),
+      async (f) => {
+        this.rememberDelete(key);
+        await f.set(key, TOMBSTONE, { ttlSeconds: 86_400 });
+      },
     );
   }
 
   async incr(key: string, ttlSeconds: number): Promise<number> {
     return this.run(
       async (s) => {
+        await this.deleteFirstIfPending(s, key);
         const n = await s.incr(key, ttlSeconds);
+        this.pendingDeletes.delete(key);
         await this.fallback.del(key);
         return n;
       },

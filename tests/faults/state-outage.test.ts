@@ -203,3 +203,47 @@ describe('MemoryState bound', () => {
     expect(s.size).toBe(3);
   });
 });
+
+describe('a delete made while Upstash is down', () => {
+  let p2: ToggleProxy;
+  let s2: ResilientState;
+  let t2 = 5_000_000;
+  const pfx = `faults-del:${randomUUID()}:`;
+  const raw = (key: string) => upstash.redis.command('GET', `${pfx}${key}`);
+  beforeAll(async () => {
+    p2 = await startToggleProxy(upstash.url);
+    s2 = new ResilientState(new UpstashState({ url: p2.url, token: upstash.token, prefix: pfx, retries: 0 }), {
+      log: captureLogger(),
+      cooldownMs: 1_000,
+      now: () => t2,
+    });
+  });
+  afterAll(async () => {
+    await p2?.close();
+    await upstash?.cleanup(pfx);
+  });
+
+  it('reaches the store once it is back: no process reads the deleted value, a deleted counter restarts', async () => {
+    await s2.set('lock', 'holder-1', { ttlSeconds: 600 });
+    await s2.incr('count', 600);
+    await s2.incr('count', 600);
+    expect(String(await raw('lock'))).toBe('holder-1');
+
+    await p2.down();
+    await s2.del('lock');
+    await s2.del('count');
+    expect(await s2.get('lock')).toBeNull(); // this process sees its own delete at once
+    expect(String(await raw('lock'))).toBe('holder-1'); // the store could not be told yet
+
+    await p2.up();
+    t2 += 1_001;
+    // The first call that reaches the store again restarts the deleted counter there...
+    expect(await s2.incr('count', 600)).toBe(1);
+    await s2.settled();
+    // ...and the other delete is sent after it: another process sharing the store sees the lock free.
+    expect(await raw('lock')).toBeNull();
+    const other = new UpstashState({ url: upstash.url, token: upstash.token, prefix: pfx, retries: 0 });
+    expect(await other.set('lock', 'holder-2', { onlyIfAbsent: true, ttlSeconds: 600 })).toBe(true);
+    expect(await s2.get('lock')).toBe('holder-2');
+  });
+});
