@@ -6,6 +6,7 @@ import { collectMemberData, eraseMember, exportMember, forgetConversationState, 
 import { DomainError } from '../src/lib/errors.js';
 import { parseEnv } from '../src/env.js';
 import { MemoryState } from '../src/state/memory.js';
+import { ResilientState } from '../src/state/resilient.js';
 import { databaseUrl, domainCtxFromEnv, num, openMigratedStore, parseArgs, runMain } from './cli-support.js';
 
 const USAGE = `Usage: npm run privacy -- <command> <memberId> [options] [--database-url URL]
@@ -58,8 +59,10 @@ async function main() {
       return;
     }
     const r = await eraseMember({ ctx, input: { memberId, actor } });
-    // A server on memory state keeps its own keys (they expire within 30 minutes); shared Upstash state is cleared here.
-    const state = createState(parseEnv(process.env));
+    // A server on memory state keeps its own keys (they expire within 30 minutes); shared Upstash state is cleared here,
+    // on the store itself: this process ends at once, so a delete kept in the outage fallback would never reach it.
+    const configured = createState(parseEnv(process.env));
+    const state = configured instanceof ResilientState ? configured.primary : configured;
     const cleared = state instanceof MemoryState ? null : await forgetConversationState(state, r.conversationIds);
     console.log(`Erased member ${memberId}${r.alreadyErased ? ' (it had been erased before)' : ''}:`);
     for (const [key, n] of Object.entries(r.counts)) if (n) console.log(`  ${key.padEnd(24)} ${num(n)}`);
@@ -68,6 +71,13 @@ async function main() {
         ? `State keys cleared: ${num(cleared.cleared)}${cleared.failed ? `, failed: ${num(cleared.failed)}` : ''}`
         : 'State is in server memory: conversation memory expires by itself within 30 minutes.',
     );
+    if (cleared?.failed) {
+      console.error(
+        'The shared state store (Upstash) could not be reached for every key: the erasure in the database is done, and the ' +
+          'keys left (conversation memory, pending confirmations) expire by themselves within 30 minutes.',
+      );
+      process.exitCode = 1;
+    }
   } finally {
     store.close();
   }

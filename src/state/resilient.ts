@@ -39,7 +39,8 @@ export class ResilientState implements StatePort {
   private readonly maxPendingDeletes: number;
 
   constructor(
-    private readonly primary: StatePort,
+    /** The store itself, without the fallback: for one-shot tools that must know whether a write reached it. */
+    readonly primary: StatePort,
     private readonly options: ResilientStateOptions,
   ) {
     this.fallback = new MemoryState(options.now, { maxKeys: options.fallbackMaxKeys ?? 10_000 });

@@ -1,5 +1,6 @@
 // `npm run privacy` as an operator runs it: a separate process on a database file written here.
 import { execFile } from 'node:child_process';
+import { type AddressInfo, createServer } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -42,6 +43,7 @@ beforeAll(async () => {
   await seedProgram(store);
   await addMember(store, clock, { id: 'cli-1', name: 'Cecilia Puffin', identity: { channelId: 'emulator', channelUserId: 'u-cli-1' } });
   await addMember(store, clock, { id: 'cli-2', name: 'Dorian Gannet' });
+  await addMember(store, clock, { id: 'cli-3', name: 'Tamsin Tern' });
   const ctx = domainCtx(store, clock);
   await paidOrder(ctx, 'cli-1', 'CLI-ORD-1', '250', '2026-05-01T00:00:00Z');
   await recordTurn({
@@ -63,6 +65,17 @@ beforeAll(async () => {
       channelUserId: 'u-cli-2',
       memberId: 'cli-2',
       inbound: 'gannet',
+      replies: [],
+    },
+  });
+  await recordTurn({
+    ctx,
+    input: {
+      conversationId: 'emulator:c-cli-3',
+      channelId: 'emulator',
+      channelUserId: 'u-cli-3',
+      memberId: 'cli-3',
+      inbound: 'tern',
       replies: [],
     },
   });
@@ -131,6 +144,36 @@ describe('npm run privacy', () => {
       expect(stdout).toMatch(/State keys cleared: 5/);
       expect(await state.get('mem:emulator:c-cli-2')).toBeNull();
       expect(await state.get('mem:emulator:someone-else')).toBe('kept');
+    } finally {
+      await upstash.cleanup(prefix);
+      await upstash.close();
+    }
+  }, 120_000);
+
+  it('says so and exits non-zero when Upstash is unreachable (the database erasure stands)', async () => {
+    const upstash = await startUpstashServer();
+    const prefix = `privacy-cli:${randomUUID()}:`;
+    const state = new UpstashState({ url: upstash.url, token: upstash.token, prefix });
+    // A port nobody listens on: the Upstash server stopped.
+    const dead = await new Promise<string>((resolvePort) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as AddressInfo;
+        s.close(() => resolvePort(`http://127.0.0.1:${port}`));
+      });
+    });
+    try {
+      await new ConversationMemory(state).append('emulator:c-cli-3', { role: 'user', content: 'tern secret' });
+      const env = { UPSTASH_REDIS_REST_TOKEN: upstash.token, STATE_PREFIX: prefix };
+      const failed = await privacy(['erase', 'cli-3', '--yes'], { ...env, UPSTASH_REDIS_REST_URL: dead }).then(
+        () => null,
+        (err: { code: number; stdout: string; stderr: string }) => err,
+      );
+      expect(failed?.code).toBe(1);
+      expect(failed?.stdout).toMatch(/State keys cleared: 0, failed: 5/);
+      expect(failed?.stderr).toMatch(/could not be reached.*erasure in the database is done.*expire by themselves within 30 minutes/s);
+      expect(await state.get('mem:emulator:c-cli-3')).not.toBeNull(); // still there: its TTL ends it
+      const erased = await readBack((s) => s.db.select().from(members).where(eq(members.id, 'cli-3')));
+      expect(erased[0].name).toBe(ERASED_NAME);
     } finally {
       await upstash.cleanup(prefix);
       await upstash.close();
