@@ -1,7 +1,7 @@
 // WeChat Official Account over real HTTP: signed (and encrypted) pushes in, passive replies and API sends to a local WeChat API.
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messages } from '../../db/schema/index.js';
+import { handoffs, messages } from '../../db/schema/index.js';
 import { OfflineBrain } from '../../src/assistant/offline/brain.js';
 import type { Brain } from '../../src/assistant/types.js';
 import { getPointsSummary } from '../../src/domain/loyalty/index.js';
@@ -196,6 +196,32 @@ describe('a member on WeChat', () => {
 });
 
 describe('duplicate events', () => {
+  it('answers a retried MsgId with nothing once an agent holds the conversation (the cached bot reply is not sent)', async () => {
+    const xml = text('我的积分余额', 'o-wang', '777000222');
+    expect((await readPassive(await postPush(server.url, SAFE, xml), SAFE))?.content).toMatch(/积分/);
+    const at = new Date(clock().getTime());
+    await t.store.db.insert(handoffs).values({
+      id: 'h-wx-retry',
+      memberId: 'wx-1',
+      conversationId: 'wechat:o-wang',
+      channelId: 'wechat',
+      locale: 'zh-CN',
+      status: 'assigned',
+      mode: 'live',
+      reason: 'member_request',
+      requestedAt: at,
+      claimedAt: at,
+      updatedAt: at,
+    });
+    try {
+      const retry = await postPush(server.url, SAFE, xml);
+      expect(retry.status).toBe(200);
+      expect(await readPassive(retry, SAFE)).toBeNull();
+    } finally {
+      await t.store.db.delete(handoffs).where(eq(handoffs.id, 'h-wx-retry'));
+    }
+  });
+
   it('handles a retried subscribe event (same sender and CreateTime) once', async () => {
     const xml = event('o-wang', 'subscribe');
     const outbound = async () =>

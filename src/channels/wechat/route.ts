@@ -57,8 +57,8 @@ export function wechatRoutes() {
     if (result) {
       // A retry of a push we answered asynchronously already got its answer.
       if (result.duplicate && (await deps.state.get(ASYNC + activityId))) return c.text('success');
-      // An agent who took the conversation while the turn ran is not talked over.
-      const replies = result.duplicate ? result.replies : await deps.gate.release(conversationId, result.replies);
+      // An agent who took the conversation while the turn ran (or before WeChat retried it) is not talked over.
+      const replies = await deps.gate.release(conversationId, result.replies);
       if (!replies.length) return c.text('success');
       const { response, rest } = await channel.passiveReply(event, replies);
       if (rest.length && !result.duplicate) runInBackground(c, channel.reply(event, rest));
