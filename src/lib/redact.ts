@@ -1,4 +1,5 @@
 // Redaction for logs: personal data (names, contact details, message bodies) never reaches info-level logs.
+import { HTTPException } from 'hono/http-exception';
 
 /** Field names whose values are personal data or message content: dropped from logs above debug. */
 export const PERSONAL_FIELDS = new Set([
@@ -64,6 +65,8 @@ export function redactErrorMessage(message: string): string {
  * Such errors carry the service's own error text, which may quote what we sent it (a member's message).
  */
 export function remoteStatus(err: Error): number | undefined {
+  // Hono's HTTPException carries the status of a response we make, with our own message: not remote.
+  if (err instanceof HTTPException) return undefined;
   const status = (err as { status?: unknown }).status;
   return typeof status === 'number' && Number.isInteger(status) && status >= 100 && status < 600 ? status : undefined;
 }

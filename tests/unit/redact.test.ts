@@ -1,4 +1,5 @@
 // Log redaction: what may never reach an info-level log line.
+import { HTTPException } from 'hono/http-exception';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/lib/log.js';
 import { PERSONAL_FIELDS, redact, redactErrorMessage, redactStack, redactText } from '../../src/lib/redact.js';
@@ -84,5 +85,13 @@ describe('redaction', () => {
     expect(JSON.parse(lines[0]).err).toMatchObject({ message: '[remote error, HTTP 400]', status: 400 });
     expect(JSON.parse(lines[0]).err.stack).toMatch(/^Error: \[remote error, HTTP 400\]\n\s+at /);
     expect(JSON.parse(lines[1]).err).toEqual({ name: 'Error', message: 'socket hang up' });
+  });
+
+  it('keeps the message of an HTTP error of our own (it has a status but nothing remote in it)', () => {
+    const lines: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((line: string) => void lines.push(line));
+    createLogger('info').warn('request refused', { err: new HTTPException(413, { message: 'Body over 65536 bytes' }) });
+    expect(JSON.parse(lines[0]).err).toMatchObject({ message: 'Body over 65536 bytes' });
+    expect(JSON.parse(lines[0]).err.status).toBeUndefined();
   });
 });
