@@ -26,7 +26,7 @@ import {
   sessionPolicy,
   setSessionCookie,
 } from '../http/staff-auth.js';
-import { readForm, NOTICES } from './forms.js';
+import { noticeFrom, readForm } from './forms.js';
 import { ConsoleDocument, Notice, renderPage } from './layout.js';
 
 const LOGIN_CSRF_COOKIE = 'ma_login_csrf';
@@ -89,12 +89,7 @@ export function authPages() {
       const { principal } = await authenticateStaff(c);
       if (principal) return c.redirect(next, 302);
     }
-    const notice = c.req.query('notice');
-    const info = c.req.query('expired')
-      ? 'Your session has ended. Please sign in again.'
-      : notice && NOTICES[notice]
-        ? NOTICES[notice].text
-        : undefined;
+    const info = c.req.query('expired') ? 'Your session has ended. Please sign in again.' : noticeFrom(c)?.text;
     return renderPage(c, <LoginPage csrf={loginCsrf(c)} next={next} info={info} />);
   });
 

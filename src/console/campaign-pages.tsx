@@ -23,7 +23,7 @@ import { audit, currentStaff, requireStaff, type StaffPrincipal } from '../http/
 import { DomainError, ERROR_STATUS } from '../lib/errors.js';
 import { formatMoney } from '../lib/money.js';
 import { BarChart, StackedBars } from './charts.js';
-import { readForm } from './forms.js';
+import { noticeFrom, readForm } from './forms.js';
 import {
   Badge,
   Card,
@@ -43,15 +43,6 @@ const VARIANT_KEYS = ['A', 'B', 'C'] as const;
 const LOCALES = ['zh-CN', 'en'] as const;
 /** Statuses shown in the progress table, in the order a delivery moves through them. */
 const PROGRESS = ['planned', 'held', 'sending', 'sent', 'failed', 'skipped'] as const;
-
-const NOTICES: Record<string, { tone: 'ok' | 'error' | 'info'; text: string }> = {
-  created: { tone: 'ok', text: 'Campaign saved as a draft. Preview it, then launch or schedule it.' },
-  launched: { tone: 'ok', text: 'Launched: deliveries are being planned and sent.' },
-  scheduled: { tone: 'ok', text: 'Scheduled.' },
-  paused: { tone: 'ok', text: 'Paused: nothing more goes out until you resume.' },
-  resumed: { tone: 'ok', text: 'Resumed.' },
-  cancelled: { tone: 'ok', text: 'Cancelled: what had not gone out will not.' },
-};
 
 const STATUS_TONE: Record<string, Tone> = {
   draft: undefined,
@@ -431,7 +422,7 @@ async function campaignPage(c: Context<AppEnv>, extra: { preview?: Child; error?
   const view = await getCampaign({ ctx, input: { id: c.req.param('id') ?? '' } });
   const cmp = view.campaign;
   const problems = cmp.status === 'draft' ? await launchProblems(ctx, cmp) : [];
-  const n = NOTICES[c.req.query('notice') ?? ''];
+  const n = noticeFrom(c);
   return renderPage(
     c,
     <ConsolePage title={cmp.name} staff={me} active="marketing">

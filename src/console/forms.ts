@@ -29,8 +29,13 @@ export async function parseForm<S extends z.ZodType>(c: Context<AppEnv>, schema:
   return parseWith(schema, await readForm(c));
 }
 
-/** Fixed messages a redirect may ask for with ?notice= (never text from the URL itself). */
-export const NOTICES: Record<string, { tone: 'ok' | 'error' | 'info'; text: string }> = {
+export interface PageNotice {
+  tone: 'ok' | 'error' | 'info';
+  text: string;
+}
+
+/** Fixed messages a redirect may ask for with ?notice= (never text from the URL itself), for every console area. */
+export const NOTICES: Record<string, PageNotice> = {
   saved: { tone: 'ok', text: 'Saved.' },
   updated: { tone: 'ok', text: 'Account updated.' },
   revoked: { tone: 'ok', text: 'Token revoked.' },
@@ -51,4 +56,18 @@ export const NOTICES: Record<string, { tone: 'ok' | 'error' | 'info'; text: stri
   canned_added: { tone: 'ok', text: 'Canned reply added.' },
   canned_deleted: { tone: 'ok', text: 'Canned reply deleted.' },
   logged_out: { tone: 'info', text: 'You are signed out.' },
+  // Marketing: segments and campaigns.
+  segment_saved: { tone: 'ok', text: 'Segment saved.' },
+  created: { tone: 'ok', text: 'Campaign saved as a draft. Preview it, then launch or schedule it.' },
+  launched: { tone: 'ok', text: 'Launched: deliveries are being planned and sent.' },
+  scheduled: { tone: 'ok', text: 'Scheduled.' },
+  paused: { tone: 'ok', text: 'Paused: nothing more goes out until you resume.' },
+  resumed: { tone: 'ok', text: 'Resumed.' },
+  cancelled: { tone: 'ok', text: 'Cancelled: what had not gone out will not.' },
 };
+
+/** The notice a redirect asked for with ?notice=, if it names one (own keys only: not `constructor`). */
+export function noticeFrom(c: Context<AppEnv>): PageNotice | undefined {
+  const n = c.req.query('notice');
+  return n !== undefined && Object.hasOwn(NOTICES, n) ? NOTICES[n] : undefined;
+}

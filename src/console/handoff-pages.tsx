@@ -16,7 +16,7 @@ import { sendNpsSurvey } from '../handoff/nps.js';
 import { loadHandoffView, type HandoffView } from '../handoff/view.js';
 import { DomainError } from '../lib/errors.js';
 import { formatMoney, formatPoints } from '../lib/money.js';
-import { NOTICES, readForm } from './forms.js';
+import { noticeFrom, readForm } from './forms.js';
 import {
   Badge,
   Card,
@@ -43,11 +43,6 @@ const REASON: Record<HandoffRow['reason'], string> = {
 };
 
 const STATUS_TONE: Record<HandoffRow['status'], Tone> = { pending: 'warn', assigned: 'info', resolved: 'ok', cancelled: undefined };
-
-function flashFrom(c: Context<AppEnv>) {
-  const n = c.req.query('notice');
-  return n && NOTICES[n] ? NOTICES[n] : undefined;
-}
 
 function HandoffLink(props: { h: HandoffRow }) {
   return (
@@ -493,7 +488,7 @@ export function handoffPages() {
 
   app.get('/console/inbox', agent, async (c) => {
     const me = currentStaff(c);
-    const flash = flashFrom(c);
+    const flash = noticeFrom(c);
     const pending = await countPending(c.get('deps').domain);
     return renderPage(
       c,
@@ -530,7 +525,7 @@ export function handoffPages() {
     const view = await loadHandoffView(deps.domain, c.req.param('id'));
     await audit(c, 'handoff.view', `handoff:${view.handoff.id}`, { memberId: view.handoff.memberId });
     const now = deps.domain.clock();
-    const flash = flashFrom(c);
+    const flash = noticeFrom(c);
     const id = view.handoff.id;
     return renderPage(
       c,

@@ -38,6 +38,12 @@ export function contentHash(text: string): string {
   return (h >>> 0).toString(36);
 }
 
+/** A static asset: cached for a year when the URL names its current version (`?v=`), otherwise revalidated. */
+export function assetResponse(body: string, type: string, version: string, requested: string | undefined): Response {
+  const cache = requested === version ? 'public, max-age=31536000, immutable' : 'no-cache';
+  return new Response(body, { headers: { 'content-type': type, 'cache-control': cache } });
+}
+
 let versions: { css: string; js: string } | undefined;
 /** Computed on first use, not at import. */
 export function assetVersions() {

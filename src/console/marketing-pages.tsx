@@ -6,21 +6,28 @@ import { listSegments, saveSegment } from '../domain/segments/index.js';
 import type { AppEnv } from '../http/app-env.js';
 import { currentStaff, requireStaff, audit, type StaffPrincipal } from '../http/staff-auth.js';
 import { DomainError } from '../lib/errors.js';
-import { readForm } from './forms.js';
-import { Card, ConsolePage, CsrfField, contentHash, EmptyState, formatInstant, Notice, PageHeader, renderPage } from './layout.js';
+import { noticeFrom, readForm } from './forms.js';
+import {
+  assetResponse,
+  Card,
+  ConsolePage,
+  CsrfField,
+  contentHash,
+  EmptyState,
+  formatInstant,
+  Notice,
+  PageHeader,
+  renderPage,
+} from './layout.js';
 import { MARKETING_JS } from './marketing-assets.js';
 
 /** Channels a member can be reached on (the segment's `channel` condition). */
 const CHANNELS = ['msteams', 'emulator', 'web', 'wechat', 'line', 'telegram'] as const;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** Fixed notices a redirect may ask for (never text from the URL). */
-const NOTICES: Record<string, { tone: 'ok' | 'error' | 'info'; text: string }> = {
-  segment_saved: { tone: 'ok', text: 'Segment saved.' },
-};
-
 let scriptVersion: string | undefined;
-const scriptUrl = () => `/console/marketing/assets/marketing.js?v=${(scriptVersion ??= contentHash(MARKETING_JS))}`;
+const version = () => (scriptVersion ??= contentHash(MARKETING_JS));
+const scriptUrl = () => `/console/marketing/assets/marketing.js?v=${version()}`;
 
 /** The marketer pages' own script, after the console's. */
 export function MarketingScript() {
@@ -28,7 +35,7 @@ export function MarketingScript() {
 }
 
 function notice(c: Context<AppEnv>) {
-  const n = NOTICES[c.req.query('notice') ?? ''];
+  const n = noticeFrom(c);
   return n ? <Notice tone={n.tone}>{n.text}</Notice> : null;
 }
 
@@ -215,10 +222,9 @@ export function marketingPages() {
   const app = new Hono<AppEnv>();
   const marketer = requireStaff(['marketer'], { page: true });
 
-  app.get('/console/marketing/assets/marketing.js', (c) => {
-    const cache = c.req.query('v') === contentHash(MARKETING_JS) ? 'public, max-age=31536000, immutable' : 'no-cache';
-    return new Response(MARKETING_JS, { headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': cache } });
-  });
+  app.get('/console/marketing/assets/marketing.js', (c) =>
+    assetResponse(MARKETING_JS, 'text/javascript; charset=utf-8', version(), c.req.query('v')),
+  );
   app.get('/console/marketing', marketer, (c) => c.redirect('/console/marketing/campaigns', 302));
   app.get('/console/marketing/segments', marketer, (c) => segmentsPage(c));
   app.post('/console/marketing/segments', marketer, async (c) => {

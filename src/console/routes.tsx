@@ -6,18 +6,13 @@ import { authenticateStaff, hasRole, requireStaff, currentStaff } from '../http/
 import { DomainError, ERROR_STATUS } from '../lib/errors.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import { authPages } from './auth-pages.js';
-import { assetVersions, Card, CONSOLE_NAV, ConsoleDocument, ConsolePage, Notice, PageHeader, renderPage } from './layout.js';
+import { assetResponse, assetVersions, Card, CONSOLE_NAV, ConsoleDocument, ConsolePage, Notice, PageHeader, renderPage } from './layout.js';
 import { staffPages } from './staff-pages.js';
 import { handoffPages } from './handoff-pages.js';
 import { feedbackPages } from './feedback-pages.js';
 import { settingsPages } from './settings-pages.js';
 import { marketingPages } from './marketing-pages.js';
 import { campaignPages } from './campaign-pages.js';
-
-function asset(body: string, type: string, version: string, requested: string | undefined): Response {
-  const cache = requested === version ? 'public, max-age=31536000, immutable' : 'no-cache';
-  return new Response(body, { headers: { 'content-type': type, 'cache-control': cache } });
-}
 
 /** Console errors are pages, not JSON: a wrong role or a stale form gets a readable explanation. */
 async function consoleError(err: Error, c: Context<AppEnv>) {
@@ -59,8 +54,12 @@ export function consoleRoutes(...areas: Hono<AppEnv>[]) {
   const app = new Hono<AppEnv>();
   app.onError(consoleError);
 
-  app.get('/console/assets/console.css', (c) => asset(CONSOLE_CSS, 'text/css; charset=utf-8', assetVersions().css, c.req.query('v')));
-  app.get('/console/assets/console.js', (c) => asset(CONSOLE_JS, 'text/javascript; charset=utf-8', assetVersions().js, c.req.query('v')));
+  app.get('/console/assets/console.css', (c) =>
+    assetResponse(CONSOLE_CSS, 'text/css; charset=utf-8', assetVersions().css, c.req.query('v')),
+  );
+  app.get('/console/assets/console.js', (c) =>
+    assetResponse(CONSOLE_JS, 'text/javascript; charset=utf-8', assetVersions().js, c.req.query('v')),
+  );
 
   app.route('/', authPages());
   app.route('/', staffPages());

@@ -12,7 +12,7 @@ import {
 import { DomainError } from '../lib/errors.js';
 import type { AppEnv } from '../http/app-env.js';
 import { audit, currentStaff, requireStaff, type StaffPrincipal } from '../http/staff-auth.js';
-import { NOTICES, readForm, readFormAll } from './forms.js';
+import { noticeFrom, readForm, readFormAll } from './forms.js';
 import { Card, ConsolePage, CsrfField, EmptyState, Notice, PageHeader, PostButton, renderPage } from './layout.js';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -66,8 +66,7 @@ async function settingsPage(c: Context<AppEnv>, flash?: { tone: 'ok' | 'error' |
     getHandoffSettings({ ctx: deps.domain, input: {} }),
     listCannedReplies({ ctx: deps.domain, input: {} }),
   ]);
-  const n = c.req.query('notice');
-  const notice = flash ?? (n && NOTICES[n] ? NOTICES[n] : undefined);
+  const notice = flash ?? noticeFrom(c);
   return renderPage(
     c,
     <ConsolePage title="Settings" staff={me} active="settings">

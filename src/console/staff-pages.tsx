@@ -22,15 +22,10 @@ import { DomainError } from '../lib/errors.js';
 import type { AppEnv } from '../http/app-env.js';
 import { parseWith } from '../http/middleware.js';
 import { audit, currentStaff, requireStaff, type StaffPrincipal } from '../http/staff-auth.js';
-import { NOTICES, readForm } from './forms.js';
+import { noticeFrom, readForm } from './forms.js';
 import { Badge, Card, ConsolePage, CsrfField, EmptyState, formatInstant, Notice, PageHeader, PostButton, renderPage } from './layout.js';
 
 type Flash = { tone: 'ok' | 'error' | 'info'; text: string; secret?: string };
-
-function flashFrom(c: Context<AppEnv>): Flash | undefined {
-  const n = c.req.query('notice');
-  return n && NOTICES[n] ? NOTICES[n] : undefined;
-}
 
 function FlashBox(props: { flash?: Flash }) {
   const f = props.flash;
@@ -335,7 +330,7 @@ export function staffPages() {
   const admin = requireStaff(['admin'], { page: true });
   const anyone = requireStaff('any', { page: true });
 
-  app.get('/console/staff', admin, (c) => staffListPage(c, flashFrom(c)));
+  app.get('/console/staff', admin, (c) => staffListPage(c, noticeFrom(c)));
 
   app.post('/console/staff', admin, async (c) => {
     const form = await readForm(c);
@@ -425,7 +420,7 @@ export function staffPages() {
     return c.redirect('/console/staff?notice=revoked', 303);
   });
 
-  app.get('/console/account', anyone, (c) => accountPage(c, flashFrom(c)));
+  app.get('/console/account', anyone, (c) => accountPage(c, noticeFrom(c)));
 
   app.post('/console/account/password', anyone, async (c) => {
     const deps = c.get('deps');

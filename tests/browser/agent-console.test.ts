@@ -1,21 +1,14 @@
 // The agent console in real Chromium, against a member in the web chat: log in, see the request live, claim, reply, resolve.
-import { existsSync } from 'node:fs';
 import { and, eq } from 'drizzle-orm';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedback, handoffs } from '../../db/schema/index.js';
-import { DEFAULT_HANDOFF_SETTINGS, updateHandoffSettings } from '../../src/domain/handoffs/index.js';
+import { updateHandoffSettings } from '../../src/domain/handoffs/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { addMember, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
+import { addMember, alwaysOpen, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
+import { haveChromium, launchChromium } from '../support/chromium.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { addStaff, type TestStaff } from '../support/staff.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  if (process.env.REQUIRE_BROWSER_TESTS) throw new Error(`browser tests required but Chromium was not found at ${CHROMIUM}`);
-  console.warn(`browser tests skipped: Chromium not found at ${CHROMIUM} (install Debian's chromium; .ci/run does)`);
-}
 
 const clock = fixedClock('2026-06-01T08:00:00Z');
 let t: TestApp;
@@ -46,30 +39,12 @@ beforeAll(async () => {
   await updateHandoffSettings({
     ctx: t.deps.domain,
     input: {
-      settings: {
-        ...DEFAULT_HANDOFF_SETTINGS,
-        hours: {
-          ...DEFAULT_HANDOFF_SETTINGS.hours,
-          'zh-CN': { timeZone: 'Asia/Shanghai', days: [1, 2, 3, 4, 5, 6, 7], open: '00:00', close: '24:00', closedDates: [] },
-        },
-      },
+      settings: alwaysOpen(['zh-CN']),
     },
   });
   agent = await addStaff(t.deps, 'agent', 'Lily Zhang');
   server = await startServer(t.app.fetch);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

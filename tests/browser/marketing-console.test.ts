@@ -1,21 +1,14 @@
 // The marketer console in real Chromium: sign in, build a segment with a live count, create a campaign, preview, launch, watch it finish.
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { members } from '../../db/schema/index.js';
 import { eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { emulatorActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
 import { addMember, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
+import { haveChromium, launchChromium } from '../support/chromium.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { addStaff, type TestStaff } from '../support/staff.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  if (process.env.REQUIRE_BROWSER_TESTS) throw new Error(`browser tests required but Chromium was not found at ${CHROMIUM}`);
-  console.warn(`browser tests skipped: Chromium not found at ${CHROMIUM} (install Debian's chromium; .ci/run does)`);
-}
 
 // 08:40 UTC: inside the members' quiet hours (21:00-09:00; they live in UTC here), so a launch holds its messages.
 const clock = fixedClock('2026-06-01T08:40:00Z');
@@ -77,19 +70,7 @@ beforeAll(async () => {
   await chat('u-g-3', 'STOP');
   expect((await t.store.db.select().from(members).where(eq(members.id, 'g-3')))[0].marketingConsent).toBe(false);
   marketer = await addStaff(t.deps, 'marketer', 'Mia Marketer');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

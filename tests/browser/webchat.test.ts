@@ -1,22 +1,14 @@
 // The built-in web chat in real Chromium: demo picker, both languages, suggestions, reload, retries, the embed loader.
-import { existsSync } from 'node:fs';
 import { Hono } from 'hono';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signMemberToken } from '../../src/channels/webchat/session.js';
 import { getPointsSummary } from '../../src/domain/loyalty/index.js';
 import { formatPoints } from '../../src/lib/money.js';
 import { createTestApp, TEST_WEBCHAT_SECRET, type TestApp } from '../support/app.js';
 import { addMember, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
+import { haveChromium, launchChromium } from '../support/chromium.js';
 import { startServer, type RunningServer } from '../support/server.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  // CI sets REQUIRE_BROWSER_TESTS: there a missing browser is a failure, not a silent skip.
-  if (process.env.REQUIRE_BROWSER_TESTS) throw new Error(`browser tests required but Chromium was not found at ${CHROMIUM}`);
-  console.warn(`browser tests skipped: Chromium not found at ${CHROMIUM} (install Debian's chromium; .ci/run does)`);
-}
 
 const clock = fixedClock('2026-06-01T08:00:00Z');
 let t: TestApp;
@@ -101,19 +93,7 @@ beforeAll(async () => {
   );
   shop = await startServer(shopApp.fetch);
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

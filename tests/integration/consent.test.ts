@@ -3,10 +3,10 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consentHistory, handoffs, members } from '../../db/schema/index.js';
 import { seedDemo } from '../../db/seed/demo.js';
-import { DEFAULT_HANDOFF_SETTINGS, getAgentMemberCard, updateHandoffSettings } from '../../src/domain/handoffs/index.js';
+import { getAgentMemberCard, updateHandoffSettings } from '../../src/domain/handoffs/index.js';
 import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/app.js';
 import { emulatorActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
-import { addMember, domainCtx, fixedClock, seedProgram } from '../support/fixtures.js';
+import { addMember, alwaysOpen, domainCtx, fixedClock, seedProgram } from '../support/fixtures.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { addStaff, login, type TestStaff } from '../support/staff.js';
 import { createTestStore } from '../support/store.js';
@@ -112,13 +112,7 @@ beforeAll(async () => {
   await updateHandoffSettings({
     ctx: t.deps.domain,
     input: {
-      settings: {
-        ...DEFAULT_HANDOFF_SETTINGS,
-        hours: {
-          ...DEFAULT_HANDOFF_SETTINGS.hours,
-          'zh-CN': { timeZone: 'Asia/Shanghai', days: [1, 2, 3, 4, 5, 6, 7], open: '00:00', close: '24:00', closedDates: [] },
-        },
-      },
+      settings: alwaysOpen(['zh-CN']),
     },
   });
   server = await startServer(t.app.fetch);

@@ -2,10 +2,10 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedback, handoffs } from '../../db/schema/index.js';
-import { DEFAULT_HANDOFF_SETTINGS, updateHandoffSettings } from '../../src/domain/handoffs/index.js';
+import { updateHandoffSettings } from '../../src/domain/handoffs/index.js';
 import type { InboundActivity } from '../../src/turn/types.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { addMember, fixedClock, seedProgram } from '../support/fixtures.js';
+import { addMember, alwaysOpen, fixedClock, seedProgram } from '../support/fixtures.js';
 import { lastToolResult, startLocalOpenAI, type LocalOpenAI } from '../support/openai-server.js';
 
 const clock = fixedClock('2026-06-01T08:00:00Z');
@@ -31,13 +31,7 @@ beforeAll(async () => {
   await updateHandoffSettings({
     ctx: t.deps.domain,
     input: {
-      settings: {
-        ...DEFAULT_HANDOFF_SETTINGS,
-        hours: {
-          ...DEFAULT_HANDOFF_SETTINGS.hours,
-          en: { timeZone: 'Europe/London', days: [1, 2, 3, 4, 5, 6, 7], open: '00:00', close: '24:00', closedDates: [] },
-        },
-      },
+      settings: alwaysOpen(['en']),
     },
   });
 });

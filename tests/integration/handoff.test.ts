@@ -5,11 +5,11 @@ import { feedback, handoffs } from '../../db/schema/index.js';
 import { OfflineBrain } from '../../src/assistant/offline/brain.js';
 import type { Brain, BrainReply, TurnCtx } from '../../src/assistant/types.js';
 import { getPointsSummary } from '../../src/domain/loyalty/index.js';
-import { DEFAULT_HANDOFF_SETTINGS, updateHandoffSettings, type HandoffSettings } from '../../src/domain/handoffs/index.js';
+import { updateHandoffSettings, type HandoffSettings } from '../../src/domain/handoffs/index.js';
 import { formatPoints } from '../../src/lib/money.js';
 import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/app.js';
 import { emulatorActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
-import { addMember, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
+import { addMember, alwaysOpen, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { openEventStream } from '../support/sse.js';
 import { addStaff, type TestStaff } from '../support/staff.js';
@@ -49,15 +49,7 @@ let connector: LocalConnector;
 let amy: TestStaff;
 let bob: TestStaff;
 
-const ALWAYS_OPEN: HandoffSettings = {
-  ...DEFAULT_HANDOFF_SETTINGS,
-  hours: {
-    'zh-CN': { timeZone: 'Asia/Shanghai', days: [1, 2, 3, 4, 5, 6, 7], open: '00:00', close: '24:00', closedDates: [] },
-    en: { timeZone: 'Europe/London', days: [1, 2, 3, 4, 5, 6, 7], open: '00:00', close: '24:00', closedDates: [] },
-  },
-  queueTimeoutMinutes: 15,
-  minutesPerWaitingMember: 3,
-};
+const ALWAYS_OPEN: HandoffSettings = { ...alwaysOpen(), queueTimeoutMinutes: 15, minutesPerWaitingMember: 3 };
 
 let nextMember = 0;
 /** A fresh member linked to an Emulator user id (one open handoff per member, so tests do not collide). */

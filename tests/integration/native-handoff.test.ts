@@ -2,9 +2,9 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { feedback, handoffs } from '../../db/schema/index.js';
-import { DEFAULT_HANDOFF_SETTINGS, type HandoffSettings, updateHandoffSettings } from '../../src/domain/handoffs/index.js';
+import { updateHandoffSettings } from '../../src/domain/handoffs/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { addMember, fixedClock, seedProgram } from '../support/fixtures.js';
+import { addMember, alwaysOpen, fixedClock, seedProgram } from '../support/fixtures.js';
 import { type LocalLine, lineEvent, postLine, startLocalLine } from '../support/line.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { addStaff, type TestStaff } from '../support/staff.js';
@@ -22,13 +22,7 @@ const WX: WechatAccount = {
 const LINE_SECRET = 'line-secret';
 const TG_SECRET = 'tg-secret';
 
-const ALWAYS_OPEN: HandoffSettings = {
-  ...DEFAULT_HANDOFF_SETTINGS,
-  hours: {
-    'zh-CN': { timeZone: 'Asia/Shanghai', days: [1, 2, 3, 4, 5, 6, 7], open: '00:00', close: '24:00', closedDates: [] },
-    en: { timeZone: 'Europe/London', days: [1, 2, 3, 4, 5, 6, 7], open: '00:00', close: '24:00', closedDates: [] },
-  },
-};
+const ALWAYS_OPEN = alwaysOpen();
 
 let t: TestApp;
 let server: RunningServer;

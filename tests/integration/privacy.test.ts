@@ -16,14 +16,14 @@ import { ConversationMemory } from '../../src/assistant/memory.js';
 import { signMemberToken } from '../../src/channels/webchat/session.js';
 import { computeMemberAnalytics } from '../../src/domain/analytics/index.js';
 import { submitFeedback } from '../../src/domain/feedback/index.js';
-import { addHandoffNote, DEFAULT_HANDOFF_SETTINGS, updateHandoffSettings } from '../../src/domain/handoffs/index.js';
+import { addHandoffNote, updateHandoffSettings } from '../../src/domain/handoffs/index.js';
 import { redeemCoupon } from '../../src/domain/loyalty/index.js';
 import { orderEventSchema, recordOrder } from '../../src/domain/orders/index.js';
 import { ERASED_NAME } from '../../src/domain/privacy/index.js';
 import { rebuildRecommendationStats } from '../../src/domain/products/index.js';
 import { createTestApp, TEST_ADMIN_TOKEN, TEST_WEBCHAT_SECRET, type TestApp } from '../support/app.js';
 import { emulatorActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
-import { addMember, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
+import { addMember, alwaysOpen, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { addStaff, type TestStaff } from '../support/staff.js';
 
@@ -52,13 +52,7 @@ const A = {
 /** Another member whose data must stay exactly as it was. */
 const B = { id: 'priv-b', user: 'user-priv-b', name: 'Beatrix Otterly', message: 'Otterly asks about pelican-sandwich-9' };
 
-const ALWAYS_OPEN = {
-  ...DEFAULT_HANDOFF_SETTINGS,
-  hours: {
-    'zh-CN': { timeZone: 'Asia/Shanghai', days: [1, 2, 3, 4, 5, 6, 7], open: '00:00', close: '24:00', closedDates: [] },
-    en: { timeZone: 'Europe/London', days: [1, 2, 3, 4, 5, 6, 7], open: '00:00', close: '24:00', closedDates: [] },
-  },
-};
+const ALWAYS_OPEN = alwaysOpen();
 
 async function say(userId: string, text: string) {
   const res = await fetch(`${server.url}/api/messages`, {

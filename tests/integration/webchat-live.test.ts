@@ -2,9 +2,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedback, handoffs } from '../../db/schema/index.js';
-import { DEFAULT_HANDOFF_SETTINGS, updateHandoffSettings } from '../../src/domain/handoffs/index.js';
+import { updateHandoffSettings } from '../../src/domain/handoffs/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { addMember, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
+import { addMember, alwaysOpen, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { addStaff, type TestStaff } from '../support/staff.js';
 
@@ -68,13 +68,7 @@ beforeAll(async () => {
   await updateHandoffSettings({
     ctx: t.deps.domain,
     input: {
-      settings: {
-        ...DEFAULT_HANDOFF_SETTINGS,
-        hours: {
-          ...DEFAULT_HANDOFF_SETTINGS.hours,
-          'zh-CN': { timeZone: 'Asia/Shanghai', days: [1, 2, 3, 4, 5, 6, 7], open: '00:00', close: '24:00', closedDates: [] },
-        },
-      },
+      settings: alwaysOpen(['zh-CN']),
     },
   });
   server = await startServer(t.app.fetch);

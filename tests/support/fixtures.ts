@@ -4,6 +4,7 @@ import { DEFAULT_TIERS } from '../../db/seed/program.js';
 import type { Store } from '../../src/db/client.js';
 import { DEFAULT_RULES, type DomainCtx } from '../../src/domain/context.js';
 import { recordOrder, orderEventSchema, type OrderEventInput } from '../../src/domain/orders/index.js';
+import { DEFAULT_HANDOFF_SETTINGS, type HandoffSettings } from '../../src/domain/handoffs/settings.js';
 import type { Clock } from '../../src/lib/time.js';
 
 /** A clock tests can move. */
@@ -84,4 +85,20 @@ export async function paidOrder(
     lines: [{ productId: 'P1', quantity: 1, amount }],
   });
   return recordOrder({ ctx, input: event });
+}
+
+const SUPPORT_ZONE = { 'zh-CN': 'Asia/Shanghai', en: 'Europe/London' } as const;
+
+/**
+ * Handoff settings with the support team of each given language open around the clock (the others keep their
+ * default hours), so a test's handoff is live whatever its clock says.
+ */
+export function alwaysOpen(
+  locales: readonly ('zh-CN' | 'en')[] = ['zh-CN', 'en'],
+  base: HandoffSettings = DEFAULT_HANDOFF_SETTINGS,
+): HandoffSettings {
+  const hours = { ...base.hours };
+  for (const l of locales)
+    hours[l] = { timeZone: SUPPORT_ZONE[l], days: [1, 2, 3, 4, 5, 6, 7], open: '00:00', close: '24:00', closedDates: [] };
+  return { ...base, hours };
 }
