@@ -6,6 +6,7 @@ import {
   endSession,
   findStaffByEmail,
   lockedUntil,
+  lockoutPolicy,
   loginFailureKey,
   normalizeEmail,
   recordLoginFailure,
@@ -126,7 +127,7 @@ export function authPages() {
         429,
       );
     }
-    const account = email && password ? await authenticatePassword({ ctx: deps.domain, input: { email, password } }) : null;
+    const account = email && password ? await authenticatePassword({ ctx: deps.domain, input: { email, password, account: known } }) : null;
     if (!account) {
       await deps.state.incr(failKey, FAILURE_WINDOW_SECONDS).catch(() => 0);
       await auditLog({
@@ -134,8 +135,7 @@ export function authPages() {
         input: { staffId: null, action: 'auth.login_failed', details: { email }, requestId: c.get('requestId') },
       });
       if (known) {
-        const policy = { maxFailures: deps.config.STAFF_LOGIN_MAX_FAILURES, lockMinutes: deps.config.STAFF_LOCKOUT_MINUTES };
-        const r = await recordLoginFailure({ ctx: deps.domain, input: { staffId: known.id, policy } });
+        const r = await recordLoginFailure({ ctx: deps.domain, input: { staffId: known.id, policy: lockoutPolicy(deps.config) } });
         if (r.locked) {
           await auditLog({
             ctx: deps.domain,

@@ -5,17 +5,17 @@ import { STAFF_ROLES, type Staff, type StaffApiToken } from '../../db/schema/ind
 import { listAuditLog } from '../domain/audit/index.js';
 import {
   authenticatePassword,
-  clearLoginFailures,
   createStaff,
   getStaff,
   issueApiToken,
   listApiTokens,
   listStaff,
   lockedUntil,
-  loginFailureKey,
+  lockoutPolicy,
   passwordSchema,
   recordLoginFailure,
   revokeApiToken,
+  unlockStaff,
   updateStaff,
 } from '../domain/staff/index.js';
 import { DomainError } from '../lib/errors.js';
@@ -376,11 +376,9 @@ export function staffPages() {
   app.post('/console/staff/:id/unlock', admin, async (c) => {
     const deps = c.get('deps');
     const staffId = c.req.param('id');
-    const account = await getStaff({ ctx: deps.domain, input: { staffId } });
-    if (!account || !(await clearLoginFailures({ ctx: deps.domain, input: { staffId } }))) {
+    if (!(await unlockStaff({ ctx: deps.domain, input: { staffId, state: deps.state } }))) {
       return staffListPage(c, { tone: 'error', text: 'No such staff account.' }, 404);
     }
-    await deps.state.del(loginFailureKey(account.email));
     await audit(c, 'staff.unlock', `staff:${staffId}`);
     return c.redirect('/console/staff?notice=updated', 303);
   });
@@ -429,8 +427,7 @@ export function staffPages() {
     const ok = await authenticatePassword({ ctx: deps.domain, input: { email: me.email, password: form.current ?? '' } });
     if (!ok) {
       // Counted like sign-in failures: a stolen session must not become a way to guess the password.
-      const policy = { maxFailures: deps.config.STAFF_LOGIN_MAX_FAILURES, lockMinutes: deps.config.STAFF_LOCKOUT_MINUTES };
-      await recordLoginFailure({ ctx: deps.domain, input: { staffId: me.id, policy } });
+      await recordLoginFailure({ ctx: deps.domain, input: { staffId: me.id, policy: lockoutPolicy(deps.config) } });
       return accountPage(c, { tone: 'error', text: 'The current password is wrong.' }, 401);
     }
     const parsed = passwordSchema.safeParse(form.password ?? '');

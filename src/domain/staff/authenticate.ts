@@ -6,9 +6,15 @@ import type { Verb } from '../context.js';
 import { findStaffByEmail } from './find-staff.js';
 import { lockedUntil } from './lockout.js';
 
-/** The account for a correct email and password of an active, unlocked account that can log in; otherwise null. */
-export const authenticatePassword: Verb<{ email: string; password: string }, Staff | null> = async ({ ctx, input }) => {
-  const account = await findStaffByEmail({ ctx, input: { email: input.email } });
+/**
+ * The account for a correct email and password of an active, unlocked account that can log in; otherwise null.
+ * A caller that has just looked the email up passes that row as `account` (null: no such account) to save a read.
+ */
+export const authenticatePassword: Verb<{ email: string; password: string; account?: Staff | null }, Staff | null> = async ({
+  ctx,
+  input,
+}) => {
+  const account = input.account !== undefined ? input.account : await findStaffByEmail({ ctx, input: { email: input.email } });
   const stored = account?.passwordHash ?? DUMMY_PASSWORD_HASH;
   const ok = await verifyPassword(input.password, stored);
   if (!ok || !account?.active || account.passwordHash === null) return null;

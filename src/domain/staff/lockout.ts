@@ -1,7 +1,9 @@
 // Durable sign-in lockout: wrong passwords are counted on the account row, and enough of them lock it for a cooldown.
 import { eq, sql } from 'drizzle-orm';
 import { staff, type Staff } from '../../../db/schema/index.js';
+import type { StatePort } from '../../state/port.js';
 import type { Verb } from '../context.js';
+import { getStaff } from './find-staff.js';
 import { normalizeEmail } from './find-staff.js';
 
 /** The state-store key counting recent failed sign-ins for an email (known or not). */
@@ -12,6 +14,11 @@ export interface LockoutPolicy {
   maxFailures: number;
   /** How long a lock lasts; an admin can lift it sooner. */
   lockMinutes: number;
+}
+
+/** The policy the configuration sets (STAFF_LOGIN_MAX_FAILURES, STAFF_LOCKOUT_MINUTES), for sign-in and password checks alike. */
+export function lockoutPolicy(config: { STAFF_LOGIN_MAX_FAILURES: number; STAFF_LOCKOUT_MINUTES: number }): LockoutPolicy {
+  return { maxFailures: config.STAFF_LOGIN_MAX_FAILURES, lockMinutes: config.STAFF_LOCKOUT_MINUTES };
 }
 
 /** When the account's lock ends, or null when it may sign in now. */
@@ -53,3 +60,14 @@ export const clearLoginFailures: Verb<{ staffId: string }, boolean> = async ({ c
       .returning({ id: staff.id });
     return rows.length > 0;
   });
+
+/**
+ * An admin's unlock: the account's lock and count, and the short-lived per-email counter in the state store, so the
+ * account can sign in at once. Returns the account, or null when there is none.
+ */
+export const unlockStaff: Verb<{ staffId: string; state: StatePort }, Staff | null> = async ({ ctx, input }) => {
+  if (!(await clearLoginFailures({ ctx, input: { staffId: input.staffId } }))) return null;
+  const account = await getStaff({ ctx, input: { staffId: input.staffId } });
+  if (account) await input.state.del(loginFailureKey(account.email));
+  return account;
+};

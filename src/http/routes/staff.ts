@@ -4,17 +4,16 @@ import * as z from 'zod';
 import { STAFF_ROLES } from '../../../db/schema/index.js';
 import { listAuditLog } from '../../domain/audit/index.js';
 import {
-  clearLoginFailures,
   createStaff,
   createStaffSchema,
   getStaff,
   issueApiToken,
   listApiTokens,
   listStaff,
-  loginFailureKey,
   publicStaff,
   publicToken,
   revokeApiToken,
+  unlockStaff,
   updateStaff,
   updateStaffSchema,
 } from '../../domain/staff/index.js';
@@ -200,10 +199,8 @@ export function staffRoutes() {
   app.post('/api/admin/staff/:id/unlock', admin, async (c) => {
     const ctx = c.get('deps').domain;
     const staffId = c.req.param('id');
-    if (!(await clearLoginFailures({ ctx, input: { staffId } }))) throw new DomainError('not_found', 'No such staff account');
-    const account = (await getStaff({ ctx, input: { staffId } }))!;
-    // The short-lived per-email counter too, so the account can sign in at once.
-    await c.get('deps').state.del(loginFailureKey(account.email));
+    const account = await unlockStaff({ ctx, input: { staffId, state: c.get('deps').state } });
+    if (!account) throw new DomainError('not_found', 'No such staff account');
     await audit(c, 'staff.unlock', `staff:${staffId}`);
     return c.json({ staff: publicStaff(account) });
   });
