@@ -38,12 +38,19 @@ export interface LlmBrainOptions {
   breaker?: Pick<BreakerOptions, 'failureThreshold' | 'cooldownMs' | 'now'>;
 }
 
-/** Failures that say the endpoint is down, slow or refusing, as opposed to a reply we could not use. */
-function endpointFailed(err: unknown): boolean {
-  if (err instanceof TurnFailure) return err.reason === 'timeout';
-  if (err instanceof OpenAI.APIConnectionError) return true; // includes the call timeout
-  if (err instanceof OpenAI.APIError) return err.status === 429 || (err.status ?? 0) >= 500;
-  return false;
+/**
+ * What a failed turn means, in one place: the fallback recorded for it, and whether the failure says the endpoint is
+ * down, slow or refusing (5xx, 429, timeouts, connection errors: the breaker counts those), as opposed to a reply
+ * we could not use.
+ */
+function failureOf(err: unknown): { fallback: LlmFallback; endpointDown: boolean } {
+  if (err instanceof TurnFailure) return { fallback: err.reason, endpointDown: err.reason === 'timeout' };
+  if (err instanceof OpenAI.APIConnectionTimeoutError) return { fallback: 'timeout', endpointDown: true };
+  if (err instanceof OpenAI.APIConnectionError) return { fallback: 'error', endpointDown: true };
+  if (err instanceof OpenAI.APIUserAbortError) return { fallback: 'timeout', endpointDown: false };
+  if (err instanceof OpenAI.APIError)
+    return { fallback: err.status === 429 ? 'rate_limited' : 'error', endpointDown: err.status === 429 || (err.status ?? 0) >= 500 };
+  return { fallback: 'error', endpointDown: false };
 }
 
 class TurnFailure extends Error {
@@ -110,7 +117,7 @@ export class LlmBrain implements Brain {
         this.breaker.success();
       } catch (err) {
         // Every probe must report back, or a half-open circuit would wait for it forever.
-        if (endpointFailed(err)) this.breaker.failure();
+        if (failureOf(err).endpointDown) this.breaker.failure();
         else this.breaker.success();
         throw err;
       }
@@ -128,7 +135,7 @@ export class LlmBrain implements Brain {
         reply = await this.options.fallback.respond(ctx, text);
       }
     } catch (err) {
-      fallback = err instanceof TurnFailure ? err.reason : classify(err);
+      fallback = failureOf(err).fallback;
       this.options.log.warn('language model turn fell back', { memberId: ctx.member.id, reason: fallback, err });
       reply = await this.options.fallback.respond(ctx, text);
     }
@@ -234,11 +241,4 @@ function confirmationPrompt(ctx: TurnCtx, result: unknown): OutboundReply | unde
     }),
     suggestions: (['suggest_yes', 'suggest_no'] as const).map((k) => ({ title: render(ctx.lang, k), value: render(ctx.lang, k) })),
   };
-}
-
-function classify(err: unknown): LlmFallback {
-  if (err instanceof OpenAI.APIConnectionTimeoutError) return 'timeout';
-  if (err instanceof OpenAI.RateLimitError) return 'rate_limited';
-  if (err instanceof OpenAI.APIUserAbortError) return 'timeout';
-  return 'error';
 }
