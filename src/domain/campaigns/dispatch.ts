@@ -214,6 +214,82 @@ async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<void>): P
   await Promise.all(workers);
 }
 
+/** What one dispatcher batch read once for all its rows. */
+interface Batch {
+  /** This batch's claim token (also the member lock's value). */
+  token: string;
+  members: Map<string, Member>;
+  campaigns: Map<string, Campaign>;
+  /** Each member's conversations, most recently used first. */
+  refs: Map<string, StoredReference[]>;
+  /** Sent plus in flight, per member: checked and taken synchronously, so two rows of one member never both pass the cap. */
+  capUsed: Map<string, number>;
+}
+
+/** What an attempt took that its caller must give back: a cap slot (if not sent) and the member lock. */
+interface Attempt {
+  tookCap: boolean;
+  lockHeld: boolean;
+}
+
+/** The first of the member's conversations the channel's rules let us reach for marketing, or the first refusal. */
+async function reachable(outbound: DispatchDeps['outbound'], candidates: StoredReference[]) {
+  let refusal: string | null = null;
+  for (const c of candidates) {
+    const why = await outbound.check(c, { purpose: 'marketing' });
+    if (!why) return { ref: c, refusal: null };
+    refusal ??= why;
+  }
+  return { ref: undefined, refusal };
+}
+
+/**
+ * The send decision for one claimed row: each rule in turn (member, consent, cap, quiet hours, a reachable
+ * conversation, a stalled attempt on a channel that cannot drop a repeat, the message's variables, the member lock
+ * and the cap recounted under it), then the send with the row's idempotency key.
+ */
+async function deliver(d: DispatchDeps, o: DispatchOptions, batch: Batch, row: CampaignDelivery, attempt: Attempt): Promise<Outcome> {
+  const { ctx, outbound } = d;
+  const member = batch.members.get(row.memberId);
+  const campaign = batch.campaigns.get(row.campaignId);
+  if (!member || !campaign) return { status: 'skipped', reason: 'no_member' };
+  if (!member.marketingConsent) return { status: 'skipped', reason: 'no_consent' };
+  if (o.cap.messages > 0 && (batch.capUsed.get(member.id) ?? 0) >= o.cap.messages) return { status: 'skipped', reason: 'cap' };
+  const until = quietUntil(ctx.clock(), member.timeZone, o.quietHours);
+  if (until) return { status: 'held', until, reason: 'quiet_hours' };
+  const { ref, refusal } = await reachable(outbound, batch.refs.get(member.id) ?? []);
+  if (!ref) return { status: 'skipped', reason: refusal ?? 'no_channel' };
+  if (row.claimToken === recoveredToken(batch.token) && outbound.channel(ref.channelId)?.rules.deduplicates === false) {
+    // The stalled attempt may have reached the member, and this channel would show a resend twice: at most once.
+    return {
+      status: 'failed',
+      error: 'outcome unknown: the dispatcher stopped during the send, and this channel cannot drop a repeat',
+      ref,
+    };
+  }
+  const message = await renderForMember(ctx, campaign, row.variant, member);
+  if (message.missing.length)
+    return { status: 'skipped', reason: 'missing_variable', error: `no value for ${message.missing.join(', ')}`, ref };
+  if (d.state !== undefined && o.cap.messages > 0) {
+    const lock = memberLockKey(member.id);
+    if (!(await d.state.set(lock, batch.token, { ttlSeconds: memberLockSeconds(o.leaseMs), onlyIfAbsent: true }))) {
+      // Another process is sending this member a message right now: hold the row a moment (no attempt used), then count it.
+      return {
+        status: 'held',
+        until: new Date(ctx.clock().getTime() + 1_000 + Math.floor((o.random ?? Math.random)() * 2_000)),
+        reason: 'member_busy',
+      };
+    }
+    attempt.lockHeld = true;
+    const sentNow = (await sentCounts(ctx, [member.id], ctx.clock().getTime() - o.cap.days * DAY_MS)).get(member.id) ?? 0;
+    if (sentNow >= o.cap.messages) return { status: 'skipped', reason: 'cap' };
+  }
+  batch.capUsed.set(member.id, (batch.capUsed.get(member.id) ?? 0) + 1);
+  attempt.tookCap = true;
+  const r = await outbound.sendTo(ref, [{ text: message.text }], { purpose: 'marketing', idempotencyKey: deliveryKey(row.id) });
+  return fromSend(o, row, ref, r);
+}
+
 /**
  * One dispatcher pass: start due campaigns, plan, then claim and send batches until nothing is due (or
  * `maxBatches`). Every send-time rule is checked on the member store as it is now: marketing consent,
@@ -229,7 +305,7 @@ async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<void>): P
  */
 export async function dispatchOnce(d: DispatchDeps, limits: { maxBatches?: number } = {}): Promise<DispatchSummary> {
   const o = { ...DEFAULT_DISPATCH, ...d.options };
-  const { ctx, outbound } = d;
+  const { ctx } = d;
   const summary: DispatchSummary = {
     started: 0,
     planned: 0,
@@ -274,76 +350,13 @@ export async function dispatchOnce(d: DispatchDeps, limits: { maxBatches?: numbe
       list.push({ conversationId: r.conversationId, channelId: r.channelId, memberId: r.memberId, reference: r.reference });
       refs.set(r.memberId!, list);
     }
-    // Sent plus in flight, per member: checked and taken synchronously, so two rows of one member never both pass the cap.
     const capUsed = sentBefore;
-
+    const batchState: Batch = { token, members: byMember, campaigns: campaignCache, refs, capUsed };
     await pool(rows, o.concurrency, async (row) => {
       let outcome: Outcome;
-      const member = byMember.get(row.memberId);
-      const campaign = campaignCache.get(row.campaignId);
-      let tookCap = false;
-      let lockHeld = false;
+      const attempt: Attempt = { tookCap: false, lockHeld: false };
       try {
-        if (!member || !campaign) outcome = { status: 'skipped', reason: 'no_member' };
-        else if (!member.marketingConsent) outcome = { status: 'skipped', reason: 'no_consent' };
-        else if (o.cap.messages > 0 && (capUsed.get(member.id) ?? 0) >= o.cap.messages) outcome = { status: 'skipped', reason: 'cap' };
-        else {
-          const until = quietUntil(ctx.clock(), member.timeZone, o.quietHours);
-          if (until) outcome = { status: 'held', until, reason: 'quiet_hours' };
-          else {
-            const candidates = refs.get(member.id) ?? [];
-            let ref: StoredReference | undefined;
-            let refusal: string | null = null;
-            for (const c of candidates) {
-              const why = await outbound.check(c, { purpose: 'marketing' });
-              if (!why) {
-                ref = c;
-                break;
-              }
-              refusal ??= why;
-            }
-            if (!ref) outcome = { status: 'skipped', reason: refusal ?? 'no_channel' };
-            else if (row.claimToken === recoveredToken(token) && outbound.channel(ref.channelId)?.rules.deduplicates === false) {
-              // The stalled attempt may have reached the member, and this channel would show a resend twice: at most once.
-              outcome = {
-                status: 'failed',
-                error: 'outcome unknown: the dispatcher stopped during the send, and this channel cannot drop a repeat',
-                ref,
-              };
-            } else {
-              const message = await renderForMember(ctx, campaign, row.variant, member);
-              const locking = d.state !== undefined && o.cap.messages > 0;
-              if (message.missing.length) {
-                outcome = { status: 'skipped', reason: 'missing_variable', error: `no value for ${message.missing.join(', ')}`, ref };
-              } else if (
-                locking &&
-                !(await d.state!.set(memberLockKey(member.id), token, { ttlSeconds: memberLockSeconds(o.leaseMs), onlyIfAbsent: true }))
-              ) {
-                // Another process is sending this member a message right now: hold the row a moment (no attempt used), then count it.
-                outcome = {
-                  status: 'held',
-                  until: new Date(ctx.clock().getTime() + 1_000 + Math.floor((o.random ?? Math.random)() * 2_000)),
-                  reason: 'member_busy',
-                };
-              } else {
-                lockHeld = locking;
-                const sentNow = locking
-                  ? ((await sentCounts(ctx, [member.id], ctx.clock().getTime() - o.cap.days * DAY_MS)).get(member.id) ?? 0)
-                  : 0;
-                if (locking && sentNow >= o.cap.messages) outcome = { status: 'skipped', reason: 'cap' };
-                else {
-                  capUsed.set(member.id, (capUsed.get(member.id) ?? 0) + 1);
-                  tookCap = true;
-                  const r = await outbound.sendTo(ref, [{ text: message.text }], {
-                    purpose: 'marketing',
-                    idempotencyKey: deliveryKey(row.id),
-                  });
-                  outcome = fromSend(o, row, ref, r);
-                }
-              }
-            }
-          }
-        }
+        outcome = await deliver(d, o, batchState, row, attempt);
       } catch (err) {
         const error = err instanceof Error ? err.message : String(err);
         d.log?.warn('broadcast delivery failed', { deliveryId: row.id, err: error });
@@ -352,13 +365,14 @@ export async function dispatchOnce(d: DispatchDeps, limits: { maxBatches?: numbe
             ? { status: 'retry', delayMs: backoff(o, row.attempts, undefined), error }
             : { status: 'failed', error };
       }
-      if (tookCap && outcome.status !== 'sent') capUsed.set(row.memberId, (capUsed.get(row.memberId) ?? 1) - 1);
+      if (attempt.tookCap && outcome.status !== 'sent') capUsed.set(row.memberId, (capUsed.get(row.memberId) ?? 1) - 1);
       try {
         await record(ctx, row, outcome);
       } finally {
         // Released only once the outcome is recorded, so the next holder's recount sees this send.
         // Only our own lock (one that outlived its TTL may be another process's by now).
-        if (lockHeld && (await d.state!.get(memberLockKey(row.memberId))) === token) await d.state!.del(memberLockKey(row.memberId));
+        if (attempt.lockHeld && (await d.state!.get(memberLockKey(row.memberId))) === token)
+          await d.state!.del(memberLockKey(row.memberId));
       }
       if (outcome.status === 'sent') summary.sent++;
       else if (outcome.status === 'skipped') summary.skipped++;
