@@ -155,8 +155,9 @@ const BEGIN: Record<TransactionMode, string> = { write: 'BEGIN IMMEDIATE', read:
  * Why not @libsql/client's own file client: it prepares every statement anew and shapes every row with
  * Object.defineProperty per column, which made SQL the largest cost of a chat turn. This client keeps the
  * same engine and the same result shapes, with two connections: a writer owned by one transaction or
- * write at a time (queued, never interleaved), and a reader for everything else, which in WAL mode sees
- * only committed data, never a transaction in flight.
+ * write at a time (queued, never interleaved), which also serves reads while it has no transaction open,
+ * and a reader for reads while it has, which in WAL mode sees only committed data, never a transaction in
+ * flight.
  *
  * Integers come back as JS numbers: the store's integers (cents, points, epoch ms) are far below 2^53.
  */
@@ -199,7 +200,13 @@ export function createLocalClient(path: string, options: { busyTimeoutMs?: numbe
     async execute(stmt: InStatement, args?: InArgs): Promise<ResultSet> {
       check();
       const sql = typeof stmt === 'string' ? stmt : stmt.sql;
-      if (reader.prepare(sql).reader) return reader.execute(stmt, args);
+      if (reader.prepare(sql).reader) {
+        // A read runs on the writer whenever it has no transaction open (it then sees exactly what the reader
+        // would: committed data). In WAL mode a connection drops its whole page cache when it starts reading
+        // after another connection's commit, so the reader reloaded every page after each group commit; the
+        // writer's cache survives its own commits. Mid-transaction, reads go to the reader as before.
+        return (writer.db.inTransaction ? reader : writer).execute(stmt, args);
+      }
       return withWriter(() => writer.execute(stmt, args));
     },
     async batch(stmts: (InStatement | [string, InArgs?])[], mode: TransactionMode = 'deferred'): Promise<ResultSet[]> {
