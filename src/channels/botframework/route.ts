@@ -12,7 +12,7 @@ import { DomainError } from '../../lib/errors.js';
 import { fitReplies } from '../contract.js';
 import { BOT_FRAMEWORK_CAPABILITIES } from './channel.js';
 import type { InboundActivity } from '../../turn/types.js';
-import { BotAuthError, type FetchBotAdapter } from './adapter.js';
+import { BotAuthError, type BotTurn, type FetchBotAdapter } from './adapter.js';
 
 /** The minimum botbuilder needs; anything less makes it throw deep inside, so it is a 400 here. */
 export const activitySchema = z
@@ -122,7 +122,7 @@ export function toActivity(reply: OutboundReply, userId: string): Partial<Activi
 
 /** The turn itself: pipeline, replies through the connector, and the conversation reference for proactive sends. */
 function turnLogic(deps: AppDeps, options: { typing: boolean }) {
-  return async (context: TurnContext) => {
+  return async (context: BotTurn) => {
     const inbound = toInbound(context.activity);
     if (options.typing) context.sendActivity({ type: 'typing' }).catch((err) => deps.log.warn('typing indicator failed', { err }));
     const result = await deps.pipeline(inbound);
