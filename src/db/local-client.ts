@@ -11,6 +11,22 @@ interface Prepared {
   columnTypes: string[];
   /** Builds a row the way @libsql/client shapes them: named enumerable fields, non-enumerable indices. */
   Row: (new (values: unknown[]) => Record<string, unknown>) | null;
+  /**
+   * A query that returns at most one row: it ends in `limit 1`, or in `limit ?` whose value (the last positional
+   * argument) is 1. Those run with the binding's `get()`, which costs a fraction of `all()` (no row iterator).
+   */
+  single: 'always' | 'if-last-arg-is-1' | null;
+}
+
+const LIMIT_1 = /\blimit\s+1\s*$/i;
+const LIMIT_PARAM = /\blimit\s+\?\s*$/i;
+/** Numbered or named parameters: then the last `?` is not necessarily the last argument. */
+const NOT_PLAIN_PARAMS = /\?\d|[:@$][A-Za-z_]/;
+
+function singleRow(sql: string): Prepared['single'] {
+  if (LIMIT_1.test(sql)) return 'always';
+  if (LIMIT_PARAM.test(sql) && !NOT_PLAIN_PARAMS.test(sql)) return 'if-last-arg-is-1';
+  return null;
 }
 
 /** Statements kept prepared per connection; the app issues a few dozen distinct ones. */
@@ -37,7 +53,7 @@ class Connection {
       columnTypes = cols.map((c) => c.type ?? '');
       Row = rowClass(columns.length);
     }
-    const prepared = { stmt, reader, columns, columnTypes, Row };
+    const prepared = { stmt, reader, columns, columnTypes, Row, single: reader ? singleRow(sql) : null };
     if (this.cache.size >= STATEMENT_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(sql, prepared);
     return prepared;
@@ -49,6 +65,10 @@ class Connection {
     const p = this.prepare(sql);
     const args = toSqlArgs(rawArgs);
     if (p.reader) {
+      if (p.single === 'always' || (p.single && Array.isArray(args) && args[args.length - 1] === 1)) {
+        const one = (args === undefined ? p.stmt.get() : p.stmt.get(args)) as unknown[] | undefined | null;
+        return resultSet(p.columns, p.columnTypes, one ? [makeRow(p, one)] : [], 0, undefined);
+      }
       const values = (args === undefined ? p.stmt.all() : p.stmt.all(args)) as unknown[][];
       const rows = values.map((v) => makeRow(p, v));
       return resultSet(p.columns, p.columnTypes, rows, 0, undefined);

@@ -32,6 +32,7 @@ export const getTierStatus: Verb<{ memberId: string }, TierStatus> = async ({ ct
         .select({ tierCode: members.tierCode })
         .from(members)
         .where(eq(members.id, sql.placeholder('memberId')))
+        .limit(1)
         .prepare(),
     { memberId: input.memberId },
   );

@@ -13,6 +13,7 @@ export const getMember: Verb<{ memberId: string }, Member | null> = async ({ ctx
         .select()
         .from(members)
         .where(eq(members.id, sql.placeholder('memberId')))
+        .limit(1)
         .prepare(),
     { memberId: input.memberId },
   );
@@ -35,6 +36,8 @@ export const findMemberByChannel: Verb<{ channelId: string; channelUserId: strin
             eq(channelIdentities.channelUserId, sql.placeholder('channelUserId')),
           ),
         )
+        // A key lookup: `limit 1` lets the store read it as one row (src/db/local-client.ts).
+        .limit(1)
         .prepare(),
     { channelId: input.channelId, channelUserId: input.channelUserId },
   );
