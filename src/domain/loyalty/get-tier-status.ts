@@ -5,7 +5,7 @@ import { DomainError } from '../../lib/errors.js';
 import { addMonths, DAY_MS } from '../../lib/time.js';
 import { runPrepared } from '../../db/prepared.js';
 import type { Verb } from '../context.js';
-import { spendSince } from './rolling-spend.js';
+import { spendSinceEach } from './rolling-spend.js';
 import { listTiers, nextTierAfter } from './tiers.js';
 
 export interface TierStatus {
@@ -41,10 +41,7 @@ export const getTierStatus: Verb<{ memberId: string }, TierStatus> = async ({ ct
   const tier = all.find((t) => t.code === member.tierCode) ?? all[0];
   const windowStart = addMonths(now, -ctx.rules.tierWindowMonths);
   const by = new Date(now.getTime() + ctx.rules.keepTierHorizonDays * DAY_MS);
-  const [rolling, stillCounting] = await Promise.all([
-    spendSince(db, input.memberId, windowStart),
-    spendSince(db, input.memberId, addMonths(by, -ctx.rules.tierWindowMonths)),
-  ]);
+  const [rolling, stillCounting] = await spendSinceEach(db, input.memberId, windowStart, addMonths(by, -ctx.rules.tierWindowMonths));
   const next = nextTierAfter(all, tier.code);
   return {
     tier,
