@@ -1,4 +1,5 @@
 // A lean libSQL client for local files on Node: the same engine (the `libsql` binding) with cached statements.
+import { closeSync, fstatSync, fsync, openSync, statSync } from 'node:fs';
 import Database from 'libsql';
 import type { Client, InArgs, InStatement, InValue, ResultSet, Row, Transaction, TransactionMode } from '@libsql/client';
 
@@ -169,6 +170,59 @@ function resultSet(
   };
 }
 
+/**
+ * Makes the writer's commits durable off the event loop. The writer runs with `synchronous = NORMAL`, so a COMMIT
+ * appends to the WAL without waiting for the disk; the WAL is then fsynced here, on libuv's thread pool, and only
+ * after that does the commit's caller hear back. What a caller is told is done is as durable as with
+ * `synchronous = FULL` (which syncs the same file inside COMMIT), but the event loop keeps serving other turns
+ * while the disk works, where FULL blocked it for every commit. Checkpoints still sync as SQLite does them.
+ */
+class WalSync {
+  private fd: number | null = null;
+  private ino = -1;
+  /** Descriptors of a WAL file that was replaced: kept open (a sync may still be using one) until close. */
+  private retired: number[] = [];
+
+  constructor(private readonly path: string) {}
+
+  /** A descriptor of the file holding the latest commits: the WAL, or the database itself if it has no WAL. */
+  private handle(): number {
+    const wal = `${this.path}-wal`;
+    const walStat = statSync(wal, { throwIfNoEntry: false });
+    const target = walStat ? wal : this.path;
+    const st = walStat ?? statSync(this.path);
+    if (this.fd === null || st.ino !== this.ino) {
+      if (this.fd !== null) this.retired.push(this.fd);
+      this.fd = openSync(target, 'r+');
+      this.ino = fstatSync(this.fd).ino;
+    }
+    return this.fd;
+  }
+
+  sync(): Promise<void> {
+    if (this.path === '' || this.path === ':memory:') return Promise.resolve(); // nothing on disk to sync
+    let fd: number;
+    try {
+      fd = this.handle();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
+  }
+
+  close(): void {
+    for (const fd of [...this.retired, ...(this.fd === null ? [] : [this.fd])]) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed
+      }
+    }
+    this.fd = null;
+    this.retired = [];
+  }
+}
+
 const BEGIN: Record<TransactionMode, string> = { write: 'BEGIN IMMEDIATE', read: 'BEGIN TRANSACTION READONLY', deferred: 'BEGIN DEFERRED' };
 
 /**
@@ -185,6 +239,11 @@ export function createLocalClient(path: string, options: { busyTimeoutMs?: numbe
   const open = () => new Connection(new Database(path, { timeout: options.busyTimeoutMs ?? 5000 }));
   const writer = open();
   writer.db.exec('PRAGMA journal_mode = WAL');
+  // Commits are synced by `durable` below, off the event loop (see WalSync); checkpoints sync as usual.
+  writer.db.exec('PRAGMA synchronous = NORMAL');
+  const wal = new WalSync(path);
+  /** Resolves once what the writer has committed so far is on disk. */
+  const durable = <T>(value: T): Promise<T> => wal.sync().then(() => value);
   const reader = open();
   let closed = false;
   let tail: Promise<unknown> = Promise.resolve();
@@ -200,17 +259,19 @@ export function createLocalClient(path: string, options: { busyTimeoutMs?: numbe
   };
 
   const inTransaction = async <T>(mode: TransactionMode, fn: () => T): Promise<T> =>
-    withWriter(() => {
-      writer.execute(BEGIN[mode]);
-      try {
-        const out = fn();
-        writer.execute('COMMIT');
-        return out;
-      } catch (err) {
-        if (writer.db.inTransaction) writer.execute('ROLLBACK');
-        throw err;
-      }
-    });
+    durable(
+      await withWriter(() => {
+        writer.execute(BEGIN[mode]);
+        try {
+          const out = fn();
+          writer.execute('COMMIT');
+          return out;
+        } catch (err) {
+          if (writer.db.inTransaction) writer.execute('ROLLBACK');
+          throw err;
+        }
+      }),
+    );
 
   const client = {
     protocol: 'file' as const,
@@ -227,7 +288,7 @@ export function createLocalClient(path: string, options: { busyTimeoutMs?: numbe
         // writer's cache survives its own commits. Mid-transaction, reads go to the reader as before.
         return (writer.db.inTransaction ? reader : writer).execute(stmt, args);
       }
-      return withWriter(() => writer.execute(stmt, args));
+      return durable(await withWriter(() => writer.execute(stmt, args)));
     },
     async batch(stmts: (InStatement | [string, InArgs?])[], mode: TransactionMode = 'deferred'): Promise<ResultSet[]> {
       check();
@@ -235,7 +296,7 @@ export function createLocalClient(path: string, options: { busyTimeoutMs?: numbe
     },
     async migrate(stmts: InStatement[]): Promise<ResultSet[]> {
       check();
-      return withWriter(() => {
+      const out = await withWriter(() => {
         writer.execute('PRAGMA foreign_keys = off');
         try {
           writer.execute('BEGIN IMMEDIATE');
@@ -251,6 +312,7 @@ export function createLocalClient(path: string, options: { busyTimeoutMs?: numbe
           writer.execute('PRAGMA foreign_keys = on');
         }
       });
+      return durable(out);
     },
     async transaction(mode: TransactionMode = 'write'): Promise<Transaction> {
       check();
@@ -297,7 +359,9 @@ export function createLocalClient(path: string, options: { busyTimeoutMs?: numbe
           writer.db.exec(sql);
         },
         async commit() {
+          // The writer is free for the next transaction at once; this caller hears back once the commit is on disk.
           finish('COMMIT');
+          await wal.sync();
         },
         async rollback() {
           finish('ROLLBACK');
@@ -314,6 +378,7 @@ export function createLocalClient(path: string, options: { busyTimeoutMs?: numbe
     async executeMultiple(sql: string): Promise<void> {
       check();
       await withWriter(() => writer.db.exec(sql));
+      await wal.sync();
     },
     async sync() {
       return undefined;
@@ -323,6 +388,7 @@ export function createLocalClient(path: string, options: { busyTimeoutMs?: numbe
       closed = true;
       reader.db.close();
       writer.db.close();
+      wal.close();
     },
   };
   return client as unknown as Client;
