@@ -147,6 +147,27 @@ function toSqlArgs(args: InArgs | undefined): unknown[] | Record<string, unknown
   return named;
 }
 
+/** A result shaped as @libsql/client's; `toJSON` lives on the prototype, not as a closure made per statement. */
+class LocalResultSet {
+  constructor(
+    readonly columns: string[],
+    readonly columnTypes: string[],
+    readonly rows: Row[],
+    readonly rowsAffected: number,
+    readonly lastInsertRowid: bigint | undefined,
+  ) {}
+
+  toJSON() {
+    return {
+      columns: this.columns,
+      columnTypes: this.columnTypes,
+      rows: this.rows.map((r) => Array.from(r as ArrayLike<unknown>)),
+      rowsAffected: this.rowsAffected,
+      lastInsertRowid: this.lastInsertRowid?.toString() ?? null,
+    };
+  }
+}
+
 function resultSet(
   columns: string[],
   columnTypes: string[],
@@ -154,20 +175,7 @@ function resultSet(
   rowsAffected: number,
   lastInsertRowid: bigint | undefined,
 ): ResultSet {
-  return {
-    columns,
-    columnTypes,
-    rows,
-    rowsAffected,
-    lastInsertRowid,
-    toJSON: () => ({
-      columns,
-      columnTypes,
-      rows: rows.map((r) => Array.from(r as ArrayLike<unknown>)),
-      rowsAffected,
-      lastInsertRowid: lastInsertRowid?.toString() ?? null,
-    }),
-  };
+  return new LocalResultSet(columns, columnTypes, rows, rowsAffected, lastInsertRowid);
 }
 
 /**
