@@ -12,6 +12,8 @@ interface Prepared {
   columnTypes: string[];
   /** Builds a row the way @libsql/client shapes them: named enumerable fields, non-enumerable indices. */
   Row: (new (values: unknown[]) => Record<string, unknown>) | null;
+  /** Per column, the field name it sets on a row, or null (a repeated name, "length" or a number: indices stay the row's own). */
+  fields: (string | null)[];
   /**
    * A query that returns at most one row: it ends in `limit 1`, or in `limit ?` whose value (the last positional
    * argument) is 1. Those run with the binding's `get()`, which costs a fraction of `all()` (no row iterator).
@@ -54,7 +56,8 @@ class Connection {
       columnTypes = cols.map((c) => c.type ?? '');
       Row = rowClass(columns.length);
     }
-    const prepared = { stmt, reader, columns, columnTypes, Row, single: reader ? singleRow(sql) : null };
+    const fields = columns.map((name, i) => (name === 'length' || /^\d+$/.test(name) || columns.indexOf(name) < i ? null : name));
+    const prepared = { stmt, reader, columns, columnTypes, Row, fields, single: reader ? singleRow(sql) : null };
     if (this.cache.size >= STATEMENT_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(sql, prepared);
     return prepared;
@@ -113,10 +116,9 @@ function makeRow(p: Prepared, values: unknown[]): Row {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v instanceof Buffer) values[i] = fromSql(v);
-    const name = p.columns[i];
     // First column of a name wins (joins repeat names); "length" and indices stay the row's own.
-    if (name === 'length' || Object.hasOwn(row, name) || /^\d+$/.test(name)) continue;
-    row[name] = values[i];
+    const name = p.fields[i];
+    if (name !== null) row[name] = values[i];
   }
   return row as unknown as Row;
 }
