@@ -248,6 +248,15 @@ async function main() {
     console.log(
       `server CPU per turn: echo bot / pipeline = ${(ec / pc).toFixed(2)}x (what the throughput ratio tends to when the server is the bottleneck)`,
     );
+  if (rounds > 1 && pc && ec) {
+    // Each round's two servers ran minutes apart at most: their ratio is steadier than either figure alone.
+    const perRound = Array.from({ length: rounds }, (_, i) => {
+      const of = (s: Scenario) => measurements.find((m) => m.scenario === s && m.round === i + 1)?.serverCpuMsPerTurn;
+      const [e1, p1] = [of('echo'), of('pipeline')];
+      return e1 && p1 ? `${(e1 / p1).toFixed(2)}x (${e1.toFixed(3)} / ${p1.toFixed(3)} ms)` : 'n/a';
+    });
+    console.log(`  per round: ${perRound.join(', ')}`);
+  }
 
   const noisy = measurements.filter((m) => m.busyBefore > BUSY_BEFORE_WARN);
   if (noisy.length) {

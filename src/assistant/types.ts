@@ -34,6 +34,8 @@ export interface TurnCtx {
   /** Pipeline conversation id: `${channelId}:${channel conversation id}`. */
   conversationId: string;
   channelId: string;
+  /** Reads that stay the same for the rest of this turn (the tier table), shared by its tools; gone with the turn. */
+  memo?: Map<string, Promise<unknown>>;
 }
 
 export interface BrainReply {

@@ -3,6 +3,7 @@ import { createClient, type Client } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import * as schema from '../../db/schema/index.js';
 import { DomainError } from '../lib/errors.js';
+import { executeSql } from './prepared.js';
 
 export type Db = LibSQLDatabase<typeof schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -88,6 +89,10 @@ interface PendingWrite {
   resolve(value: unknown): void;
   reject(err: unknown): void;
 }
+
+const SAVEPOINT = 'savepoint group_write';
+const RELEASE = 'release savepoint group_write';
+const ROLLBACK_TO = 'rollback to savepoint group_write';
 
 /** Most writes a batch takes, so one slow batch cannot hold a growing queue forever. */
 const MAX_BATCH = 64;
@@ -176,10 +181,18 @@ export class GroupCommit {
         outcomes = [];
         return this.db.transaction(
           async (tx) => {
+            // Savepoints by hand on the batch's one transaction object: drizzle's nested `tx.transaction` builds a
+            // new transaction object (a relational query builder per table) for every write of every batch.
+            // A write that opens its own nested transaction gets drizzle's savepoint inside this one.
             for (const w of batch) {
+              await executeSql(tx, SAVEPOINT);
               try {
-                outcomes.push({ ok: true, value: await tx.transaction((sp) => w.fn(sp as Tx)) });
+                const value = await w.fn(tx);
+                await executeSql(tx, RELEASE);
+                outcomes.push({ ok: true, value });
               } catch (err) {
+                await executeSql(tx, ROLLBACK_TO);
+                await executeSql(tx, RELEASE);
                 outcomes.push({ ok: false, err });
               }
             }

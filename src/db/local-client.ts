@@ -1,4 +1,5 @@
 // A lean libSQL client for local files on Node: the same engine (the `libsql` binding) with cached statements.
+import { closeSync, fstatSync, fsync, openSync, statSync } from 'node:fs';
 import Database from 'libsql';
 import type { Client, InArgs, InStatement, InValue, ResultSet, Row, Transaction, TransactionMode } from '@libsql/client';
 
@@ -11,6 +12,24 @@ interface Prepared {
   columnTypes: string[];
   /** Builds a row the way @libsql/client shapes them: named enumerable fields, non-enumerable indices. */
   Row: (new (values: unknown[]) => Record<string, unknown>) | null;
+  /** Per column, the field name it sets on a row, or null (a repeated name, "length" or a number: indices stay the row's own). */
+  fields: (string | null)[];
+  /**
+   * A query that returns at most one row: it ends in `limit 1`, or in `limit ?` whose value (the last positional
+   * argument) is 1. Those run with the binding's `get()`, which costs a fraction of `all()` (no row iterator).
+   */
+  single: 'always' | 'if-last-arg-is-1' | null;
+}
+
+const LIMIT_1 = /\blimit\s+1\s*$/i;
+const LIMIT_PARAM = /\blimit\s+\?\s*$/i;
+/** Numbered or named parameters: then the last `?` is not necessarily the last argument. */
+const NOT_PLAIN_PARAMS = /\?\d|[:@$][A-Za-z_]/;
+
+function singleRow(sql: string): Prepared['single'] {
+  if (LIMIT_1.test(sql)) return 'always';
+  if (LIMIT_PARAM.test(sql) && !NOT_PLAIN_PARAMS.test(sql)) return 'if-last-arg-is-1';
+  return null;
 }
 
 /** Statements kept prepared per connection; the app issues a few dozen distinct ones. */
@@ -37,7 +56,8 @@ class Connection {
       columnTypes = cols.map((c) => c.type ?? '');
       Row = rowClass(columns.length);
     }
-    const prepared = { stmt, reader, columns, columnTypes, Row };
+    const fields = columns.map((name, i) => (name === 'length' || /^\d+$/.test(name) || columns.indexOf(name) < i ? null : name));
+    const prepared = { stmt, reader, columns, columnTypes, Row, fields, single: reader ? singleRow(sql) : null };
     if (this.cache.size >= STATEMENT_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(sql, prepared);
     return prepared;
@@ -49,6 +69,10 @@ class Connection {
     const p = this.prepare(sql);
     const args = toSqlArgs(rawArgs);
     if (p.reader) {
+      if (p.single === 'always' || (p.single && Array.isArray(args) && args[args.length - 1] === 1)) {
+        const one = (args === undefined ? p.stmt.get() : p.stmt.get(args)) as unknown[] | undefined | null;
+        return resultSet(p.columns, p.columnTypes, one ? [makeRow(p, one)] : [], 0, undefined);
+      }
       const values = (args === undefined ? p.stmt.all() : p.stmt.all(args)) as unknown[][];
       const rows = values.map((v) => makeRow(p, v));
       return resultSet(p.columns, p.columnTypes, rows, 0, undefined);
@@ -92,10 +116,9 @@ function makeRow(p: Prepared, values: unknown[]): Row {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v instanceof Buffer) values[i] = fromSql(v);
-    const name = p.columns[i];
     // First column of a name wins (joins repeat names); "length" and indices stay the row's own.
-    if (name === 'length' || Object.hasOwn(row, name) || /^\d+$/.test(name)) continue;
-    row[name] = values[i];
+    const name = p.fields[i];
+    if (name !== null) row[name] = values[i];
   }
   return row as unknown as Row;
 }
@@ -126,6 +149,27 @@ function toSqlArgs(args: InArgs | undefined): unknown[] | Record<string, unknown
   return named;
 }
 
+/** A result shaped as @libsql/client's; `toJSON` lives on the prototype, not as a closure made per statement. */
+class LocalResultSet {
+  constructor(
+    readonly columns: string[],
+    readonly columnTypes: string[],
+    readonly rows: Row[],
+    readonly rowsAffected: number,
+    readonly lastInsertRowid: bigint | undefined,
+  ) {}
+
+  toJSON() {
+    return {
+      columns: this.columns,
+      columnTypes: this.columnTypes,
+      rows: this.rows.map((r) => Array.from(r as ArrayLike<unknown>)),
+      rowsAffected: this.rowsAffected,
+      lastInsertRowid: this.lastInsertRowid?.toString() ?? null,
+    };
+  }
+}
+
 function resultSet(
   columns: string[],
   columnTypes: string[],
@@ -133,20 +177,60 @@ function resultSet(
   rowsAffected: number,
   lastInsertRowid: bigint | undefined,
 ): ResultSet {
-  return {
-    columns,
-    columnTypes,
-    rows,
-    rowsAffected,
-    lastInsertRowid,
-    toJSON: () => ({
-      columns,
-      columnTypes,
-      rows: rows.map((r) => Array.from(r as ArrayLike<unknown>)),
-      rowsAffected,
-      lastInsertRowid: lastInsertRowid?.toString() ?? null,
-    }),
-  };
+  return new LocalResultSet(columns, columnTypes, rows, rowsAffected, lastInsertRowid);
+}
+
+/**
+ * Makes the writer's commits durable off the event loop. The writer runs with `synchronous = NORMAL`, so a COMMIT
+ * appends to the WAL without waiting for the disk; the WAL is then fsynced here, on libuv's thread pool, and only
+ * after that does the commit's caller hear back. What a caller is told is done is as durable as with
+ * `synchronous = FULL` (which syncs the same file inside COMMIT), but the event loop keeps serving other turns
+ * while the disk works, where FULL blocked it for every commit. Checkpoints still sync as SQLite does them.
+ */
+class WalSync {
+  private fd: number | null = null;
+  private ino = -1;
+  /** Descriptors of a WAL file that was replaced: kept open (a sync may still be using one) until close. */
+  private retired: number[] = [];
+
+  constructor(private readonly path: string) {}
+
+  /** A descriptor of the file holding the latest commits: the WAL, or the database itself if it has no WAL. */
+  private handle(): number {
+    const wal = `${this.path}-wal`;
+    const walStat = statSync(wal, { throwIfNoEntry: false });
+    const target = walStat ? wal : this.path;
+    const st = walStat ?? statSync(this.path);
+    if (this.fd === null || st.ino !== this.ino) {
+      if (this.fd !== null) this.retired.push(this.fd);
+      this.fd = openSync(target, 'r+');
+      this.ino = fstatSync(this.fd).ino;
+    }
+    return this.fd;
+  }
+
+  sync(): Promise<void> {
+    if (this.path === '' || this.path === ':memory:') return Promise.resolve(); // nothing on disk to sync
+    let fd: number;
+    try {
+      fd = this.handle();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
+  }
+
+  close(): void {
+    for (const fd of [...this.retired, ...(this.fd === null ? [] : [this.fd])]) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed
+      }
+    }
+    this.fd = null;
+    this.retired = [];
+  }
 }
 
 const BEGIN: Record<TransactionMode, string> = { write: 'BEGIN IMMEDIATE', read: 'BEGIN TRANSACTION READONLY', deferred: 'BEGIN DEFERRED' };
@@ -155,8 +239,9 @@ const BEGIN: Record<TransactionMode, string> = { write: 'BEGIN IMMEDIATE', read:
  * Why not @libsql/client's own file client: it prepares every statement anew and shapes every row with
  * Object.defineProperty per column, which made SQL the largest cost of a chat turn. This client keeps the
  * same engine and the same result shapes, with two connections: a writer owned by one transaction or
- * write at a time (queued, never interleaved), and a reader for everything else, which in WAL mode sees
- * only committed data, never a transaction in flight.
+ * write at a time (queued, never interleaved), which also serves reads while it has no transaction open,
+ * and a reader for reads while it has, which in WAL mode sees only committed data, never a transaction in
+ * flight.
  *
  * Integers come back as JS numbers: the store's integers (cents, points, epoch ms) are far below 2^53.
  */
@@ -164,6 +249,11 @@ export function createLocalClient(path: string, options: { busyTimeoutMs?: numbe
   const open = () => new Connection(new Database(path, { timeout: options.busyTimeoutMs ?? 5000 }));
   const writer = open();
   writer.db.exec('PRAGMA journal_mode = WAL');
+  // Commits are synced by `durable` below, off the event loop (see WalSync); checkpoints sync as usual.
+  writer.db.exec('PRAGMA synchronous = NORMAL');
+  const wal = new WalSync(path);
+  /** Resolves once what the writer has committed so far is on disk. */
+  const durable = <T>(value: T): Promise<T> => wal.sync().then(() => value);
   const reader = open();
   let closed = false;
   let tail: Promise<unknown> = Promise.resolve();
@@ -179,17 +269,19 @@ export function createLocalClient(path: string, options: { busyTimeoutMs?: numbe
   };
 
   const inTransaction = async <T>(mode: TransactionMode, fn: () => T): Promise<T> =>
-    withWriter(() => {
-      writer.execute(BEGIN[mode]);
-      try {
-        const out = fn();
-        writer.execute('COMMIT');
-        return out;
-      } catch (err) {
-        if (writer.db.inTransaction) writer.execute('ROLLBACK');
-        throw err;
-      }
-    });
+    durable(
+      await withWriter(() => {
+        writer.execute(BEGIN[mode]);
+        try {
+          const out = fn();
+          writer.execute('COMMIT');
+          return out;
+        } catch (err) {
+          if (writer.db.inTransaction) writer.execute('ROLLBACK');
+          throw err;
+        }
+      }),
+    );
 
   const client = {
     protocol: 'file' as const,
@@ -199,8 +291,14 @@ export function createLocalClient(path: string, options: { busyTimeoutMs?: numbe
     async execute(stmt: InStatement, args?: InArgs): Promise<ResultSet> {
       check();
       const sql = typeof stmt === 'string' ? stmt : stmt.sql;
-      if (reader.prepare(sql).reader) return reader.execute(stmt, args);
-      return withWriter(() => writer.execute(stmt, args));
+      if (reader.prepare(sql).reader) {
+        // A read runs on the writer whenever it has no transaction open (it then sees exactly what the reader
+        // would: committed data). In WAL mode a connection drops its whole page cache when it starts reading
+        // after another connection's commit, so the reader reloaded every page after each group commit; the
+        // writer's cache survives its own commits. Mid-transaction, reads go to the reader as before.
+        return (writer.db.inTransaction ? reader : writer).execute(stmt, args);
+      }
+      return durable(await withWriter(() => writer.execute(stmt, args)));
     },
     async batch(stmts: (InStatement | [string, InArgs?])[], mode: TransactionMode = 'deferred'): Promise<ResultSet[]> {
       check();
@@ -208,7 +306,7 @@ export function createLocalClient(path: string, options: { busyTimeoutMs?: numbe
     },
     async migrate(stmts: InStatement[]): Promise<ResultSet[]> {
       check();
-      return withWriter(() => {
+      const out = await withWriter(() => {
         writer.execute('PRAGMA foreign_keys = off');
         try {
           writer.execute('BEGIN IMMEDIATE');
@@ -224,6 +322,7 @@ export function createLocalClient(path: string, options: { busyTimeoutMs?: numbe
           writer.execute('PRAGMA foreign_keys = on');
         }
       });
+      return durable(out);
     },
     async transaction(mode: TransactionMode = 'write'): Promise<Transaction> {
       check();
@@ -270,7 +369,9 @@ export function createLocalClient(path: string, options: { busyTimeoutMs?: numbe
           writer.db.exec(sql);
         },
         async commit() {
+          // The writer is free for the next transaction at once; this caller hears back once the commit is on disk.
           finish('COMMIT');
+          await wal.sync();
         },
         async rollback() {
           finish('ROLLBACK');
@@ -287,6 +388,7 @@ export function createLocalClient(path: string, options: { busyTimeoutMs?: numbe
     async executeMultiple(sql: string): Promise<void> {
       check();
       await withWriter(() => writer.db.exec(sql));
+      await wal.sync();
     },
     async sync() {
       return undefined;
@@ -296,6 +398,7 @@ export function createLocalClient(path: string, options: { busyTimeoutMs?: numbe
       closed = true;
       reader.db.close();
       writer.db.close();
+      wal.close();
     },
   };
   return client as unknown as Client;

@@ -16,6 +16,17 @@ export function addMonths(date: Date, months: number): Date {
 /** Building an Intl formatter costs far more than using one; members share a handful of zones. */
 const DATE_FORMATS = new Map<string, Intl.DateTimeFormat | null>();
 
+/**
+ * Local dates already worked out, per zone, per quarter hour of UTC. Using a time-zone formatter is itself
+ * slow (ICU works out the zone's offset each call) and chat turns format the same few dates over and over.
+ * Every zone's offset is a multiple of 15 minutes and changes only on a quarter hour, so a local day starts on
+ * a UTC quarter hour and all of a quarter hour falls on one local date; a quarter hour whose first and last
+ * millisecond fall on different dates (a zone that does not fit that rule) is simply not cached.
+ */
+const DATE_CACHE = new Map<string, Map<number, string>>();
+const QUARTER_HOUR_MS = 900_000;
+const DATES_PER_ZONE = 4_096;
+
 /** Formats an instant as a calendar date in the member's time zone (YYYY-MM-DD). */
 export function formatDate(date: Date, timeZone: string): string {
   let format = DATE_FORMATS.get(timeZone);
@@ -27,7 +38,22 @@ export function formatDate(date: Date, timeZone: string): string {
     }
     if (DATE_FORMATS.size < 1_000) DATE_FORMATS.set(timeZone, format);
   }
-  return format ? format.format(date) : date.toISOString().slice(0, 10);
+  if (!format) return date.toISOString().slice(0, 10);
+  const ms = date.getTime();
+  if (!Number.isFinite(ms)) return format.format(date); // throws RangeError, as before
+  const bucket = Math.floor(ms / QUARTER_HOUR_MS);
+  let dates = DATE_CACHE.get(timeZone);
+  const hit = dates?.get(bucket);
+  if (hit !== undefined) return hit;
+  const first = format.format(bucket * QUARTER_HOUR_MS);
+  if (format.format(bucket * QUARTER_HOUR_MS + QUARTER_HOUR_MS - 1) !== first) return format.format(date);
+  if (!dates) {
+    if (DATE_CACHE.size >= 1_000) return first;
+    DATE_CACHE.set(timeZone, (dates = new Map()));
+  }
+  if (dates.size >= DATES_PER_ZONE) dates.clear();
+  dates.set(bucket, first);
+  return first;
 }
 
 /** A clock that tests can pin. */

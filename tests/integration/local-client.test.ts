@@ -35,6 +35,10 @@ describe('local libSQL client', () => {
       'select * from a order by id',
       'select a.id, b.id, b.name from a join b on b.a_id = a.id',
       'select count(*), sum(big) from a',
+      // At most one row: read with the binding's get() instead of all(), same shape.
+      'select * from a order by id limit 1',
+      'select * from a where id = 99 limit 1',
+      'select a.id, b.id, b.name from a join b on b.a_id = a.id limit 1',
     ]) {
       const [mine, theirs] = await Promise.all([local.execute(sql), reference.execute(sql)]);
       expect(mine.columns).toEqual(theirs.columns);
@@ -49,6 +53,16 @@ describe('local libSQL client', () => {
     const named = await local.execute({ sql: 'select name, big from a where id = :id or big = $b', args: { id: 3, $b: true } });
     expect(named.rows.map((x) => [x.name, x.big])).toEqual([['three', 5]]);
     await expect(local.execute({ sql: 'select ?', args: [Number.NaN] })).rejects.toThrow(RangeError);
+    // `limit ?` bound to 1 reads one row; bound to more, all of them.
+    for (const [sql, args] of [
+      ['select id, name from a where id >= ? order by id limit ?', [1, 1]],
+      ['select id, name from a where id >= ? order by id limit ?', [1, 2]],
+      ['select id, name from a where id >= ?1 order by id limit ?2', [1, 1]],
+      ['select id, data from a where id > ? order by id limit ?', [99, 1]],
+    ] as const) {
+      const [mine, theirs] = await Promise.all([local.execute({ sql, args: [...args] }), reference.execute({ sql, args: [...args] })]);
+      expect(shape(mine.rows)).toEqual(shape(theirs.rows));
+    }
   });
 
   it('keeps an open transaction invisible to other reads and discards it on rollback', async () => {

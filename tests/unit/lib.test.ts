@@ -33,6 +33,28 @@ describe('time', () => {
     expect(formatDate(d, 'America/Los_Angeles')).toBe('2026-03-01');
     expect(formatDate(d, 'Not/AZone')).toBe('2026-03-01');
   });
+  it("gives the zone formatter's date for every instant, around midnights and DST changes, cached or not", () => {
+    const zones = ['Asia/Shanghai', 'America/Los_Angeles', 'Europe/London', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'America/St_Johns'];
+    // Every 7 minutes and 13 seconds over two days around each of the 2026 DST changes, twice (the second pass hits the cache).
+    const starts = [
+      '2026-03-07T00:00:00Z',
+      '2026-03-28T00:00:00Z',
+      '2026-04-04T00:00:00Z',
+      '2026-10-03T00:00:00Z',
+      '2026-10-24T00:00:00Z',
+      '2026-10-31T00:00:00Z',
+    ];
+    for (const pass of [1, 2]) {
+      for (const timeZone of zones) {
+        const intl = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+        for (const start of starts) {
+          for (let ms = Date.parse(start); ms < Date.parse(start) + 2 * 86_400_000; ms += 433_000) {
+            expect(formatDate(new Date(ms), timeZone), `${timeZone} ${new Date(ms).toISOString()} pass ${pass}`).toBe(intl.format(ms));
+          }
+        }
+      }
+    }
+  });
 });
 
 describe('signed tokens and HMAC', () => {

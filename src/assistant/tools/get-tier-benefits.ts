@@ -1,8 +1,8 @@
 // Tool: what a tier gives (the member's own tier unless another is named), and every tier's threshold.
 import * as z from 'zod';
-import { listTiers } from '../../domain/loyalty/index.js';
 import { pick, yuan } from './format.js';
 import { defineTool } from './tool.js';
+import { turnTiers } from './turn-memo.js';
 
 export const getTierBenefitsTool = defineTool({
   name: 'get_tier_benefits',
@@ -10,7 +10,7 @@ export const getTierBenefitsTool = defineTool({
   input: z.object({ tierCode: z.string().max(32).optional() }).strict(),
   sideEffect: false,
   async run({ ctx, input }) {
-    const all = await listTiers(ctx.domain.store.db);
+    const all = await turnTiers(ctx);
     const code = input.tierCode ?? ctx.member.tierCode;
     const tier = all.find((t) => t.code === code) ?? all.find((t) => t.code === ctx.member.tierCode) ?? all[0];
     return {

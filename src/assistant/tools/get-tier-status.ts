@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { getTierStatus } from '../../domain/loyalty/index.js';
 import { day, pick, yuan } from './format.js';
 import { defineTool } from './tool.js';
+import { turnTiers } from './turn-memo.js';
 
 export const getTierStatusTool = defineTool({
   name: 'get_tier_status',
@@ -10,7 +11,11 @@ export const getTierStatusTool = defineTool({
   input: z.object({}).strict(),
   sideEffect: false,
   async run({ ctx }) {
-    const s = await getTierStatus({ ctx: ctx.domain, input: { memberId: ctx.member.id } });
+    // The member row and the tiers were read from the store in this turn: not read again.
+    const s = await getTierStatus({
+      ctx: ctx.domain,
+      input: { memberId: ctx.member.id, tierCode: ctx.member.tierCode, tiers: await turnTiers(ctx) },
+    });
     const name = (t: { nameZh: string; nameEn: string }) => pick(ctx.lang, t.nameZh, t.nameEn);
     return {
       tier: { code: s.tier.code, name: name(s.tier), multiplier: s.tier.multiplierPct / 100 },

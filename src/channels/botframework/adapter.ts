@@ -1,5 +1,13 @@
 // A lean Bot Framework adapter: replies over a narrow HttpClient (fetch on Workers, node:http on Node).
-import { BotAdapter, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder-core';
+import {
+  BotAdapter,
+  TurnContext,
+  type Activity,
+  type ConversationReference,
+  type Middleware,
+  type MiddlewareHandler,
+  type ResourceResponse,
+} from 'botbuilder-core';
 import { fetchHttpClient, type HttpClient } from '../../lib/http.js';
 import { BotJwtValidator } from './jwt.js';
 import type { Logger } from '../../lib/log.js';
@@ -81,6 +89,47 @@ export class ConnectorError extends Error {
 
 const INVOKE_RESPONSE = Symbol('invokeResponse');
 
+/** What turn logic may use of a turn: botbuilder's TurnContext satisfies it, and so does the lean turn below. */
+export interface BotTurn {
+  readonly activity: Activity;
+  sendActivity(activity: Partial<Activity>): Promise<ResourceResponse | undefined>;
+  sendActivities(activities: Partial<Activity>[]): Promise<ResourceResponse[]>;
+}
+
+/**
+ * A message or conversationUpdate turn without TurnContext: replies are addressed with botbuilder's own
+ * `TurnContext.getConversationReference` / `applyConversationReference` (as `TurnContext.sendActivities` does:
+ * default type message, no client id) and posted by the adapter. What it leaves out is what no such turn of ours
+ * uses: middleware (the adapter registers none; with any registered every turn takes TurnContext), send/update/
+ * delete hooks, `expectReplies` buffering (those activities take TurnContext), and the revocable proxy
+ * `runMiddleware` wraps every context in, which made TurnContext a measurable share of a chat turn.
+ */
+class LeanTurn implements BotTurn {
+  invokeResponse: Partial<Activity> | undefined;
+
+  constructor(
+    private readonly adapter: FetchBotAdapter,
+    readonly activity: Activity,
+  ) {}
+
+  async sendActivity(activity: Partial<Activity>): Promise<ResourceResponse | undefined> {
+    return (await this.sendActivities([activity]))[0];
+  }
+
+  sendActivities(activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    const ref = TurnContext.getConversationReference(this.activity);
+    const output = activities.map((a) => {
+      const out = TurnContext.applyConversationReference({ ...a }, ref);
+      if (!out.type) out.type = 'message';
+      if (out.id) delete out.id;
+      return out;
+    });
+    return this.adapter.post(output, (invoke) => {
+      this.invokeResponse = invoke;
+    });
+  }
+}
+
 /**
  * Why not CloudAdapter: it builds an Azure ServiceClient per turn and its MSAL client hangs in workerd.
  * This adapter keeps botbuilder's TurnContext, validates inbound JWTs with WebCrypto (jwt.ts: the checks
@@ -118,7 +167,7 @@ export class FetchBotAdapter extends BotAdapter {
   async processActivity(
     activity: Activity,
     authHeader: string,
-    logic: (context: TurnContext) => Promise<void>,
+    logic: (turn: BotTurn) => Promise<void>,
   ): Promise<{ status: number; body?: unknown } | null> {
     await this.authenticate(activity, authHeader);
     return this.processAuthenticatedActivity(activity, logic);
@@ -143,20 +192,49 @@ export class FetchBotAdapter extends BotAdapter {
    */
   async processAuthenticatedActivity(
     activity: Activity,
-    logic: (context: TurnContext) => Promise<void>,
+    logic: (turn: BotTurn) => Promise<void>,
   ): Promise<{ status: number; body?: unknown } | null> {
-    const context = new TurnContext(this, activity);
-    await this.runMiddleware(context, logic);
-    const invoke = context.turnState.get(INVOKE_RESPONSE) as Partial<Activity> | undefined;
+    let invoke: Partial<Activity> | undefined;
+    if (this.lean(activity)) {
+      // The hot path (every chat message): see LeanTurn.
+      const turn = new LeanTurn(this, activity);
+      await logic(turn);
+      invoke = turn.invokeResponse;
+    } else {
+      const context = new TurnContext(this, activity);
+      await this.runMiddleware(context, logic);
+      invoke = context.turnState.get(INVOKE_RESPONSE) as Partial<Activity> | undefined;
+    }
     if (invoke?.value) return invoke.value as { status: number; body?: unknown };
     return activity.type === 'invoke' ? { status: 200 } : null;
   }
 
-  override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+  private hasMiddleware = false;
+
+  override use(...middlewares: (MiddlewareHandler | Middleware)[]): this {
+    this.hasMiddleware = true;
+    return super.use(...middlewares);
+  }
+
+  /** Whether a turn can skip TurnContext (LeanTurn): messages and conversation updates, nothing buffered, no middleware. */
+  private lean(activity: Activity): boolean {
+    return (
+      !this.hasMiddleware &&
+      (activity.type === 'message' || activity.type === 'conversationUpdate') &&
+      activity.deliveryMode !== 'expectReplies'
+    );
+  }
+
+  override sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    return this.post(activities, (invoke) => context.turnState.set(INVOKE_RESPONSE, invoke));
+  }
+
+  /** Posts addressed activities to the connector in order; an invokeResponse is handed to `onInvoke` instead. */
+  async post(activities: Partial<Activity>[], onInvoke: (activity: Partial<Activity>) => void): Promise<ResourceResponse[]> {
     const out: ResourceResponse[] = [];
     for (const activity of activities) {
       if (activity.type === 'invokeResponse') {
-        context.turnState.set(INVOKE_RESPONSE, activity);
+        onInvoke(activity);
         out.push({ id: '' });
         continue;
       }

@@ -12,7 +12,7 @@ import { DomainError } from '../../lib/errors.js';
 import { fitReplies } from '../contract.js';
 import { BOT_FRAMEWORK_CAPABILITIES } from './channel.js';
 import type { InboundActivity } from '../../turn/types.js';
-import { BotAuthError, type FetchBotAdapter } from './adapter.js';
+import { BotAuthError, type BotTurn, type FetchBotAdapter } from './adapter.js';
 
 /** The minimum botbuilder needs; anything less makes it throw deep inside, so it is a 400 here. */
 export const activitySchema = z
@@ -45,6 +45,33 @@ export const activitySchema = z
       .optional(),
   })
   .passthrough();
+
+const str = (v: unknown, min: number, max: number): boolean => typeof v === 'string' && v.length >= min && v.length <= max;
+const optStr = (v: unknown, max: number): boolean => v === undefined || (typeof v === 'string' && v.length <= max);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const optArray = (v: unknown, max: number): v is unknown[] | undefined => v === undefined || (Array.isArray(v) && v.length <= max);
+/** Printable ASCII only: nothing `activitySchema` would trim or strip before checking the URL. */
+const PLAIN_HTTP_URL = /^https?:\/\/[\x21-\x2e\x30-\x7e][\x21-\x7e]*$/i;
+
+/**
+ * True only for a body `activitySchema` accepts unchanged, checked without zod (which costs more than the rest of
+ * parsing a turn's body). Anything else, valid or not, goes through the schema, which decides and explains.
+ */
+export function isPlainActivity(body: unknown): body is z.output<typeof activitySchema> {
+  if (!isObject(body)) return false;
+  const { from, recipient, conversation, entities, membersAdded, serviceUrl } = body;
+  if (!str(body.type, 1, 64) || !optStr(body.id, 256) || !str(body.channelId, 1, 64)) return false;
+  if (typeof serviceUrl !== 'string' || serviceUrl.length > 2048 || !PLAIN_HTTP_URL.test(serviceUrl) || !URL.canParse(serviceUrl))
+    return false;
+  if (!isObject(from) || !str(from.id, 1, 256) || !optStr(from.name, 256)) return false;
+  if (recipient !== undefined && (!isObject(recipient) || !str(recipient.id, 0, 256))) return false;
+  if (!isObject(conversation) || !str(conversation.id, 1, 512)) return false;
+  if (!optStr(body.text, 100_000) || !optStr(body.locale, 32) || !optArray(body.attachments, 50)) return false;
+  if (!optArray(entities, 100) || !optArray(membersAdded, 1000)) return false;
+  if (entities && !entities.every((e) => isObject(e) && str(e.type, 0, 64))) return false;
+  if (membersAdded && !membersAdded.every((m) => isObject(m) && typeof m.id === 'string')) return false;
+  return true;
+}
 
 /**
  * Teams and Slack prefix mentions of the bot; the member's words are what follows. Written here rather than
@@ -95,7 +122,7 @@ export function toActivity(reply: OutboundReply, userId: string): Partial<Activi
 
 /** The turn itself: pipeline, replies through the connector, and the conversation reference for proactive sends. */
 function turnLogic(deps: AppDeps, options: { typing: boolean }) {
-  return async (context: TurnContext) => {
+  return async (context: BotTurn) => {
     const inbound = toInbound(context.activity);
     if (options.typing) context.sendActivity({ type: 'typing' }).catch((err) => deps.log.warn('typing indicator failed', { err }));
     const result = await deps.pipeline(inbound);
@@ -152,7 +179,7 @@ export function botFrameworkRoutes(adapter: FetchBotAdapter) {
     } catch {
       throw new DomainError('bad_request', 'Body must be a JSON Bot Framework activity');
     }
-    const parsed = activitySchema.safeParse(body);
+    const parsed = isPlainActivity(body) ? { success: true as const, data: body } : activitySchema.safeParse(body);
     if (!parsed.success) {
       throw new DomainError(
         'bad_request',

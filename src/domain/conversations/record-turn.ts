@@ -18,12 +18,18 @@ const UPSERT_CONVERSATION = `
   insert into conversations (id, channel_id, channel_user_id, member_id, owner, created_at, last_activity_at)
   values (?1, ?2, ?3, ?4, 'bot', ?5, ?5)
   on conflict (id) do update set last_activity_at = excluded.last_activity_at, member_id = coalesce(conversations.member_id, excluded.member_id)`;
-const INSERT_MESSAGE = `
-  insert into messages (conversation_id, direction, activity_id, text, intent, author, created_at) values (?, ?, ?, ?, ?, ?, ?)`;
+const MAX_ROWS = 100;
+/** `insert into messages ... values (...), (...)` for `rows` rows: a turn's lines go in one statement, in order. */
+const INSERT_MESSAGES: string[] = [];
+function insertMessages(rows: number): string {
+  return (INSERT_MESSAGES[rows] ??=
+    'insert into messages (conversation_id, direction, activity_id, text, intent, author, created_at) values ' +
+    Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', '));
+}
 
 /**
- * One transaction: upsert the conversation, append the messages. Every chat turn writes here, so the
- * statements are fixed SQL (the columns of db/schema/conversations.ts) rather than built per call.
+ * One transaction: upsert the conversation, append the messages (one multi-row insert, in order). Every chat turn
+ * writes here, so the statements are fixed SQL (the columns of db/schema/conversations.ts) rather than built per call.
  */
 export const recordTurn: Verb<RecordTurnInput, void> = async ({ ctx, input }) => {
   const now = ctx.clock().getTime();
@@ -32,14 +38,15 @@ export const recordTurn: Verb<RecordTurnInput, void> = async ({ ctx, input }) =>
       sql: UPSERT_CONVERSATION,
       args: [input.conversationId, input.channelId, input.channelUserId, input.memberId, now],
     });
+    const args: (string | number | null)[] = [];
     if (input.inbound !== undefined) {
-      await executeSql(tx, {
-        sql: INSERT_MESSAGE,
-        args: [input.conversationId, 'in', input.activityId ?? null, input.inbound, input.intent ?? null, 'member', now],
-      });
+      args.push(input.conversationId, 'in', input.activityId ?? null, input.inbound, input.intent ?? null, 'member', now);
     }
-    for (const text of input.replies) {
-      await executeSql(tx, { sql: INSERT_MESSAGE, args: [input.conversationId, 'out', null, text, null, 'bot', now] });
+    for (const text of input.replies) args.push(input.conversationId, 'out', null, text, null, 'bot', now);
+    // A turn has a few lines; chunks keep any count far below SQLite's limit on bound parameters.
+    for (let at = 0; at < args.length; at += 7 * MAX_ROWS) {
+      const chunk = args.slice(at, at + 7 * MAX_ROWS);
+      await executeSql(tx, { sql: insertMessages(chunk.length / 7), args: chunk });
     }
   });
 };

@@ -18,7 +18,8 @@ const SUMMARY_SQL = `
     coalesce(sum(case when expires_at <= ?3 then remaining end), 0) as soon,
     (select at from first) as first,
     coalesce(sum(case when expires_at <= (select at from first) + ?4 then remaining end), 0) as first_day
-  from live`;
+  from live
+  limit 1`;
 
 /** A handful of rows on the member/expiry index, read with hand-written SQL (this runs on most chat turns). */
 export const getPointsSummary: Verb<{ memberId: string }, PointsSummary> = async ({ ctx, input }) => {

@@ -5,7 +5,7 @@ import { DomainError } from '../../lib/errors.js';
 import { addMonths, DAY_MS } from '../../lib/time.js';
 import { runPrepared } from '../../db/prepared.js';
 import type { Verb } from '../context.js';
-import { spendSince } from './rolling-spend.js';
+import { spendSinceEach } from './rolling-spend.js';
 import { listTiers, nextTierAfter } from './tiers.js';
 
 export interface TierStatus {
@@ -21,29 +21,34 @@ export interface TierStatus {
   tiers: Tier[];
 }
 
-export const getTierStatus: Verb<{ memberId: string }, TierStatus> = async ({ ctx, input }) => {
+/**
+ * `tierCode` and `tiers`, when the caller read them from the store in the same turn (a chat turn's member row and
+ * tier table), spare reading them again.
+ */
+export const getTierStatus: Verb<{ memberId: string; tierCode?: string; tiers?: Tier[] }, TierStatus> = async ({ ctx, input }) => {
   const db = ctx.store.db;
   const now = ctx.clock();
-  const [member] = await runPrepared(
-    db,
-    'memberTierCode',
-    (d) =>
-      d
-        .select({ tierCode: members.tierCode })
-        .from(members)
-        .where(eq(members.id, sql.placeholder('memberId')))
-        .prepare(),
-    { memberId: input.memberId },
-  );
+  const [member] =
+    input.tierCode !== undefined
+      ? [{ tierCode: input.tierCode }]
+      : await runPrepared(
+          db,
+          'memberTierCode',
+          (d) =>
+            d
+              .select({ tierCode: members.tierCode })
+              .from(members)
+              .where(eq(members.id, sql.placeholder('memberId')))
+              .limit(1)
+              .prepare(),
+          { memberId: input.memberId },
+        );
   if (!member) throw new DomainError('not_found', 'Member not found');
-  const all = await listTiers(db);
+  const all = input.tiers ?? (await listTiers(db));
   const tier = all.find((t) => t.code === member.tierCode) ?? all[0];
   const windowStart = addMonths(now, -ctx.rules.tierWindowMonths);
   const by = new Date(now.getTime() + ctx.rules.keepTierHorizonDays * DAY_MS);
-  const [rolling, stillCounting] = await Promise.all([
-    spendSince(db, input.memberId, windowStart),
-    spendSince(db, input.memberId, addMonths(by, -ctx.rules.tierWindowMonths)),
-  ]);
+  const [rolling, stillCounting] = await spendSinceEach(db, input.memberId, windowStart, addMonths(by, -ctx.rules.tierWindowMonths));
   const next = nextTierAfter(all, tier.code);
   return {
     tier,

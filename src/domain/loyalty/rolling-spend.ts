@@ -29,3 +29,32 @@ export async function spendSince(db: Db | Tx, memberId: string, since: Date): Pr
   );
   return Number(row?.total ?? 0);
 }
+
+/**
+ * Spend paid after each of two instants, in cents, in one pass over the member's orders (tier status needs the
+ * window's spend and what will still count at the keep-tier date).
+ */
+export async function spendSinceEach(db: Db | Tx, memberId: string, a: Date, b: Date): Promise<[number, number]> {
+  const [row] = await runPrepared(
+    db,
+    'spendSinceEach',
+    (d) =>
+      d
+        .select({
+          a: sql<number>`coalesce(sum(case when ${orders.paidAt} > ${sql.placeholder('a')} then ${orders.totalCents} end), 0)`,
+          b: sql<number>`coalesce(sum(case when ${orders.paidAt} > ${sql.placeholder('b')} then ${orders.totalCents} end), 0)`,
+        })
+        .from(orders)
+        .where(
+          and(
+            eq(orders.memberId, sql.placeholder('memberId')),
+            inArray(orders.status, [...SPEND_STATUSES]),
+            gt(orders.paidAt, sql.placeholder('since')),
+          ),
+        )
+        .limit(1)
+        .prepare(),
+    { memberId, a: a.getTime(), b: b.getTime(), since: Math.min(a.getTime(), b.getTime()) },
+  );
+  return [Number(row?.a ?? 0), Number(row?.b ?? 0)];
+}
