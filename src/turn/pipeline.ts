@@ -9,7 +9,7 @@ import { StoreBusyError } from '../db/client.js';
 import { DomainError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import type { StatePort } from '../state/port.js';
-import type { ConsentGate } from './consent-gate.js';
+import { type ConsentGate, parseConsentCommand } from './consent-gate.js';
 import type { GateReply, HandoffGate } from './handoff-gate.js';
 import { langFromLocale, replyLang } from './lang.js';
 import type { InboundActivity, TurnResult } from './types.js';
@@ -81,6 +81,15 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
       text: render(lang, key, vars),
     });
     /** The store stayed locked past DB_BUSY_TIMEOUT_MS: nothing changed; the member is asked to send it again and the dedupe key is freed. */
+    /** Counts the message in the member's per-minute window; past the limit, the answer to give instead (once, then none). */
+    const rateLimited = async (memberId: string): Promise<TurnResult | null> => {
+      const window = Math.floor(domain.clock().getTime() / 60_000);
+      const count = await state.incr(`rl:${memberId}:${window}`, 60);
+      if (count <= limits.ratePerMinute) return null;
+      // One notice per window; after that, silence (a flood gets no flood back).
+      const replies = count === limits.ratePerMinute + 1 ? [reply('rate_limited')] : [];
+      return { replies, duplicate: false, memberId, intent: 'rate_limited' };
+    };
     const busy = (memberId: string | null): TurnResult & { retry: boolean } => ({
       replies: [reply('busy')],
       duplicate: false,
@@ -138,6 +147,12 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
     }
 
     // Consent comes before the rate limit, the handoff gate and the brain: STOP works whatever else is going on.
+    // Opting back in is counted like any message, so alternating STOP/START cannot write a consent row per message.
+    const countedEarly = member !== null && deps.consent !== undefined && parseConsentCommand(text)?.command === 'opt_in';
+    if (member && countedEarly) {
+      const limited = await rateLimited(member.id);
+      if (limited) return limited;
+    }
     let consent: Awaited<ReturnType<NonNullable<PipelineDeps['consent']>['handle']>> | undefined;
     try {
       consent = await deps.consent?.handle({ text, member, channelId: activity.channelId, fallbackLang: lang });
@@ -158,13 +173,8 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
       return { replies, duplicate: false, memberId: null, intent: 'link_required' };
     }
 
-    const window = Math.floor(domain.clock().getTime() / 60_000);
-    const count = await state.incr(`rl:${member.id}:${window}`, 60);
-    if (count > limits.ratePerMinute) {
-      // One notice per window; after that, silence (a flood gets no flood back).
-      const replies = count === limits.ratePerMinute + 1 ? [reply('rate_limited')] : [];
-      return { replies, duplicate: false, memberId: member.id, intent: 'rate_limited' };
-    }
+    const limited = countedEarly ? null : await rateLimited(member.id);
+    if (limited) return limited;
 
     const ctx: TurnCtx = { domain, state, member, lang, conversationId, channelId: activity.channelId };
     let answer: GateReply;

@@ -164,6 +164,33 @@ describe('consent keywords in chat', () => {
     expect((await bf('u-en', 'subscribe')).replies[0].text).toContain('already subscribed');
   });
 
+  it('STOP is always honoured, but START counts against the rate limit: flipping consent cannot write a row per message', async () => {
+    clock.set('2026-06-01T11:00:00Z');
+    await addMember(t.store, clock, {
+      id: 'flip-1',
+      name: 'Flip Flop',
+      locale: 'en',
+      identity: { channelId: 'emulator', channelUserId: 'u-flip' },
+    });
+    const limit = t.deps.config.RATE_LIMIT_PER_MINUTE;
+    const starts: string[][] = [];
+    for (let i = 0; i < limit + 5; i++) {
+      const stop = await bf('u-flip', 'STOP');
+      expect(stop.replies).toHaveLength(1); // every STOP is answered and leaves the member opted out
+      expect((await consentOf('flip-1')).consent).toBe(false);
+      starts.push((await bf('u-flip', 'START')).replies.map((r) => r.text ?? ''));
+    }
+    // The first `limit` STARTs opt back in; the next one is told to slow down; the rest get silence.
+    expect(starts.slice(0, limit).every((r) => /receive our member offers again/.test(r[0]))).toBe(true);
+    expect(starts[limit]).toEqual([expect.stringMatching(/faster than I can answer/)]);
+    expect(starts.slice(limit + 1)).toEqual(Array(4).fill([]));
+    const history = await historyOf('flip-1');
+    // The member starts opted out, so the first STOP changes nothing: one row per honoured START and per STOP after it.
+    expect(history.filter((h) => h.granted)).toHaveLength(limit);
+    expect(history.filter((h) => !h.granted)).toHaveLength(limit);
+    expect((await consentOf('flip-1')).consent).toBe(false);
+  });
+
   it('a Chinese member gets Chinese for 退订 and for STOP; 取消订阅 works too; unrelated sentences do not opt out', async () => {
     const r1 = await bf('u-zh', '退订');
     expect(r1.replies[0].text).toContain('已为您退订');
