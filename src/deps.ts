@@ -138,6 +138,7 @@ export function createDeps(input: DepsInput): AppDeps {
     consent: createConsentGate({ domain, log }),
     limits: {
       ratePerMinute: config.RATE_LIMIT_PER_MINUTE,
+      linkFailuresPerHour: config.LINK_FAILURES_PER_HOUR,
       maxMessageChars: config.MAX_MESSAGE_CHARS,
       dedupeTtlSeconds: config.DEDUPE_TTL_SECONDS,
     },

@@ -41,6 +41,11 @@ export const envSchema = z.object({
   BOT_OPENID_METADATA_URL: optionalString,
   BOT_EMULATOR_OPENID_METADATA_URL: optionalString,
   RATE_LIMIT_PER_MINUTE: int(20),
+  /**
+   * Wrong link codes from all chats together per hour before linking pauses for everyone until the hour ends (each
+   * chat is also limited to 5): chat identities can be cheap (new Telegram or WeChat accounts), the code space is not.
+   */
+  LINK_FAILURES_PER_HOUR: int(100),
   MAX_MESSAGE_CHARS: int(2000),
   DEDUPE_TTL_SECONDS: int(86_400),
   POINTS_EXPIRY_MONTHS: int(12),

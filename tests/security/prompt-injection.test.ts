@@ -278,3 +278,33 @@ describe('link-code brute force', () => {
     expect(owner.intent).toBe('link');
   });
 });
+
+describe('link-code brute force from many chat identities', () => {
+  it('pauses linking for every chat once the hour’s wrong codes reach LINK_FAILURES_PER_HOUR, then resumes', async () => {
+    const c2 = fixedClock('2026-06-01T08:10:00Z');
+    const t = await createTestApp({ clock: c2, env: { RATE_LIMIT_PER_MINUTE: '10000', LINK_FAILURES_PER_HOUR: '4' } });
+    try {
+      await setup(t);
+      const { code } = await issueLinkCode({ ctx: t.deps.domain, input: { memberId: VICTIM.id } });
+      const before = await snapshot(t);
+      // Four fresh identities, one wrong guess each: every per-identity limit is far away.
+      for (let i = 0; i < 4; i++) {
+        const guess = String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0');
+        expect((await t.deps.pipeline(turn(`link ${guess}`, `sybil-${i}`, `sybil-${i}-${++seq}`))).intent).toBe('link_failed');
+      }
+      // Now nobody links this hour, not even with the right code, and the answer says to come back later.
+      const blocked = await t.deps.pipeline(turn(`link ${code}`, 'sybil-right', `sybil-right-${++seq}`));
+      expect(blocked.intent).toBe('link_throttled');
+      expect(blocked.replies[0].text).toMatch(/paused for a little while/);
+      const zh = await t.deps.pipeline(turn(`绑定 ${code}`, 'sybil-zh', `sybil-zh-${++seq}`));
+      expect(zh.replies[0].text).toMatch(/绑定功能暂时暂停/);
+      expect(await snapshot(t)).toEqual(before);
+      // The next hour, a member with a fresh code links again.
+      c2.set('2026-06-01T09:00:00Z');
+      const fresh = await issueLinkCode({ ctx: t.deps.domain, input: { memberId: VICTIM.id } });
+      expect((await t.deps.pipeline(turn(`link ${fresh.code}`, 'owner-next-hour', `owner-next-${++seq}`))).intent).toBe('link');
+    } finally {
+      t.close();
+    }
+  });
+});
