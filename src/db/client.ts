@@ -1,4 +1,5 @@
 // The member store client: drizzle over libSQL, with writes serialized per process for local files.
+import { fullJitter } from '../lib/backoff.js';
 import { createClient, type Client } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import * as schema from '../../db/schema/index.js';
@@ -134,7 +135,7 @@ export class GroupCommit {
         return await run();
       } catch (err) {
         if (!isBusyError(err)) throw err;
-        const delay = this.random() * Math.min(250, 10 * 2 ** (attempt - 1));
+        const delay = fullJitter(attempt, 10, 250, this.random);
         if (this.now() - started + delay >= this.busyTimeoutMs) throw new StoreBusyError(attempt);
         await this.sleep(delay);
       }

@@ -1,4 +1,5 @@
 // A lean Bot Framework adapter: replies over a narrow HttpClient (fetch on Workers, node:http on Node).
+import { fullJitter } from '../../lib/backoff.js';
 import {
   BotAdapter,
   TurnContext,
@@ -65,7 +66,7 @@ const DEFAULT_RETRY: RetryPolicy = {
  */
 export function retryDelay(attempt: number, retryAfterMs: number | undefined, policy: RetryPolicy): number {
   if (retryAfterMs !== undefined) return retryAfterMs;
-  return Math.floor(policy.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)));
+  return Math.floor(fullJitter(attempt, policy.baseDelayMs, policy.maxDelayMs, policy.random));
 }
 
 /** Thrown when the inbound request's JWT does not validate; the route answers 401. */
