@@ -1,4 +1,5 @@
 // Side effects need a confirmation turn: a tool stores a pending action; code, not a model, checks the reply.
+import { confirmKey } from '../state/keys.js';
 import { StoreBusyError } from '../db/client.js';
 import { DomainError } from '../lib/errors.js';
 import { redeemCoupon } from '../domain/loyalty/index.js';
@@ -20,7 +21,7 @@ export interface PendingRedemption {
   nonce: string;
 }
 
-const key = (ctx: TurnCtx) => `confirm:${ctx.conversationId}`;
+const key = (ctx: TurnCtx) => confirmKey(ctx.conversationId);
 
 const YES =
   /^(y|yes|yeah|yep|ok|okay|confirm|confirmed|sure|do it|go ahead|是|是的|确认|确定|好|好的|可以|对|嗯|兑换吧|确认兑换)[\s!.。！~]*$/i;

@@ -1,4 +1,5 @@
 // Shared inbound path of webhook channels: pipeline turn, delivery state and reference, reply, background work.
+import { refreshedRefKey } from '../state/keys.js';
 import { type Context, Hono } from 'hono';
 import { saveConversationReference } from '../domain/conversations/index.js';
 import type { AppDeps } from '../deps.js';
@@ -60,7 +61,7 @@ async function rememberConversation(deps: AppDeps, channel: WebhookChannel, even
   // Without windows or a subscription change the reference rarely changes: refresh it at most hourly.
   if (!windows && !event.subscription) {
     if (!memberId) return;
-    if (!(await deps.state.set(`ref:${conversationId}`, '1', { ttlSeconds: 3600, onlyIfAbsent: true }))) return;
+    if (!(await deps.state.set(refreshedRefKey(conversationId), '1', { ttlSeconds: 3600, onlyIfAbsent: true }))) return;
   }
   const existing = await deps.outbound.reference(conversationId);
   // Strangers get no proactive messages, so only members (or a reference we already hold) are stored.

@@ -1,4 +1,5 @@
 // The turn pipeline's handoff gate: who answers (assistant or person), cancel, ratings, auto-handoff, send-time check.
+import { failsKey, handoffAckKey } from '../state/keys.js';
 import { classify } from '../assistant/offline/nlu/index.js';
 import { handoffReply, openHandoff, takeHandoffOutcome } from '../assistant/handoff.js';
 import { render, type TemplateKey } from '../assistant/templates.js';
@@ -76,7 +77,7 @@ function surveyReply(ctx: TurnCtx, r: AnswerResult): OutboundReply {
 
 export function createHandoffGate(deps: { domain: DomainCtx; state: StatePort; log: Logger }): HandoffGate {
   const { domain, state, log } = deps;
-  const failKey = (conversationId: string) => `fails:${conversationId}`;
+  const failKey = failsKey;
 
   return {
     async beforeBrain(ctx, text, activity) {
@@ -104,7 +105,7 @@ export function createHandoffGate(deps: { domain: DomainCtx; state: StatePort; l
         const replies: OutboundReply[] = [];
         if (
           h.status === 'pending' &&
-          (await state.set(`handoff-ack:${ctx.conversationId}`, '1', { ttlSeconds: WAITING_ACK_SECONDS, onlyIfAbsent: true }))
+          (await state.set(handoffAckKey(ctx.conversationId), '1', { ttlSeconds: WAITING_ACK_SECONDS, onlyIfAbsent: true }))
         ) {
           replies.push({ text: render(ctx.lang, 'handoff_waiting', { position: await queuePosition(domain.store.db, h) }) });
         }

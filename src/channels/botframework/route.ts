@@ -1,4 +1,5 @@
 // POST /api/messages: Bot Framework activities (Azure Bot Service channels, the Emulator) into the turn pipeline.
+import { refreshedRefKey } from '../../state/keys.js';
 import { TurnContext, type Activity } from 'botbuilder-core';
 import { Hono } from 'hono';
 import * as z from 'zod';
@@ -134,7 +135,10 @@ function turnLogic(deps: AppDeps, options: { typing: boolean }) {
     if (replies.length) await context.sendActivities(replies.map((r) => toActivity(r, inbound.channelUserId)));
     if (result.memberId && inbound.type === 'message') {
       // The reference rarely changes: refresh it at most hourly instead of writing it every turn.
-      if (result.intent !== 'busy' && (await deps.state.set(`ref:${conversationId}`, '1', { ttlSeconds: 3600, onlyIfAbsent: true }))) {
+      if (
+        result.intent !== 'busy' &&
+        (await deps.state.set(refreshedRefKey(conversationId), '1', { ttlSeconds: 3600, onlyIfAbsent: true }))
+      ) {
         try {
           await saveConversationReference({
             ctx: deps.domain,
@@ -148,7 +152,7 @@ function turnLogic(deps: AppDeps, options: { typing: boolean }) {
         } catch (err) {
           // The member has had the answer; a reference not refreshed now (store busy) is tried again next turn.
           deps.log.warn('conversation reference not saved', { conversationId, err });
-          await deps.state.del(`ref:${conversationId}`);
+          await deps.state.del(refreshedRefKey(conversationId));
         }
       }
     }

@@ -1,4 +1,5 @@
 // Clearing an erased member's short-lived state: conversation memory and other per-conversation keys.
+import { confirmKey, failsKey, handoffAckKey, refreshedRefKey } from '../../state/keys.js';
 import { memoryKey } from '../../assistant/memory.js';
 import type { Logger } from '../../lib/log.js';
 import type { StatePort } from '../../state/port.js';
@@ -12,10 +13,10 @@ import type { StatePort } from '../../state/port.js';
 export function conversationStateKeys(conversationId: string): string[] {
   return [
     memoryKey(conversationId),
-    `confirm:${conversationId}`,
-    `handoff-ack:${conversationId}`,
-    `fails:${conversationId}`,
-    `ref:${conversationId}`,
+    confirmKey(conversationId),
+    handoffAckKey(conversationId),
+    failsKey(conversationId),
+    refreshedRefKey(conversationId),
   ];
 }
 

@@ -1,0 +1,10 @@
+// Per-conversation keys of the state port, in one place: the modules that write them and erasure (which deletes them) agree.
+
+/** A pending redemption awaiting the member's "yes" (src/assistant/confirmations.ts). */
+export const confirmKey = (conversationId: string) => `confirm:${conversationId}`;
+/** The handoff gate's "an agent will be with you" acknowledgement, sent once per wait (src/turn/handoff-gate.ts). */
+export const handoffAckKey = (conversationId: string) => `handoff-ack:${conversationId}`;
+/** The handoff gate's count of answers the assistant could not give (src/turn/handoff-gate.ts). */
+export const failsKey = (conversationId: string) => `fails:${conversationId}`;
+/** Marks a conversation reference as refreshed within the hour (src/channels/inbound.ts, Bot Framework route). */
+export const refreshedRefKey = (conversationId: string) => `ref:${conversationId}`;
