@@ -1,5 +1,6 @@
 // Hot queries prepared once: drizzle's query builder costs several times the query itself on a chat turn.
 import type { InStatement, ResultSet } from '@libsql/client';
+import { type Column, getTableColumns, getTableName, type Table } from 'drizzle-orm';
 import { SQLiteTransaction } from 'drizzle-orm/sqlite-core';
 import type { Db, Tx } from './client.js';
 
@@ -43,4 +44,28 @@ export function executeSql(db: Db | Tx, stmt: InStatement): Promise<ResultSet> {
 
 interface RawExecutor {
   execute(stmt: InStatement): Promise<ResultSet>;
+}
+
+/**
+ * Fixed SQL that reads whole rows of one table, decoded by the schema's own columns (what drizzle's row mapping
+ * does, without its generic walk over the selection per row). For the few reads every chat turn makes; the column
+ * list comes from the schema, so it stays in step with db/schema.
+ */
+export function wholeRows<T extends Table>(table: T) {
+  const columns = Object.entries(getTableColumns(table)) as [string, Column][];
+  const name = getTableName(table);
+  return {
+    /** `"table"."col", ...` in the schema's order, for a `select` of every column. */
+    select: columns.map(([, c]) => `"${name}"."${c.name}"`).join(', '),
+    /** One row of that select as the table's row type. */
+    decode(row: ArrayLike<unknown>): T['$inferSelect'] {
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < columns.length; i++) {
+        const [key, column] = columns[i];
+        const value = row[i];
+        out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+      }
+      return out as T['$inferSelect'];
+    },
+  };
 }

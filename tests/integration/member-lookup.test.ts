@@ -1,7 +1,8 @@
-// The chat turn's member lookup (fixed SQL, decoded by the schema's columns) returns what drizzle returns for the row.
+// Fixed-SQL reads decoded by the schema's columns (the member lookup, wholeRows) return what drizzle returns.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { members } from '../../db/schema/index.js';
+import { executeSql, wholeRows } from '../../src/db/prepared.js';
 import { findMemberByChannel, getMember } from '../../src/domain/members/index.js';
 import { addMember, domainCtx, fixedClock } from '../support/fixtures.js';
 import { createTestStore, type TestStore } from '../support/store.js';
@@ -53,5 +54,11 @@ describe('findMemberByChannel', () => {
     }
     expect(await findMemberByChannel({ ctx, input: { channelId: 'emulator', channelUserId: 'nobody' } })).toBeNull();
     expect(await findMemberByChannel({ ctx, input: { channelId: 'msteams', channelUserId: 'u-plain' } })).toBeNull();
+  });
+
+  it('wholeRows decodes a fixed select of every column exactly as drizzle does', async () => {
+    const all = wholeRows(members);
+    const { rows } = await executeSql(store.db, { sql: `select ${all.select} from "members" order by "members"."id"`, args: [] });
+    expect(rows.map((r) => all.decode(r))).toEqual(await store.db.select().from(members).orderBy(members.id));
   });
 });

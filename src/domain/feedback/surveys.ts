@@ -1,7 +1,7 @@
 // Surveys: CSAT after a handoff and NPS on demand; a member's typed or tapped number answers the open one.
-import { and, desc, eq, gt, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { feedback, surveys, type Survey } from '../../../db/schema/index.js';
-import { runPrepared } from '../../db/prepared.js';
+import { executeSql, wholeRows } from '../../db/prepared.js';
 import type { Verb } from '../context.js';
 import { appendHandoffEvent, notifyHandoffEvents } from '../handoffs/events.js';
 import { categorizeFeedback, sentimentOf, sentimentOfScore } from './categorize.js';
@@ -85,29 +85,18 @@ export const withdrawSurvey: Verb<{ surveyId: string }, void> = async ({ ctx, in
   });
 };
 
-/** The newest unexpired survey put to this member in this conversation. */
+const SURVEY = wholeRows(surveys);
+const OPEN_SURVEY = `select ${SURVEY.select} from "surveys"
+  where "surveys"."conversation_id" = ? and "surveys"."member_id" = ? and "surveys"."expires_at" > ?
+  order by "surveys"."sent_at" desc limit 1`;
+
+/** The newest unexpired survey put to this member in this conversation. Every chat turn asks this (a rating may be the answer): fixed SQL. */
 export const openSurvey: Verb<{ conversationId: string; memberId: string }, Survey | null> = async ({ ctx, input }) => {
-  // Every chat turn asks this (a rating may be the answer): prepared once.
-  const [row] = await runPrepared(
-    ctx.store.db,
-    'openSurvey',
-    (db) =>
-      db
-        .select()
-        .from(surveys)
-        .where(
-          and(
-            eq(surveys.conversationId, sql.placeholder('conversationId')),
-            eq(surveys.memberId, sql.placeholder('memberId')),
-            gt(surveys.expiresAt, sql.placeholder('now')),
-          ),
-        )
-        .orderBy(desc(surveys.sentAt))
-        .limit(1)
-        .prepare(),
-    { conversationId: input.conversationId, memberId: input.memberId, now: ctx.clock().getTime() },
-  );
-  return row ?? null;
+  const { rows } = await executeSql(ctx.store.db, {
+    sql: OPEN_SURVEY,
+    args: [input.conversationId, input.memberId, ctx.clock().getTime()],
+  });
+  return rows[0] ? SURVEY.decode(rows[0]) : null;
 };
 
 export type AnswerResult =

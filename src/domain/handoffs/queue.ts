@@ -1,8 +1,8 @@
 // Queue position and expected wait of a live handoff, and the lookups the turn gate needs.
-import { and, count, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, lte } from 'drizzle-orm';
 import { handoffs, type Handoff } from '../../../db/schema/index.js';
 import type { Db, Tx } from '../../db/client.js';
-import { runPrepared } from '../../db/prepared.js';
+import { executeSql, wholeRows } from '../../db/prepared.js';
 import type { Verb } from '../context.js';
 
 export const OPEN_STATUSES = ['pending', 'assigned'] as const;
@@ -38,39 +38,19 @@ export async function openHandoffOfMember(db: Db | Tx, memberId: string): Promis
   return row ?? null;
 }
 
-/** The newest handoff of a conversation (any status). */
+const HANDOFF = wholeRows(handoffs);
+const LATEST_OF_CONVERSATION = `select ${HANDOFF.select} from "handoffs" where "handoffs"."conversation_id" = ?
+  order by "handoffs"."requested_at" desc limit 1`;
+const ASSIGNED_IN_CONVERSATION = `select "id" from "handoffs" where "conversation_id" = ? and "status" = 'assigned' limit 1`;
+
+/** The newest handoff of a conversation (any status). Every chat turn asks this (the handoff gate): fixed SQL. */
 export const latestHandoffOfConversation: Verb<{ conversationId: string }, Handoff | null> = async ({ ctx, input }) => {
-  // Every chat turn asks this (the handoff gate): prepared once.
-  const [row] = await runPrepared(
-    ctx.store.db,
-    'latestHandoffOfConversation',
-    (db) =>
-      db
-        .select()
-        .from(handoffs)
-        .where(eq(handoffs.conversationId, sql.placeholder('conversationId')))
-        .orderBy(desc(handoffs.requestedAt))
-        .limit(1)
-        .prepare(),
-    { conversationId: input.conversationId },
-  );
-  return row ?? null;
+  const { rows } = await executeSql(ctx.store.db, { sql: LATEST_OF_CONVERSATION, args: [input.conversationId] });
+  return rows[0] ? HANDOFF.decode(rows[0]) : null;
 };
 
-/** True while an agent holds the conversation: the assistant must send nothing then. */
+/** True while an agent holds the conversation: the assistant must send nothing then. Checked right before every send. */
 export const agentOwnsConversation: Verb<{ conversationId: string }, boolean> = async ({ ctx, input }) => {
-  // Checked right before every send: prepared once.
-  const [row] = await runPrepared(
-    ctx.store.db,
-    'agentOwnsConversation',
-    (db) =>
-      db
-        .select({ id: handoffs.id })
-        .from(handoffs)
-        .where(and(eq(handoffs.conversationId, sql.placeholder('conversationId')), eq(handoffs.status, 'assigned')))
-        .limit(1)
-        .prepare(),
-    { conversationId: input.conversationId },
-  );
-  return !!row;
+  const { rows } = await executeSql(ctx.store.db, { sql: ASSIGNED_IN_CONVERSATION, args: [input.conversationId] });
+  return rows.length > 0;
 };

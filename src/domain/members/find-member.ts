@@ -1,7 +1,7 @@
 // Member lookups: by id, and by a verified channel identity.
-import { eq, getTableColumns, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { members, type Member } from '../../../db/schema/index.js';
-import { executeSql, runPrepared } from '../../db/prepared.js';
+import { executeSql, runPrepared, wholeRows } from '../../db/prepared.js';
 import type { Verb } from '../context.js';
 
 export const getMember: Verb<{ memberId: string }, Member | null> = async ({ ctx, input }) => {
@@ -20,26 +20,17 @@ export const getMember: Verb<{ memberId: string }, Member | null> = async ({ ctx
   return m ?? null;
 };
 
-/** The member row's columns, in the schema's order: the lookup below stays in step with db/schema/members.ts. */
-const MEMBER_COLUMNS = Object.entries(getTableColumns(members));
-const MEMBER_BY_CHANNEL_SQL = `select ${MEMBER_COLUMNS.map(([, c]) => `"members"."${c.name}"`).join(', ')}
+const MEMBER = wholeRows(members);
+const MEMBER_BY_CHANNEL_SQL = `select ${MEMBER.select}
   from "channel_identities" join "members" on "members"."id" = "channel_identities"."member_id"
   where "channel_identities"."channel_id" = ? and "channel_identities"."channel_user_id" = ? limit 1`;
 
 /**
  * The member a channel user has been verified as, or null for an unknown (unlinked) user. The first read of every
- * chat turn: fixed SQL decoded by the schema's own columns (what drizzle's row mapping does, without its per-row
+ * chat turn: fixed SQL decoded by the schema's own columns (wholeRows: what drizzle's row mapping does, without its
  * generic walk over the selection).
  */
 export const findMemberByChannel: Verb<{ channelId: string; channelUserId: string }, Member | null> = async ({ ctx, input }) => {
   const { rows } = await executeSql(ctx.store.db, { sql: MEMBER_BY_CHANNEL_SQL, args: [input.channelId, input.channelUserId] });
-  const row = rows[0];
-  if (!row) return null;
-  const member: Record<string, unknown> = {};
-  for (let i = 0; i < MEMBER_COLUMNS.length; i++) {
-    const [key, column] = MEMBER_COLUMNS[i];
-    const value = row[i];
-    member[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
-  }
-  return member as Member;
+  return rows[0] ? MEMBER.decode(rows[0]) : null;
 };
