@@ -5,27 +5,22 @@ import { feedback, handoffs } from '../../db/schema/index.js';
 import { updateHandoffSettings } from '../../src/domain/handoffs/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { addMember, alwaysOpen, fixedClock, seedProgram } from '../support/fixtures.js';
-import { type LocalLine, lineEvent, postLine, startLocalLine } from '../support/line.js';
+import { type LocalLine, lineEvent, postLine } from '../support/line.js';
+import { LINE_SECRET, type NativeChannels, startNativeChannels, TG_SECRET, wechatAccount } from '../support/native-channels.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { addStaff, type TestStaff } from '../support/staff.js';
-import { type LocalTelegram, postUpdate, startLocalTelegram, tgCallback, tgMessage } from '../support/telegram.js';
-import { type LocalWechat, postPush, pushXml, readPassive, startLocalWechat, type WechatAccount } from '../support/wechat.js';
+import { type LocalTelegram, postUpdate, tgCallback, tgMessage } from '../support/telegram.js';
+import { type LocalWechat, postPush, pushXml, readPassive } from '../support/wechat.js';
 
 const START = '2026-06-01T08:00:00Z';
 const clock = fixedClock(START);
-const WX: WechatAccount = {
-  token: 'wx-token',
-  appId: 'wx2c2769f8efd9abc2',
-  aesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
-  account: 'gh_h',
-};
-const LINE_SECRET = 'line-secret';
-const TG_SECRET = 'tg-secret';
+const WX = wechatAccount('gh_h');
 
 const ALWAYS_OPEN = alwaysOpen();
 
 let t: TestApp;
 let server: RunningServer;
+let natives: NativeChannels;
 let wx: LocalWechat;
 let line: LocalLine;
 let tg: LocalTelegram;
@@ -119,25 +114,12 @@ function telegramRig(memberId: string, chatId: number): Rig {
 }
 
 beforeAll(async () => {
-  [wx, line, tg] = await Promise.all([
-    startLocalWechat({ appId: WX.appId, appSecret: 'wx-secret' }),
-    startLocalLine('line-token'),
-    startLocalTelegram('7:tg'),
-  ]);
+  natives = await startNativeChannels(WX);
+  ({ wx, line, tg } = natives);
   t = await createTestApp({
     clock,
     env: {
-      WECHAT_APP_ID: WX.appId,
-      WECHAT_APP_SECRET: 'wx-secret',
-      WECHAT_TOKEN: WX.token,
-      WECHAT_ENCODING_AES_KEY: WX.aesKey!,
-      WECHAT_API_BASE: wx.url,
-      LINE_CHANNEL_SECRET: LINE_SECRET,
-      LINE_CHANNEL_ACCESS_TOKEN: 'line-token',
-      LINE_API_BASE: line.url,
-      TELEGRAM_BOT_TOKEN: '7:tg',
-      TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
-      TELEGRAM_API_ROOT: tg.url,
+      ...natives.env,
     },
   });
   await seedProgram(t.store);
@@ -159,7 +141,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
-  await Promise.all([wx.close(), line.close(), tg.close()]);
+  await natives.close();
   t.close();
 });
 beforeEach(async () => {
