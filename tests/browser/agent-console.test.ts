@@ -3,9 +3,8 @@ import { and, eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedback, handoffs } from '../../db/schema/index.js';
-import { updateHandoffSettings } from '../../src/domain/handoffs/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { addMember, alwaysOpen, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
+import { addMember, openSupportAllDay, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
 import { haveChromium, launchChromium } from '../support/chromium.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { addStaff, type TestStaff } from '../support/staff.js';
@@ -36,12 +35,7 @@ beforeAll(async () => {
   await seedProgram(t.store);
   await addMember(t.store, clock, { id: 'c-1', name: '陈静', locale: 'zh-CN', timeZone: 'Asia/Shanghai' });
   await paidOrder(t.deps.domain, 'c-1', 'C1', '2680', '2026-05-02T00:00:00Z');
-  await updateHandoffSettings({
-    ctx: t.deps.domain,
-    input: {
-      settings: alwaysOpen(['zh-CN']),
-    },
-  });
+  await openSupportAllDay(t.deps.domain, ['zh-CN']);
   agent = await addStaff(t.deps, 'agent', 'Lily Zhang');
   server = await startServer(t.app.fetch);
   browser = await launchChromium();

@@ -3,10 +3,10 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consentHistory, handoffs, members } from '../../db/schema/index.js';
 import { seedDemo } from '../../db/seed/demo.js';
-import { getAgentMemberCard, updateHandoffSettings } from '../../src/domain/handoffs/index.js';
+import { getAgentMemberCard } from '../../src/domain/handoffs/index.js';
 import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/app.js';
 import { emulatorActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
-import { addMember, alwaysOpen, domainCtx, fixedClock, seedProgram } from '../support/fixtures.js';
+import { addMember, openSupportAllDay, domainCtx, fixedClock, seedProgram } from '../support/fixtures.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { addStaff, login, type TestStaff } from '../support/staff.js';
 import { createTestStore } from '../support/store.js';
@@ -109,12 +109,7 @@ beforeAll(async () => {
   await addMember(t.store, clock, { id: 'api-1', name: 'Api Member', locale: 'en' });
   // Everyone starts opted in, as members who ticked the box at sign-up.
   await t.store.db.update(members).set({ marketingConsent: true, marketingConsentAt: clock() });
-  await updateHandoffSettings({
-    ctx: t.deps.domain,
-    input: {
-      settings: alwaysOpen(['zh-CN']),
-    },
-  });
+  await openSupportAllDay(t.deps.domain, ['zh-CN']);
   server = await startServer(t.app.fetch);
   agent = await addStaff(t.deps, 'agent', '李娜');
 });

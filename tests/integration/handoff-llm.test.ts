@@ -2,10 +2,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedback, handoffs } from '../../db/schema/index.js';
-import { updateHandoffSettings } from '../../src/domain/handoffs/index.js';
 import type { InboundActivity } from '../../src/turn/types.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { addMember, alwaysOpen, fixedClock, seedProgram } from '../support/fixtures.js';
+import { addMember, openSupportAllDay, fixedClock, seedProgram } from '../support/fixtures.js';
 import { lastToolResult, startLocalOpenAI, type LocalOpenAI } from '../support/openai-server.js';
 
 const clock = fixedClock('2026-06-01T08:00:00Z');
@@ -28,12 +27,7 @@ beforeAll(async () => {
   await seedProgram(t.store);
   await addMember(t.store, clock, { id: 'G1', name: 'Grace Hall', locale: 'en', identity: { channelId: 'emulator', channelUserId: 'g1' } });
   await addMember(t.store, clock, { id: 'G2', name: 'Henry Ford', locale: 'en', identity: { channelId: 'emulator', channelUserId: 'g2' } });
-  await updateHandoffSettings({
-    ctx: t.deps.domain,
-    input: {
-      settings: alwaysOpen(['en']),
-    },
-  });
+  await openSupportAllDay(t.deps.domain, ['en']);
 });
 afterAll(async () => {
   await llm.close();

@@ -2,9 +2,8 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { feedback, handoffs } from '../../db/schema/index.js';
-import { updateHandoffSettings } from '../../src/domain/handoffs/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { addMember, alwaysOpen, fixedClock, seedProgram } from '../support/fixtures.js';
+import { addMember, openSupportAllDay, fixedClock, seedProgram } from '../support/fixtures.js';
 import { type LocalLine, lineEvent, postLine } from '../support/line.js';
 import { LINE_SECRET, type NativeChannels, startNativeChannels, TG_SECRET, wechatAccount } from '../support/native-channels.js';
 import { startServer, type RunningServer } from '../support/server.js';
@@ -15,8 +14,6 @@ import { type LocalWechat, postPush, pushXml, readPassive } from '../support/wec
 const START = '2026-06-01T08:00:00Z';
 const clock = fixedClock(START);
 const WX = wechatAccount('gh_h');
-
-const ALWAYS_OPEN = alwaysOpen();
 
 let t: TestApp;
 let server: RunningServer;
@@ -145,7 +142,7 @@ afterAll(async () => {
   t.close();
 });
 beforeEach(async () => {
-  await updateHandoffSettings({ ctx: t.deps.domain, input: { settings: ALWAYS_OPEN } });
+  await openSupportAllDay(t.deps.domain);
 });
 
 describe.each([

@@ -16,14 +16,14 @@ import { ConversationMemory } from '../../src/assistant/memory.js';
 import { signMemberToken } from '../../src/channels/webchat/session.js';
 import { computeMemberAnalytics } from '../../src/domain/analytics/index.js';
 import { submitFeedback } from '../../src/domain/feedback/index.js';
-import { addHandoffNote, updateHandoffSettings } from '../../src/domain/handoffs/index.js';
+import { addHandoffNote } from '../../src/domain/handoffs/index.js';
 import { redeemCoupon } from '../../src/domain/loyalty/index.js';
 import { orderEventSchema, recordOrder } from '../../src/domain/orders/index.js';
 import { ERASED_NAME } from '../../src/domain/privacy/index.js';
 import { rebuildRecommendationStats } from '../../src/domain/products/index.js';
 import { createTestApp, TEST_ADMIN_TOKEN, TEST_WEBCHAT_SECRET, type TestApp } from '../support/app.js';
 import { emulatorActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
-import { addMember, alwaysOpen, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
+import { addMember, openSupportAllDay, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { addStaff, type TestStaff } from '../support/staff.js';
 
@@ -51,8 +51,6 @@ const A = {
 };
 /** Another member whose data must stay exactly as it was. */
 const B = { id: 'priv-b', user: 'user-priv-b', name: 'Beatrix Otterly', message: 'Otterly asks about pelican-sandwich-9' };
-
-const ALWAYS_OPEN = alwaysOpen();
 
 async function say(userId: string, text: string) {
   const res = await fetch(`${server.url}/api/messages`, {
@@ -112,7 +110,7 @@ beforeAll(async () => {
   connector = await startLocalConnector();
   t = await createTestApp({ clock });
   await seedProgram(t.store);
-  await updateHandoffSettings({ ctx: t.deps.domain, input: { settings: ALWAYS_OPEN } });
+  await openSupportAllDay(t.deps.domain);
   await addMember(t.store, clock, { id: A.id, name: A.name, locale: 'en', identity: { channelId: 'emulator', channelUserId: A.user } });
   await t.store.write((tx) =>
     tx

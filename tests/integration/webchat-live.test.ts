@@ -2,9 +2,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedback, handoffs } from '../../db/schema/index.js';
-import { updateHandoffSettings } from '../../src/domain/handoffs/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { addMember, alwaysOpen, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
+import { addMember, openSupportAllDay, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { addStaff, type TestStaff } from '../support/staff.js';
 
@@ -65,12 +64,7 @@ beforeAll(async () => {
   await seedProgram(t.store);
   await addMember(t.store, clock, { id: 'w-1', name: '王伟', locale: 'zh-CN', timeZone: 'Asia/Shanghai' });
   await paidOrder(t.deps.domain, 'w-1', 'W1', '520', '2026-05-01T00:00:00Z');
-  await updateHandoffSettings({
-    ctx: t.deps.domain,
-    input: {
-      settings: alwaysOpen(['zh-CN']),
-    },
-  });
+  await openSupportAllDay(t.deps.domain, ['zh-CN']);
   server = await startServer(t.app.fetch);
   agent = await addStaff(t.deps, 'agent', '李娜');
 });

@@ -4,7 +4,7 @@ import { DEFAULT_TIERS } from '../../db/seed/program.js';
 import type { Store } from '../../src/db/client.js';
 import { DEFAULT_RULES, type DomainCtx } from '../../src/domain/context.js';
 import { recordOrder, orderEventSchema, type OrderEventInput } from '../../src/domain/orders/index.js';
-import { DEFAULT_HANDOFF_SETTINGS, type HandoffSettings } from '../../src/domain/handoffs/settings.js';
+import { DEFAULT_HANDOFF_SETTINGS, type HandoffSettings, updateHandoffSettings } from '../../src/domain/handoffs/settings.js';
 import type { Clock } from '../../src/lib/time.js';
 
 /** A clock tests can move. */
@@ -101,4 +101,9 @@ export function alwaysOpen(
   for (const l of locales)
     hours[l] = { timeZone: SUPPORT_ZONE[l], days: [1, 2, 3, 4, 5, 6, 7], open: '00:00', close: '24:00', closedDates: [] };
   return { ...base, hours };
+}
+
+/** Stores `alwaysOpen(locales)` as the handoff settings of the app behind `ctx`. */
+export async function openSupportAllDay(ctx: DomainCtx, locales?: readonly ('zh-CN' | 'en')[]): Promise<void> {
+  await updateHandoffSettings({ ctx, input: { settings: alwaysOpen(locales) } });
 }
