@@ -1,11 +1,11 @@
 // The agent console in real Chromium, against a member in the web chat: log in, see the request live, claim, reply, resolve.
 import { and, eq } from 'drizzle-orm';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedback, handoffs } from '../../db/schema/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { addMember, openSupportAllDay, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
-import { haveChromium, launchChromium } from '../support/chromium.js';
+import { haveChromium, launchChromium, openTrackedPage } from '../support/chromium.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { addStaff, type TestStaff } from '../support/staff.js';
 
@@ -16,18 +16,7 @@ let browser: Browser;
 let agent: TestStaff;
 const contexts: BrowserContext[] = [];
 
-async function openPage(): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  return { page, errors };
-}
+const openPage = () => openTrackedPage(browser, contexts, { width: 1280, height: 900, timeoutMs: 15_000 });
 
 beforeAll(async () => {
   if (!haveChromium) return;

@@ -1,12 +1,12 @@
 // The marketer console in real Chromium: sign in, build a segment with a live count, create a campaign, preview, launch, watch it finish.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { members } from '../../db/schema/index.js';
 import { eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { emulatorActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
 import { addMember, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
-import { haveChromium, launchChromium } from '../support/chromium.js';
+import { haveChromium, launchChromium, openTrackedPage } from '../support/chromium.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { addStaff, type TestStaff } from '../support/staff.js';
 
@@ -22,21 +22,7 @@ const contexts: BrowserContext[] = [];
 /** Gold members g-1..g-3 (two opted in, one who sent STOP), one silver member who is not in the segment. */
 const GOLD = ['g-1', 'g-2', 'g-3'];
 
-async function openPage(): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('response', (r) => {
-    if (r.status() >= 400) errors.push(`${r.status()} ${new URL(r.url()).pathname}`);
-  });
-  return { page, errors };
-}
+const openPage = () => openTrackedPage(browser, contexts, { width: 1280, height: 900, timeoutMs: 20_000, httpErrors: 'path' });
 
 /** A member writes once on the Emulator, so we hold their conversation reference (how broadcasts reach them). */
 async function chat(userId: string, text: string) {

@@ -7,7 +7,7 @@ import { getPointsSummary } from '../../src/domain/loyalty/index.js';
 import { formatPoints } from '../../src/lib/money.js';
 import { createTestApp, TEST_WEBCHAT_SECRET, type TestApp } from '../support/app.js';
 import { addMember, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
-import { haveChromium, launchChromium } from '../support/chromium.js';
+import { haveChromium, launchChromium, openTrackedPage } from '../support/chromium.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 const clock = fixedClock('2026-06-01T08:00:00Z');
@@ -27,27 +27,7 @@ const balanceOf = async (memberId: string) => (await getPointsSummary({ ctx: t.d
 /** The formatted number as a whole token (not a piece of a longer number). */
 const exactNumber = (n: number) => new RegExp(`(^|[^\\d,.])${formatPoints(n)}(?![\\d,]|\\.\\d)`);
 
-interface TrackedPage {
-  page: Page;
-  errors: string[];
-}
-
-/** A fresh context per test (its own sessionStorage), with console errors and page errors collected. */
-async function openPage(): Promise<TrackedPage> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 820 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('response', (r) => {
-    if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`);
-  });
-  return { page, errors };
-}
+const openPage = () => openTrackedPage(browser, contexts, { width: 1100, height: 820, timeoutMs: 15_000, httpErrors: 'url' });
 
 /** Waits until `count` messages of the role are on screen and returns the text of the last one. */
 async function nthMessage(scope: Page | ReturnType<Page['frameLocator']>, role: 'user' | 'bot', count: number): Promise<string> {
