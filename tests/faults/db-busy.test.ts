@@ -7,7 +7,7 @@ import { StoreBusyError } from '../../src/db/client.js';
 import { filePath } from '../../src/db/open-node.js';
 import { getPointsSummary } from '../../src/domain/loyalty/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { emulatorActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
+import { emulatorActivity, postActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
 import { addMember, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
@@ -41,13 +41,9 @@ const unlock = () => {
 };
 
 async function send(activity: ReturnType<typeof emulatorActivity>): Promise<string[]> {
-  const res = await fetch(`${server.url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(activity),
-  });
-  expect(res.status).toBe(200);
-  return connector.captured.filter((c) => c.replyToId === activity.id).map((c) => c.activity.text ?? '');
+  const { status, replies } = await postActivity(server.url, connector, activity);
+  expect(status).toBe(200);
+  return replies.map((a) => a.text ?? '');
 }
 /** Inbound transcript rows of one activity (replies are stored with the turn, without the activity id). */
 const stored = async (activityId: string) =>

@@ -5,7 +5,7 @@ import { llmTurns } from '../../db/schema/index.js';
 import { LlmBrain } from '../../src/assistant/llm/index.js';
 import { OfflineBrain } from '../../src/assistant/offline/brain.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { emulatorActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
+import { emulatorActivity, postActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
 import { addMember, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
 import { captureLogger } from '../support/log-capture.js';
 import { startLocalOpenAI, type LocalOpenAI, type Step } from '../support/openai-server.js';
@@ -34,13 +34,9 @@ const countingFetch: typeof fetch = (input, init) => {
 
 async function turn(i: number, text: string): Promise<string[]> {
   const activity = emulatorActivity(connector.url, `u-${i}`, text, { locale: i % 2 ? 'en-US' : 'zh-CN' });
-  const res = await fetch(`${server.url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(activity),
-  });
-  expect(res.status).toBe(200);
-  return connector.captured.filter((c) => c.replyToId === activity.id && c.activity.type === 'message').map((c) => c.activity.text ?? '');
+  const { status, replies } = await postActivity(server.url, connector, activity);
+  expect(status).toBe(200);
+  return replies.filter((a) => a.type === 'message').map((a) => a.text ?? '');
 }
 
 /** 50 members ask for their balance at once; every one must get the offline answer with their own number. */

@@ -9,7 +9,7 @@ import { ResilientState } from '../../src/state/resilient.js';
 import { UpstashState } from '../../src/state/upstash.js';
 import { createTurnPipeline } from '../../src/turn/pipeline.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { emulatorActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
+import { emulatorActivity, postActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
 import { addMember, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
 import { captureLogger } from '../support/log-capture.js';
 import { startServer, type RunningServer } from '../support/server.js';
@@ -29,13 +29,9 @@ let connector: LocalConnector;
 
 /** Posts one activity over real HTTP; returns the reply texts the connector got for it. */
 async function send(activity: ReturnType<typeof emulatorActivity>) {
-  const res = await fetch(`${server.url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(activity),
-  });
-  expect(res.status).toBe(200);
-  return connector.captured.filter((c) => c.replyToId === activity.id).map((c) => c.activity.text ?? '');
+  const { status, replies } = await postActivity(server.url, connector, activity);
+  expect(status).toBe(200);
+  return replies.map((a) => a.text ?? '');
 }
 const ask = (user: string, text: string) => send(emulatorActivity(connector.url, user, text));
 const inboundCount = async (activityId: string) =>

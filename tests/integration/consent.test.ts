@@ -5,7 +5,7 @@ import { consentHistory, handoffs, members } from '../../db/schema/index.js';
 import { seedDemo } from '../../db/seed/demo.js';
 import { getAgentMemberCard } from '../../src/domain/handoffs/index.js';
 import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/app.js';
-import { emulatorActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
+import { emulatorActivity, postActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
 import { addMember, openSupportAllDay, domainCtx, fixedClock, seedProgram } from '../support/fixtures.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { addStaff, login, type TestStaff } from '../support/staff.js';
@@ -23,13 +23,9 @@ let agent: TestStaff;
 
 async function bf(userId: string, text: string, extra: Record<string, unknown> = {}) {
   const activity = emulatorActivity(connector.url, userId, text, extra);
-  const res = await fetch(`${server.url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(activity),
-  });
-  expect(res.status).toBe(200);
-  return { activity, replies: connector.captured.filter((c) => c.replyToId === activity.id).map((c) => c.activity) };
+  const { status, replies } = await postActivity(server.url, connector, activity);
+  expect(status).toBe(200);
+  return { activity, replies };
 }
 
 async function tgSay(chatId: number, text: string) {

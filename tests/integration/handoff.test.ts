@@ -8,7 +8,7 @@ import { getPointsSummary } from '../../src/domain/loyalty/index.js';
 import { updateHandoffSettings, type HandoffSettings } from '../../src/domain/handoffs/index.js';
 import { formatPoints } from '../../src/lib/money.js';
 import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/app.js';
-import { emulatorActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
+import { emulatorActivity, postActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
 import { addMember, alwaysOpen, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { openEventStream } from '../support/sse.js';
@@ -71,13 +71,9 @@ async function member(locale: 'en' | 'zh-CN' = 'en') {
 /** Sends one activity; returns the replies the connector got for it (threaded replies only). */
 async function say(userId: string, text: string) {
   const activity = emulatorActivity(connector.url, userId, text);
-  const res = await fetch(`${server.url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(activity),
-  });
-  expect(res.status).toBe(200);
-  return connector.captured.filter((c) => c.replyToId === activity.id).map((c) => c.activity);
+  const { status, replies } = await postActivity(server.url, connector, activity);
+  expect(status).toBe(200);
+  return replies;
 }
 
 /** Proactive messages (not replies to an activity) the connector got for a conversation, in order. */

@@ -111,3 +111,21 @@ export function emulatorReferenceRow(connectorUrl: string, memberId: string, upd
     updatedAt,
   };
 }
+
+/**
+ * Posts an activity to the app's `/api/messages` over real HTTP, as a channel would; returns the response status
+ * and the activities the connector received in reply to it (threaded replies only), in order.
+ */
+export async function postActivity(
+  serverUrl: string,
+  connector: LocalConnector,
+  activity: { id: string },
+): Promise<{ status: number; replies: CapturedActivity['activity'][] }> {
+  const res = await fetch(`${serverUrl}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(activity),
+  });
+  await res.arrayBuffer();
+  return { status: res.status, replies: connector.captured.filter((c) => c.replyToId === activity.id).map((c) => c.activity) };
+}
