@@ -3,20 +3,9 @@ import type { DomainCtx } from '../src/domain/context.js';
 import { expirePoints, redeemCoupon, reviewAllTiers } from '../src/domain/loyalty/index.js';
 import { DAY_MS } from '../src/lib/time.js';
 import { addMember, paidOrder, seedProgram } from '../tests/support/fixtures.js';
+import { mulberry32 } from '../db/seed/random.js';
 
 export const BENCH_CHANNEL = 'emulator';
-
-/** Deterministic PRNG (mulberry32), so every run measures the same data. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export interface SeededMembers {
   users: string[];
@@ -31,7 +20,7 @@ export interface SeededMembers {
  */
 export async function seedBenchMembers(ctx: DomainCtx, count: number): Promise<SeededMembers> {
   await seedProgram(ctx.store);
-  const rand = prng(20_260_601);
+  const rand = mulberry32(20_260_601);
   const now = ctx.clock().getTime();
   const users: string[] = [];
   let orders = 0;

@@ -10,24 +10,14 @@ import { filePath } from '../../src/db/open-node.js';
 import { systemClock } from '../../src/lib/time.js';
 import { addMember, domainCtx, paidOrder, seedProgram } from '../support/fixtures.js';
 import { createTestStore, type TestStore } from '../support/store.js';
+import { mulberry32 } from '../../db/seed/random.js';
 
 const TSX = import.meta.resolve('tsx');
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const WORKER = fileURLToPath(new URL('./kill9-worker.ts', import.meta.url));
 const IMPORT_CLI = join(ROOT, 'scripts/import.ts');
 
-/** Seeded PRNG (mulberry32): the kill points are random but the same every run. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-const rand = prng(8_000_009);
+const rand = mulberry32(8_000_009);
 /** Every child is a real process start (tsx included): seconds each on a busy machine. */
 const TIMEOUT = 240_000;
 
