@@ -1,12 +1,12 @@
 // Dispatcher details on a real store and connector: resumable planning, leases, and both recovery modes for rows left mid-send.
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignDeliveries, campaigns, conversationReferences, members } from '../../db/schema/index.js';
+import { campaignDeliveries, campaigns } from '../../db/schema/index.js';
 import { createCampaign, dispatchOnce, launchCampaign, planCampaign } from '../../src/domain/campaigns/index.js';
 import { countSegment } from '../../src/domain/segments/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { emulatorReferenceRow, type LocalConnector, startLocalConnector } from '../support/connector.js';
-import { fixedClock, seedProgram } from '../support/fixtures.js';
+import { type LocalConnector, startLocalConnector } from '../support/connector.js';
+import { addBroadcastAudience, fixedClock, seedProgram } from '../support/fixtures.js';
 
 const clock = fixedClock('2026-08-01T10:00:00Z');
 let t: TestApp;
@@ -17,12 +17,7 @@ beforeAll(async () => {
   connector = await startLocalConnector();
   t = await createTestApp({ clock, env: { BROADCAST_TICK_MS: '0' } });
   await seedProgram(t.store);
-  await t.store.write(async (tx) => {
-    for (const id of IDS) {
-      await tx.insert(members).values({ id, name: id, locale: 'en', timeZone: 'UTC', marketingConsent: true, createdAt: clock() });
-      await tx.insert(conversationReferences).values(emulatorReferenceRow(connector.url, id, clock()));
-    }
-  });
+  await addBroadcastAudience(t.store, connector.url, IDS, clock());
 });
 afterAll(async () => {
   await connector?.close();

@@ -1,14 +1,13 @@
 // Broadcast dispatch through the job queue: the every-minute job sends one bounded pass and hands the rest on as
 // `broadcast-dispatch` messages (Cloudflare Queues on Workers; the same code on Node's in-process queue), until done.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { members, conversationReferences } from '../../db/schema/index.js';
 import { createCampaign, launchCampaign } from '../../src/domain/campaigns/index.js';
 import { PASS_BATCHES } from '../../src/jobs/broadcast.js';
 import { InProcessQueue } from '../../src/jobs/queue.js';
 import { findJob } from '../../src/jobs/registry.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { emulatorReferenceRow, type LocalConnector, startLocalConnector } from '../support/connector.js';
-import { fixedClock, seedProgram } from '../support/fixtures.js';
+import { type LocalConnector, startLocalConnector } from '../support/connector.js';
+import { addBroadcastAudience, fixedClock, seedProgram } from '../support/fixtures.js';
 
 const clock = fixedClock('2026-08-01T10:00:00Z');
 const BATCH = 2;
@@ -22,12 +21,7 @@ beforeAll(async () => {
   connector = await startLocalConnector();
   t = await createTestApp({ clock, env: { BROADCAST_TICK_MS: '0', BROADCAST_BATCH: String(BATCH) } });
   await seedProgram(t.store);
-  await t.store.write(async (tx) => {
-    for (const id of IDS) {
-      await tx.insert(members).values({ id, name: id, locale: 'en', timeZone: 'UTC', marketingConsent: true, createdAt: clock() });
-      await tx.insert(conversationReferences).values(emulatorReferenceRow(connector.url, id, clock()));
-    }
-  });
+  await addBroadcastAudience(t.store, connector.url, IDS, clock());
 });
 afterAll(async () => {
   await connector?.close();

@@ -1,5 +1,6 @@
 // Test fixtures built through the domain (tiers, a catalog, members with orders): numbers tests can compute by hand.
-import { coupons, members, products, tiers, channelIdentities } from '../../db/schema/index.js';
+import { coupons, members, products, tiers, channelIdentities, conversationReferences } from '../../db/schema/index.js';
+import { emulatorReferenceRow } from './connector.js';
 import { DEFAULT_TIERS } from '../../db/seed/program.js';
 import type { Store } from '../../src/db/client.js';
 import { DEFAULT_RULES, type DomainCtx } from '../../src/domain/context.js';
@@ -106,4 +107,17 @@ export function alwaysOpen(
 /** Stores `alwaysOpen(locales)` as the handoff settings of the app behind `ctx`. */
 export async function openSupportAllDay(ctx: DomainCtx, locales?: readonly ('zh-CN' | 'en')[]): Promise<void> {
   await updateHandoffSettings({ ctx, input: { settings: alwaysOpen(locales) } });
+}
+
+/**
+ * Opted-in members (English, UTC, named by their id), each with a stored Emulator conversation at `connectorUrl`:
+ * an audience a broadcast can reach.
+ */
+export async function addBroadcastAudience(store: Store, connectorUrl: string, ids: readonly string[], at: Date): Promise<void> {
+  await store.write(async (tx) => {
+    for (const id of ids) {
+      await tx.insert(members).values({ id, name: id, locale: 'en', timeZone: 'UTC', marketingConsent: true, createdAt: at });
+      await tx.insert(conversationReferences).values(emulatorReferenceRow(connectorUrl, id, at));
+    }
+  });
 }
