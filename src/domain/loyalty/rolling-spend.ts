@@ -7,6 +7,14 @@ import { runPrepared } from '../../db/prepared.js';
 /** Order states whose money the member has actually spent. */
 export const SPEND_STATUSES = ['paid', 'shipped', 'delivered'] as const;
 
+/** The member's (placeholder `memberId`) orders that count as spent and were paid after placeholder `since`. */
+const spentAfterSince = () =>
+  and(
+    eq(orders.memberId, sql.placeholder('memberId')),
+    inArray(orders.status, [...SPEND_STATUSES]),
+    gt(orders.paidAt, sql.placeholder('since')),
+  );
+
 /** Sum of order totals paid after `since`, in cents. */
 export async function spendSince(db: Db | Tx, memberId: string, since: Date): Promise<number> {
   const [row] = await runPrepared(
@@ -16,13 +24,7 @@ export async function spendSince(db: Db | Tx, memberId: string, since: Date): Pr
       d
         .select({ total: sql<number>`coalesce(sum(${orders.totalCents}), 0)` })
         .from(orders)
-        .where(
-          and(
-            eq(orders.memberId, sql.placeholder('memberId')),
-            inArray(orders.status, [...SPEND_STATUSES]),
-            gt(orders.paidAt, sql.placeholder('since')),
-          ),
-        )
+        .where(spentAfterSince())
         .prepare(),
     // Placeholders skip the column's encoder: pass the stored form (epoch ms).
     { memberId, since: since.getTime() },
@@ -45,13 +47,7 @@ export async function spendSinceEach(db: Db | Tx, memberId: string, a: Date, b: 
           b: sql<number>`coalesce(sum(case when ${orders.paidAt} > ${sql.placeholder('b')} then ${orders.totalCents} end), 0)`,
         })
         .from(orders)
-        .where(
-          and(
-            eq(orders.memberId, sql.placeholder('memberId')),
-            inArray(orders.status, [...SPEND_STATUSES]),
-            gt(orders.paidAt, sql.placeholder('since')),
-          ),
-        )
+        .where(spentAfterSince())
         .limit(1)
         .prepare(),
     { memberId, a: a.getTime(), b: b.getTime(), since: Math.min(a.getTime(), b.getTime()) },
