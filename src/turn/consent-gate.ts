@@ -46,22 +46,22 @@ export interface ConsentAnswer {
   lang: Lang;
 }
 
+export type ParsedConsentCommand = NonNullable<ReturnType<typeof parseConsentCommand>>;
+
 export interface ConsentGate {
-  /** Null when the message is not a consent command; otherwise the change is made and the confirmation returned. */
-  handle(input: { text: string; member: Member | null; channelId: string; fallbackLang: Lang }): Promise<ConsentAnswer | null>;
+  /** Makes the change a message that is a consent command (see parseConsentCommand) asks for, and returns the confirmation. */
+  handle(input: { command: ParsedConsentCommand; member: Member | null; channelId: string; fallbackLang: Lang }): Promise<ConsentAnswer>;
 }
 
 /**
- * Runs before the rate limit, the handoff gate and the brain: an opt-out is honoured even from a member who
+ * Runs before the handoff gate and the brain, and an opt-out before the rate limit too: it is honoured even from a member who
  * is being rate-limited, waiting for an agent, or in the middle of confirming a redemption. The confirmation
  * is marked `compliance` so it reaches the member even while an agent holds the conversation.
  */
 export function createConsentGate(deps: { domain: DomainCtx; log: Logger }): ConsentGate {
   const { domain, log } = deps;
   return {
-    async handle({ text, member, channelId, fallbackLang }) {
-      const parsed = parseConsentCommand(text);
-      if (!parsed) return null;
+    async handle({ command: parsed, member, channelId, fallbackLang }) {
       const lang = consentLang(parsed.keyword, member?.locale ?? fallbackLang);
       const say = (key: Parameters<typeof render>[1]): OutboundReply[] => [{ text: render(lang, key), compliance: true }];
       const out = parsed.command === 'opt_out';

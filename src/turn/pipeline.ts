@@ -9,7 +9,7 @@ import { StoreBusyError } from '../db/client.js';
 import { DomainError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import type { StatePort } from '../state/port.js';
-import { type ConsentGate, parseConsentCommand } from './consent-gate.js';
+import { type ConsentAnswer, type ConsentGate, parseConsentCommand } from './consent-gate.js';
 import type { GateReply, HandoffGate } from './handoff-gate.js';
 import { langFromLocale, replyLang } from './lang.js';
 import type { InboundActivity, TurnResult } from './types.js';
@@ -157,21 +157,21 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
     }
 
     // Consent comes before the rate limit, the handoff gate and the brain: STOP works whatever else is going on.
-    // Opting back in is counted like any message, so alternating STOP/START cannot write a consent row per message.
-    const countedEarly = member !== null && deps.consent !== undefined && parseConsentCommand(text)?.command === 'opt_in';
-    if (member && countedEarly) {
-      const limited = await rateLimited(member.id);
-      if (limited) return limited;
-    }
-    let consent: Awaited<ReturnType<NonNullable<PipelineDeps['consent']>['handle']>> | undefined;
-    try {
-      consent = await deps.consent?.handle({ text, member, channelId: activity.channelId, fallbackLang: lang });
-    } catch (err) {
-      if (!(err instanceof StoreBusyError)) throw err;
-      log.warn('turn failed: store busy', { channelId: activity.channelId, attempts: err.attempts });
-      return busy(member?.id ?? null);
-    }
-    if (consent) {
+    const command = deps.consent ? parseConsentCommand(text) : null;
+    if (deps.consent && command) {
+      // Opting back in is counted like any message, so alternating STOP/START cannot write a consent row per message.
+      if (member && command.command === 'opt_in') {
+        const limited = await rateLimited(member.id);
+        if (limited) return limited;
+      }
+      let consent: ConsentAnswer;
+      try {
+        consent = await deps.consent.handle({ command, member, channelId: activity.channelId, fallbackLang: lang });
+      } catch (err) {
+        if (!(err instanceof StoreBusyError)) throw err;
+        log.warn('turn failed: store busy', { channelId: activity.channelId, attempts: err.attempts });
+        return busy(member?.id ?? null);
+      }
       // As below, an unlinked user's text is not stored; a member's keyword is (the transcript shows what they asked).
       if (member) await persist(activity, conversationId, member.id, text, consent.intent, consent.replies);
       return { replies: consent.replies, duplicate: false, memberId: member?.id ?? null, intent: consent.intent };
@@ -183,7 +183,7 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
       return { replies, duplicate: false, memberId: null, intent: 'link_required' };
     }
 
-    const limited = countedEarly ? null : await rateLimited(member.id);
+    const limited = await rateLimited(member.id);
     if (limited) return limited;
 
     const ctx: TurnCtx = { domain, state, member, lang, conversationId, channelId: activity.channelId };
