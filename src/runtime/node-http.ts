@@ -1,36 +1,28 @@
-// Node's HttpClient: node:http/https with keep-alive agents (fetch in Node 20 costs about 4x the CPU per call).
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+// Node's HttpClient: undici's dispatcher API, one keep-alive pool per origin. Per reply it costs about a third of the
+// CPU of node:http's client and a fifth of Node 20's fetch (both measured against a local connector on this machine).
+import { Agent } from 'undici';
 import type { HttpClient } from '../lib/http.js';
 
-/** Gives up on a call that has not answered in this long (the caller's retry policy decides what next). */
+/** Gives up on a call whose headers, or the gap between two body chunks, take longer than this (the caller's retry policy decides what next). */
 const REQUEST_TIMEOUT_MS = 15_000;
+/** Sockets per origin: the connector of one region answers every reply, so its pool is the one that fills. */
+const CONNECTIONS_PER_ORIGIN = 256;
 
-export function nodeHttpClient(): HttpClient {
-  const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 256 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 256 }) };
-  return (req) =>
-    new Promise((resolve, reject) => {
-      const url = new URL(req.url);
-      const secure = url.protocol === 'https:';
-      const headers: Record<string, string | number> = { ...req.headers };
-      if (req.body !== undefined) headers['content-length'] = Buffer.byteLength(req.body);
-      const send = secure ? httpsRequest : httpRequest;
-      const r = send(
-        url,
-        { method: req.method, headers, agent: secure ? agents.https : agents.http, timeout: REQUEST_TIMEOUT_MS },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => {
-            const out: Record<string, string> = {};
-            for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
-            resolve({ status: res.statusCode ?? 0, headers: out, body: Buffer.concat(chunks).toString('utf8') });
-          });
-        },
-      );
-      r.on('timeout', () => r.destroy(new Error(`request to ${url.host} timed out`)));
-      r.on('error', reject);
-      r.end(req.body);
-    });
+/** `origin` and `path` of an absolute URL, as the dispatcher takes them (it would otherwise parse a URL itself, twice). */
+function target(raw: string): { origin: string; path: string } {
+  const url = new URL(raw);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported URL scheme ${url.protocol}`);
+  return { origin: url.origin, path: url.pathname + url.search };
+}
+
+export function nodeHttpClient(options: { timeoutMs?: number } = {}): HttpClient {
+  const timeout = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
+  const dispatcher = new Agent({ connections: CONNECTIONS_PER_ORIGIN, headersTimeout: timeout, bodyTimeout: timeout });
+  return async (req) => {
+    const { origin, path } = target(req.url);
+    const res = await dispatcher.request({ origin, path, method: req.method as 'GET', headers: req.headers, body: req.body });
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    return { status: res.statusCode, headers, body: await res.body.text() };
+  };
 }
