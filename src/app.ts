@@ -8,7 +8,7 @@ import type { AppDeps } from './deps.js';
 import type { AppEnv } from './http/app-env.js';
 import { notFound, onError } from './http/errors.js';
 import { DomainError } from './lib/errors.js';
-import { bodyLimit, requestId } from './http/middleware.js';
+import { bodyLimit, requestId, setResponseHeader } from './http/middleware.js';
 import { buildOpenApi, type RouteDoc } from './http/openapi.js';
 import { adminDocs, adminRoutes } from './http/routes/admin.js';
 import { healthRoutes } from './http/routes/health.js';
@@ -63,7 +63,8 @@ export function createApp(deps: AppDeps) {
   // JSON answers are never documents: nothing in them may run, load or be framed (pages set their own policy).
   app.use('/api/*', async (c, next) => {
     await next();
-    if (!c.res.headers.has('content-security-policy')) c.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    if (!c.res.headers.has('content-security-policy'))
+      setResponseHeader(c, 'content-security-policy', "default-src 'none'; frame-ancestors 'none'");
   });
   app.use(
     '/api/*',

@@ -1,6 +1,8 @@
 // Staff API, order webhook, health and the OpenAPI document, over the app's real request handling.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request as httpRequest } from 'node:http';
+import { Hono } from 'hono';
+import { setResponseHeader } from '../../src/http/middleware.js';
 import { hmacHex } from '../../src/lib/crypto.js';
 import { createTestApp, TEST_ADMIN_TOKEN, TEST_ORDER_SECRET, type TestApp } from '../support/app.js';
 import { addMember, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
@@ -142,6 +144,42 @@ describe('POST /api/orders', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('request ids and security headers', () => {
+  it('every answer over real HTTP carries its request id and the security headers, JSON answers a no-content policy', async () => {
+    const server = await startServer(t.app.fetch);
+    try {
+      const given = await fetch(`${server.url}/health`, { headers: { 'x-request-id': 'trace-42.a' } });
+      expect(await given.json()).toEqual({ status: 'ok' });
+      expect(given.headers.get('x-request-id')).toBe('trace-42.a');
+      expect(given.headers.get('x-content-type-options')).toBe('nosniff');
+      // An id that is not a plain token is replaced, never echoed.
+      const bad = await fetch(`${server.url}/health`, { headers: { 'x-request-id': 'a b<script>' } });
+      expect(bad.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      const api = await fetch(`${server.url}/api/admin/members/nobody`, { headers: admin });
+      expect(api.status).toBe(404);
+      expect((await api.json()).error.code).toBe('not_found');
+      expect(api.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(api.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(api.headers.get('content-type')).toContain('application/json');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a response with immutable headers still gets them (setResponseHeader falls back to a copy)', async () => {
+    const app = new Hono();
+    app.use('*', async (c, next) => {
+      await next();
+      setResponseHeader(c, 'x-request-id', 'r-1');
+    });
+    app.get('/away', () => Response.redirect('https://shop.example/', 302));
+    const res = await app.request('/away');
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('https://shop.example/');
+    expect(res.headers.get('x-request-id')).toBe('r-1');
   });
 });
 
