@@ -59,7 +59,8 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use('*', requestId());
-  app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
+  // overwrite: false keeps a header a handler set itself (the console's `x-frame-options: DENY`).
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: false, overwrite: false }));
   // JSON answers are never documents: nothing in them may run, load or be framed (pages set their own policy).
   app.use('/api/*', async (c, next) => {
     await next();

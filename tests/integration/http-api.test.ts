@@ -169,6 +169,28 @@ describe('request ids and security headers', () => {
     }
   });
 
+  it('the security headers are the same over real HTTP and through app.request, and a page keeps its own', async () => {
+    const server = await startServer(t.app.fetch);
+    try {
+      for (const get of [(p: string) => fetch(`${server.url}${p}`), (p: string) => t.app.request(p)]) {
+        const health = await get('/health');
+        expect(health.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(health.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+        expect(health.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+        expect(health.headers.get('cross-origin-resource-policy')).toBeNull(); // shops' pages load the web chat
+        expect(health.headers.get('x-powered-by')).toBeNull();
+        // The console sends DENY; the default (SAMEORIGIN) must not replace it.
+        const login = await get('/console/login');
+        expect(login.status).toBe(200);
+        expect(login.headers.get('x-frame-options')).toBe('DENY');
+        expect(login.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+        expect(login.headers.get('referrer-policy')).toBe('no-referrer');
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
   it('a response with immutable headers still gets them (setResponseHeader falls back to a copy)', async () => {
     const app = new Hono();
     app.use('*', async (c, next) => {
