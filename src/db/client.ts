@@ -2,11 +2,15 @@
 import { fullJitter } from '../lib/backoff.js';
 import { createClient, type Client } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
-import * as schema from '../../db/schema/index.js';
 import { DomainError } from '../lib/errors.js';
 import { executeSql } from './prepared.js';
 
-export type Db = LibSQLDatabase<typeof schema>;
+/**
+ * drizzle without a schema: the app writes queries with the query builder and never uses the relational `db.query`
+ * API, which a schema would add, and for which drizzle builds a query builder per table on every transaction object
+ * it creates (each group commit, each savepoint-nested transaction).
+ */
+export type Db = LibSQLDatabase;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export interface Store {
@@ -32,7 +36,7 @@ export async function openStore(url: string, authToken?: string, options: { clie
   const client = options.client ?? createClient({ url, authToken, timeout: ENGINE_BUSY_TIMEOUT_MS });
   // WAL is a property of the file: set once, readers then never wait for the writer.
   if (url.startsWith('file:') && !options.client) await client.execute('PRAGMA journal_mode = WAL');
-  const db = drizzle(client, { schema });
+  const db = drizzle(client);
   const group = new GroupCommit(db, options);
   return {
     db,
