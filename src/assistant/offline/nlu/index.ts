@@ -1,7 +1,7 @@
 // Public face of the offline bilingual intent classifier: naive Bayes over n-gram features, anchors and keyword rules.
 import { hasAnchor } from './anchors.js';
 import { INTENTS, type Classification, type Intent, type Lang } from './intents.js';
-import { type NaiveBayes, softmax } from './model.js';
+import { type NaiveBayes, softmax, zeros } from './model.js';
 import { applyRules } from './rules.js';
 import { ChineseFeaturizer, EnglishFeaturizer, Features } from './features.js';
 import { detectLang, normalize } from './text.js';
@@ -19,6 +19,11 @@ const MAX_CHARS = 400;
 interface LangModel {
   nb: NaiveBayes;
   /** Features for the model, and the text form anchors are matched against. */
+  /**
+   * Features of one normalized text. The list is the model's own scratch buffer, valid until its next call:
+   * inference is synchronous and reads it at once (a fresh Features costs two typed arrays, most of a short
+   * message's classification).
+   */
   analyze: (normalized: string) => { features: Features; clean: string };
   /** Softmax temperature per sqrt(feature mass): NB log-likelihoods are far too peaked to read as probabilities. */
   temperature: number;
@@ -71,11 +76,12 @@ function buildEnglish(): LangModel {
   };
   const nb = trainModel(TRAINING_EN, EN_CARRIERS, featurizer, 0.3);
   fx.freeze();
+  const scratch = new Features();
   return {
     nb,
     analyze: (s) => {
       const toks = fx.tokens(s);
-      return { features: fx.features(fx.ids(s, toks), new Features()), clean: toks.join(' ') };
+      return { features: fx.features(fx.ids(s, toks), scratch.clear()), clean: toks.join(' ') };
     },
     temperature: 0.25,
     threshold: 0.5,
@@ -93,9 +99,10 @@ function buildChinese(): LangModel {
   };
   const nb = trainModel(TRAINING_ZH, ZH_CARRIERS, featurizer, 0.3);
   fx.freeze();
+  const scratch = new Features();
   return {
     nb,
-    analyze: (s) => ({ features: fx.features(fx.prepare(s), new Features()), clean: s }),
+    analyze: (s) => ({ features: fx.features(fx.prepare(s), scratch.clear()), clean: s }),
     temperature: 0.25,
     threshold: 0.5,
     warm: () => {},
@@ -123,7 +130,7 @@ export function warmUp(): void {
 export interface Evidence {
   lang: Lang;
   /** Probability per intent after anchor gating (renormalized over the eligible intents). */
-  probs: Float64Array;
+  probs: number[];
   /** Share of the input's feature mass the model has seen in training. */
   coverage: number;
   rule: Intent | null;
@@ -138,7 +145,7 @@ export function evidence(text: string, temperature?: number): Evidence {
   const raw = typeof text === 'string' ? text : '';
   const lang = detectLang(raw);
   const norm = normalize(raw.slice(0, MAX_CHARS));
-  const probs = new Float64Array(INTENTS.length);
+  const probs = zeros(INTENTS.length);
   if (!/[\p{L}\p{N}]/u.test(norm)) {
     probs[OOS] = 1;
     return { lang, probs, coverage: 0, rule: null, empty: true };

@@ -5,8 +5,9 @@ import type { Features } from './features.js';
 const WEIGHT_PSEUDO_COUNT = 0.05;
 
 /** Per-class log scores for one input, plus how much of its feature mass the model has seen before. */
+/** Per-intent arrays are plain number arrays: a dozen doubles, which V8 allocates far faster than a typed array. */
 export interface Scores {
-  logits: Float64Array;
+  logits: number[];
   known: number;
   total: number;
 }
@@ -95,7 +96,7 @@ export class NaiveBayes {
   /** Sums weighted log P(feature|class) over known features; unknown features carry no class evidence and are skipped. */
   score(features: Features): Scores {
     const k = this.k;
-    const logits = new Float64Array(k);
+    const logits = zeros(k);
     let known = 0;
     let total = 0;
     const { keys, vals, length } = features;
@@ -115,12 +116,19 @@ export class NaiveBayes {
 }
 
 /** Softmax with a temperature; the NB log-likelihoods are far too peaked to read as probabilities directly. */
-export function softmax(logits: Float64Array, temperature: number): Float64Array {
+export function softmax(logits: readonly number[], temperature: number): number[] {
   let max = -Infinity;
   for (const v of logits) if (v > max) max = v;
-  const out = new Float64Array(logits.length);
+  const out = zeros(logits.length);
   let sum = 0;
   for (let i = 0; i < logits.length; i++) sum += out[i] = Math.exp((logits[i] - max) / temperature);
   for (let i = 0; i < out.length; i++) out[i] /= sum;
+  return out;
+}
+
+/** `n` zeros as a plain (double-packed) array. */
+export function zeros(n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(0);
   return out;
 }
