@@ -512,7 +512,6 @@ export function campaignPages() {
   const marketer = requireStaff(['marketer'], { page: true });
 
   app.get('/console/marketing/campaigns', marketer, (c) => listPage(c));
-  app.get('/console/marketing/campaigns/new', marketer, (c) => editorPage(c, { segmentId: c.req.query('segment') ?? '' }));
   app.post('/console/marketing/campaigns', marketer, async (c) => {
     const form = await readForm(c);
     try {
@@ -525,7 +524,12 @@ export function campaignPages() {
       throw err;
     }
   });
-  app.get('/console/marketing/campaigns/:id', marketer, (c) => campaignPage(c));
+  // `/new` is the editor. It is one route with `/:id` (campaign ids are `cmp_…`, never "new"): a static path beside a
+  // parameter at the same place makes Hono's SmartRouter give up its RegExpRouter for the slower TrieRouter, which
+  // then routes every request of the app, chat turns included.
+  app.get('/console/marketing/campaigns/:id', marketer, (c) =>
+    c.req.param('id') === 'new' ? editorPage(c, { segmentId: c.req.query('segment') ?? '' }) : campaignPage(c),
+  );
   app.post('/console/marketing/campaigns/:id/preview', marketer, async (c) => {
     const form = await readForm(c);
     try {

@@ -246,6 +246,15 @@ describe('admin API', () => {
   });
 });
 
+describe('routing', () => {
+  it("every route fits Hono's RegExpRouter (one static path beside a parameter would switch the whole app to the slower TrieRouter)", async () => {
+    await t.app.request('/health');
+    const router = t.app.router as unknown as { name: string; activeRouter: { name: string } };
+    expect(router.name).toBe('SmartRouter + RegExpRouter');
+    expect(router.activeRouter.name).toBe('RegExpRouter');
+  });
+});
+
 describe('GET /openapi.json', () => {
   it('describes every JSON route the app serves', async () => {
     const doc = (await (await t.app.request('/openapi.json')).json()) as {

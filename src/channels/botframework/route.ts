@@ -92,21 +92,22 @@ function withoutBotMention(activity: Activity): string {
 
 /** Maps a Bot Framework activity to the pipeline's channel-neutral shape. */
 export function toInbound(activity: Activity): InboundActivity {
-  const base = {
-    channelId: activity.channelId,
-    channelUserId: activity.from.id,
-    channelConversationId: activity.conversation.id,
-    activityId: activity.id,
-    locale: activity.locale,
-  };
+  // Each shape written out whole (no spread of a shared base): one object literal, one hidden class per type.
+  const { channelId, locale } = activity;
+  const channelUserId = activity.from.id;
+  const channelConversationId = activity.conversation.id;
+  const activityId = activity.id;
   if (activity.type === 'message') {
-    return { ...base, type: 'message', text: withoutBotMention(activity), hasAttachments: (activity.attachments?.length ?? 0) > 0 };
+    const text = withoutBotMention(activity);
+    const hasAttachments = (activity.attachments?.length ?? 0) > 0;
+    return { type: 'message', channelId, channelUserId, channelConversationId, activityId, locale, text, hasAttachments };
   }
   if (activity.type === 'conversationUpdate') {
     const botId = activity.recipient?.id;
-    return { ...base, type: 'conversationUpdate', userJoined: (activity.membersAdded ?? []).some((m) => m.id !== botId) };
+    const userJoined = (activity.membersAdded ?? []).some((m) => m.id !== botId);
+    return { type: 'conversationUpdate', channelId, channelUserId, channelConversationId, activityId, locale, userJoined };
   }
-  return { ...base, type: 'other' };
+  return { type: 'other', channelId, channelUserId, channelConversationId, activityId, locale };
 }
 
 /** A reply as a Bot Framework message activity (suggestions become suggested actions). */
