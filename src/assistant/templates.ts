@@ -13,12 +13,28 @@ const TEMPLATES: Record<Lang, Record<TemplateKey, string>> = { en, 'zh-CN': zh }
  * throws rather than sending a member a literal "{{points}}".
  */
 export function render(lang: Lang, key: TemplateKey, vars: TemplateVars = {}): string {
-  const template = TEMPLATES[lang][key];
-  return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
-    const value = vars[name];
-    if (value === undefined) throw new Error(`template ${lang}/${key} needs {{${name}}}`);
-    return String(value);
-  });
+  const parts = compiled(lang, key);
+  if (parts.length === 1) return parts[0];
+  // Literal text at even indices, variable names at odd ones.
+  let out = parts[0];
+  for (let i = 1; i < parts.length; i += 2) {
+    const value = vars[parts[i]];
+    if (value === undefined) throw new Error(`template ${lang}/${key} needs {{${parts[i]}}}`);
+    out += String(value) + parts[i + 1];
+  }
+  return out;
+}
+
+/**
+ * Templates split once into literal text and variable names (`"a {{x}} b"` -> `["a ", "x", " b"]`): a global
+ * `replace` with a callback per render runs the regular expression engine's slow path on every reply.
+ */
+const COMPILED = new Map<string, string[]>();
+function compiled(lang: Lang, key: TemplateKey): string[] {
+  const id = `${lang}\u0000${key}`;
+  let parts = COMPILED.get(id);
+  if (!parts) COMPILED.set(id, (parts = TEMPLATES[lang][key].split(/\{\{(\w+)\}\}/)));
+  return parts;
 }
 
 /** Every template key, for tests that check both locales render. */

@@ -20,5 +20,18 @@ describe('reply templates', () => {
 
   it('do not evaluate anything: a value with braces is inserted as text', () => {
     expect(render('en', 'link_success', { name: '{{balance}} ${process}' })).toContain('{{balance}} ${process}');
+    // Replacement patterns of String.prototype.replace mean nothing here either.
+    expect(render('en', 'link_success', { name: "$& $1 $$ $` $'" })).toContain("$& $1 $$ $` $'");
+  });
+
+  it('render every template of both locales, each variable in its place', () => {
+    for (const lang of ['en', 'zh-CN'] as const) {
+      for (const key of TEMPLATE_KEYS) {
+        const source = (lang === 'en' ? en : zh)[key];
+        const names = vars(source);
+        const given = Object.fromEntries(names.map((n) => [n, `<${n}>`]));
+        expect(render(lang, key, given), `${lang}/${key}`).toBe(source.replace(/\{\{(\w+)\}\}/g, '<$1>'));
+      }
+    }
   });
 });

@@ -97,10 +97,42 @@ export interface BotTurn {
   sendActivities(activities: Partial<Activity>[]): Promise<ResourceResponse[]>;
 }
 
+/** botbuilder's `shallowCopy` (arrays sliced, objects copied one level, anything else as is). */
+function shallowCopy<T>(value: T): T {
+  if (Array.isArray(value)) return value.slice(0) as T;
+  if (typeof value === 'object') return Object.assign({}, value);
+  return value;
+}
+
 /**
- * A message or conversationUpdate turn without TurnContext: replies are addressed with botbuilder's own
- * `TurnContext.getConversationReference` / `applyConversationReference` (as `TurnContext.sendActivities` does:
- * default type message, no client id) and posted by the adapter. What it leaves out is what no such turn of ours
+ * A reply addressed to the activity it answers, exactly as `TurnContext.sendActivities` addresses it (botbuilder's
+ * `getConversationReference` + `applyConversationReference`, default type message, no client id; a test holds the
+ * two equal), built as one object: writing those fields one by one onto a copy of each reply sent V8 down its
+ * megamorphic slow paths on every turn.
+ */
+export function addressReply(reply: Partial<Activity>, incoming: Activity): Partial<Activity> {
+  const { id: _clientId, ...rest } = reply;
+  const replyToId =
+    incoming.type !== 'conversationUpdate' || (incoming.channelId !== 'directline' && incoming.channelId !== 'webchat')
+      ? incoming.id
+      : undefined;
+  const out: Partial<Activity> = {
+    ...rest,
+    type: reply.type || 'message',
+    channelId: incoming.channelId,
+    locale: reply.locale ?? incoming.locale,
+    serviceUrl: incoming.serviceUrl,
+    conversation: shallowCopy(incoming.conversation),
+    from: shallowCopy(incoming.recipient),
+    recipient: shallowCopy(incoming.from),
+  };
+  if (replyToId) out.replyToId = replyToId;
+  return out;
+}
+
+/**
+ * A message or conversationUpdate turn without TurnContext: replies are addressed as botbuilder's
+ * `TurnContext.sendActivities` addresses them (`addressReply`) and posted by the adapter. What it leaves out is what no such turn of ours
  * uses: middleware (the adapter registers none; with any registered every turn takes TurnContext), send/update/
  * delete hooks, `expectReplies` buffering (those activities take TurnContext), and the revocable proxy
  * `runMiddleware` wraps every context in, which made TurnContext a measurable share of a chat turn.
@@ -118,13 +150,7 @@ class LeanTurn implements BotTurn {
   }
 
   sendActivities(activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
-    const ref = TurnContext.getConversationReference(this.activity);
-    const output = activities.map((a) => {
-      const out = TurnContext.applyConversationReference({ ...a }, ref);
-      if (!out.type) out.type = 'message';
-      if (out.id) delete out.id;
-      return out;
-    });
+    const output = activities.map((a) => addressReply(a, this.activity));
     return this.adapter.post(output, (invoke) => {
       this.invokeResponse = invoke;
     });
