@@ -55,14 +55,16 @@ export function wholeRows<T extends Table>(table: T) {
   const columns = Object.entries(getTableColumns(table)) as [string, Column][];
   const name = getTableName(table);
   return {
+    /** How many columns `select` lists (where the next table's columns start in a join). */
+    width: columns.length,
     /** `"table"."col", ...` in the schema's order, for a `select` of every column. */
     select: columns.map(([, c]) => `"${name}"."${c.name}"`).join(', '),
-    /** One row of that select as the table's row type. */
-    decode(row: ArrayLike<unknown>): T['$inferSelect'] {
+    /** One row of that select as the table's row type; `at`: where its columns start (a join selects several tables). */
+    decode(row: ArrayLike<unknown>, at = 0): T['$inferSelect'] {
       const out: Record<string, unknown> = {};
       for (let i = 0; i < columns.length; i++) {
         const [key, column] = columns[i];
-        const value = row[i];
+        const value = row[at + i];
         out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
       }
       return out as T['$inferSelect'];

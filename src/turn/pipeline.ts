@@ -1,6 +1,6 @@
 // The turn pipeline: dedupe, identify, link, rate-limit, confirm-or-think, reply, persist. Channel-neutral.
 import { resolveConfirmation } from '../assistant/confirmations.js';
-import { render } from '../assistant/templates.js';
+import { render, type TemplateKey, type TemplateVars } from '../assistant/templates.js';
 import type { Brain, Lang, OutboundReply, TurnCtx } from '../assistant/types.js';
 import type { DomainCtx } from '../domain/context.js';
 import { recordTurn } from '../domain/conversations/index.js';
@@ -79,40 +79,20 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
     let member = await findMemberByChannel({ ctx: domain, input: identity });
     const text = (activity.text ?? '').trim();
     let lang: Lang = replyLang(text, member ? member.locale : langFromLocale(activity.locale));
-    const reply = (key: Parameters<typeof render>[1], vars?: Record<string, string | number>): OutboundReply => ({
-      text: render(lang, key, vars),
-    });
-    /** The store stayed locked past DB_BUSY_TIMEOUT_MS: nothing changed; the member is asked to send it again and the dedupe key is freed. */
-    /** Counts the message in the member's per-minute window; past the limit, the answer to give instead (once, then none). */
-    const rateLimited = async (memberId: string): Promise<TurnResult | null> => {
-      const window = Math.floor(domain.clock().getTime() / 60_000);
-      const count = await state.incr(`rl:${memberId}:${window}`, 60);
-      if (count <= limits.ratePerMinute) return null;
-      // One notice per window; after that, silence (a flood gets no flood back).
-      const replies = count === limits.ratePerMinute + 1 ? [reply('rate_limited')] : [];
-      return { replies, duplicate: false, memberId, intent: 'rate_limited' };
-    };
-    const busy = (memberId: string | null): TurnResult & { retry: boolean } => ({
-      replies: [reply('busy')],
-      duplicate: false,
-      memberId,
-      intent: 'busy',
-      retry: true,
-    });
 
     if (activity.type === 'conversationUpdate') {
       if (!activity.userJoined) return { replies: [], duplicate: false, memberId: member?.id ?? null };
-      const replies = [member ? reply('greeting', { name: member.name }) : reply('greeting_anonymous')];
+      const replies = [member ? replyIn(lang, 'greeting', { name: member.name }) : replyIn(lang, 'greeting_anonymous')];
       await persist(activity, conversationId, member?.id ?? null, undefined, undefined, replies);
       return { replies, duplicate: false, memberId: member?.id ?? null, intent: 'greeting' };
     }
 
     if (!text) {
-      const replies = activity.hasAttachments ? [reply('attachment_only')] : [];
+      const replies = activity.hasAttachments ? [replyIn(lang, 'attachment_only')] : [];
       return { replies, duplicate: false, memberId: member?.id ?? null };
     }
     if (text.length > limits.maxMessageChars) {
-      const replies = [reply('too_long', { max: limits.maxMessageChars })];
+      const replies = [replyIn(lang, 'too_long', { max: limits.maxMessageChars })];
       // The oversized body is not stored: it may be pasted personal data and is not something we answer.
       await persist(activity, conversationId, member?.id ?? null, `[message of ${text.length} characters not stored]`, 'too_long', replies);
       return { replies, duplicate: false, memberId: member?.id ?? null, intent: 'too_long' };
@@ -126,7 +106,7 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
       const paused = Number(everyone ?? 0) >= (limits.linkFailuresPerHour ?? LINK_FAILURES_PER_HOUR);
       if (paused || Number(mine ?? 0) >= LINK_MAX_FAILURES) {
         // Not even checked: a right code guessed after the limit must not link either.
-        const replies = [reply(paused ? 'link_paused' : 'link_throttled')];
+        const replies = [replyIn(lang, paused ? 'link_paused' : 'link_throttled')];
         await persist(activity, conversationId, member?.id ?? null, '[link code]', 'link_throttled', replies);
         return { replies, duplicate: false, memberId: member?.id ?? null, intent: 'link_throttled' };
       }
@@ -134,13 +114,13 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
         member = await linkIdentity({ ctx: domain, input: { code: link[1], ...identity } });
         lang = replyLang(text, member.locale);
         log.info('identity linked', { channelId: activity.channelId, memberId: member.id });
-        const replies = [reply('link_success', { name: member.name })];
+        const replies = [replyIn(lang, 'link_success', { name: member.name })];
         await persist(activity, conversationId, member.id, text, 'link', replies);
         return { replies, duplicate: false, memberId: member.id, intent: 'link' };
       } catch (err) {
         if (err instanceof StoreBusyError) {
           log.warn('turn failed: store busy', { channelId: activity.channelId, attempts: err.attempts });
-          return busy(member?.id ?? null);
+          return busy(lang, member?.id ?? null);
         }
         if (!(err instanceof DomainError)) throw err;
         const [failures, all] = await Promise.all([
@@ -150,7 +130,7 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
         if (failures === LINK_MAX_FAILURES) log.warn('link codes throttled', { channelId: activity.channelId, failures });
         if (all === (limits.linkFailuresPerHour ?? LINK_FAILURES_PER_HOUR))
           log.warn('linking paused for every chat: too many wrong link codes this hour', { failures: all });
-        const replies = [reply('link_invalid')];
+        const replies = [replyIn(lang, 'link_invalid')];
         await persist(activity, conversationId, member?.id ?? null, '[link code]', 'link_failed', replies);
         return { replies, duplicate: false, memberId: member?.id ?? null, intent: 'link_failed' };
       }
@@ -161,7 +141,7 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
     if (deps.consent && command) {
       // Opting back in is counted like any message, so alternating STOP/START cannot write a consent row per message.
       if (member && command.command === 'opt_in') {
-        const limited = await rateLimited(member.id);
+        const limited = await rateLimited(deps, lang, member.id);
         if (limited) return limited;
       }
       let consent: ConsentAnswer;
@@ -170,7 +150,7 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
       } catch (err) {
         if (!(err instanceof StoreBusyError)) throw err;
         log.warn('turn failed: store busy', { channelId: activity.channelId, attempts: err.attempts });
-        return busy(member?.id ?? null);
+        return busy(lang, member?.id ?? null);
       }
       // As below, an unlinked user's text is not stored; a member's keyword is (the transcript shows what they asked).
       if (member) await persist(activity, conversationId, member.id, text, consent.intent, consent.replies);
@@ -179,11 +159,11 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
 
     if (!member) {
       // Unknown users get no account data, only how to link; their text is not stored.
-      const replies = [reply('link_required')];
+      const replies = [replyIn(lang, 'link_required')];
       return { replies, duplicate: false, memberId: null, intent: 'link_required' };
     }
 
-    const limited = await rateLimited(member.id);
+    const limited = await rateLimited(deps, lang, member.id);
     if (limited) return limited;
 
     const ctx: TurnCtx = { domain, state, member, lang, conversationId, channelId: activity.channelId };
@@ -198,10 +178,10 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
         // The database stayed locked past DB_BUSY_TIMEOUT_MS: the write rolled back whole, so nothing changed.
         // The member hears so politely; nothing is recorded (the store is busy) and the dedupe key is freed.
         log.warn('turn failed: store busy', { memberId: member.id, channelId: activity.channelId, attempts: err.attempts });
-        return busy(member.id);
+        return busy(lang, member.id);
       }
       log.error('turn failed', { memberId: member.id, channelId: activity.channelId, brain: deps.brain.name, err });
-      answer = { replies: [reply('error')], intent: 'error' };
+      answer = { replies: [replyIn(lang, 'error')], intent: 'error' };
     }
     if (deps.gate && !answer.persisted) answer = await deps.gate.afterBrain(ctx, text, answer);
     if (!answer.persisted) {
@@ -209,7 +189,7 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
       // A read-only answer whose transcript could not be written (store busy) is not sent: the member is asked
       // to send it again and the redelivery is processed, so no exchange goes missing from the transcript. A
       // redemption that committed is answered anyway: the member must hear what was done.
-      if (stored === 'busy' && answer.intent !== 'redeem_confirm') return busy(member.id);
+      if (stored === 'busy' && answer.intent !== 'redeem_confirm') return busy(lang, member.id);
     }
     return { replies: answer.replies, duplicate: false, memberId: member.id, intent: answer.intent };
   }
@@ -243,4 +223,28 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
       return err instanceof StoreBusyError ? 'busy' : 'failed';
     }
   }
+}
+
+/** One reply from a template in the turn's language. */
+function replyIn(lang: Lang, key: TemplateKey, vars?: TemplateVars): OutboundReply {
+  return { text: render(lang, key, vars) };
+}
+
+/**
+ * Counts the message in the member's per-minute window; past the limit, the answer to give instead (once, then
+ * none). This and the helpers around it are module functions, not closures made per turn.
+ */
+async function rateLimited(deps: PipelineDeps, lang: Lang, memberId: string): Promise<TurnResult | null> {
+  const { domain, state, limits } = deps;
+  const window = Math.floor(domain.clock().getTime() / 60_000);
+  const count = await state.incr(`rl:${memberId}:${window}`, 60);
+  if (count <= limits.ratePerMinute) return null;
+  // One notice per window; after that, silence (a flood gets no flood back).
+  const replies = count === limits.ratePerMinute + 1 ? [replyIn(lang, 'rate_limited')] : [];
+  return { replies, duplicate: false, memberId, intent: 'rate_limited' };
+}
+
+/** The store stayed locked past DB_BUSY_TIMEOUT_MS: nothing changed; the member is asked to send it again and the dedupe key is freed. */
+function busy(lang: Lang, memberId: string | null): TurnResult & { retry: boolean } {
+  return { replies: [replyIn(lang, 'busy')], duplicate: false, memberId, intent: 'busy', retry: true };
 }

@@ -1,7 +1,6 @@
 // Coupons: what the member holds, and what the program sells for points.
-import { and, asc, eq, gt, isNotNull, sql } from 'drizzle-orm';
 import { coupons, memberCoupons, type Coupon } from '../../../db/schema/index.js';
-import { runPrepared } from '../../db/prepared.js';
+import { executeSql, wholeRows } from '../../db/prepared.js';
 import type { Verb } from '../context.js';
 
 export interface HeldCoupon {
@@ -11,41 +10,26 @@ export interface HeldCoupon {
   issuedAt: Date;
 }
 
-/** Coupons the member can use now, soonest expiry first. */
+const HELD = wholeRows(memberCoupons);
+const COUPON = wholeRows(coupons);
+const MEMBER_COUPONS = `select ${HELD.select}, ${COUPON.select}
+  from "member_coupons" join "coupons" on "coupons"."id" = "member_coupons"."coupon_id"
+  where "member_coupons"."member_id" = ? and "member_coupons"."status" = 'available' and "member_coupons"."expires_at" > ?
+  order by "member_coupons"."expires_at" asc`;
+const REDEEMABLE = `select ${COUPON.select} from "coupons"
+  where "coupons"."active" = 1 and "coupons"."points_cost" is not null order by "coupons"."points_cost" asc`;
+
+/** Coupons the member can use now, soonest expiry first. A coupon question asks this every time: fixed SQL. */
 export const listMemberCoupons: Verb<{ memberId: string }, HeldCoupon[]> = async ({ ctx, input }) => {
-  const rows = await runPrepared(
-    ctx.store.db,
-    'listMemberCoupons',
-    (db) =>
-      db
-        .select({ held: memberCoupons, coupon: coupons })
-        .from(memberCoupons)
-        .innerJoin(coupons, eq(coupons.id, memberCoupons.couponId))
-        .where(
-          and(
-            eq(memberCoupons.memberId, sql.placeholder('memberId')),
-            eq(memberCoupons.status, 'available'),
-            gt(memberCoupons.expiresAt, sql.placeholder('now')),
-          ),
-        )
-        .orderBy(asc(memberCoupons.expiresAt))
-        .prepare(),
-    { memberId: input.memberId, now: ctx.clock().getTime() },
-  );
-  return rows.map((r) => ({ id: r.held.id, coupon: r.coupon, expiresAt: r.held.expiresAt, issuedAt: r.held.issuedAt }));
+  const { rows } = await executeSql(ctx.store.db, { sql: MEMBER_COUPONS, args: [input.memberId, ctx.clock().getTime()] });
+  return rows.map((r) => {
+    const held = HELD.decode(r);
+    return { id: held.id, coupon: COUPON.decode(r, HELD.width), expiresAt: held.expiresAt, issuedAt: held.issuedAt };
+  });
 };
 
-/** Active coupons that can be bought with points, cheapest first. */
-export const listRedeemableCoupons: Verb<Record<string, never>, Coupon[]> = async ({ ctx }) =>
-  runPrepared(
-    ctx.store.db,
-    'listRedeemableCoupons',
-    (db) =>
-      db
-        .select()
-        .from(coupons)
-        .where(and(eq(coupons.active, true), isNotNull(coupons.pointsCost)))
-        .orderBy(asc(coupons.pointsCost))
-        .prepare(),
-    {},
-  );
+/** Active coupons that can be bought with points, cheapest first (fixed SQL, as above). */
+export const listRedeemableCoupons: Verb<Record<string, never>, Coupon[]> = async ({ ctx }) => {
+  const { rows } = await executeSql(ctx.store.db, { sql: REDEEMABLE });
+  return rows.map((r) => COUPON.decode(r));
+};

@@ -1,13 +1,17 @@
 // Tier rules: which tier a spend earns, what a tier multiplies, and how far the next one is.
-import { asc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { tiers, type Tier } from '../../../db/schema/index.js';
 import type { Db, Tx } from '../../db/client.js';
-import { runPrepared } from '../../db/prepared.js';
+import { executeSql, wholeRows } from '../../db/prepared.js';
 import { DomainError } from '../../lib/errors.js';
 
-/** All tiers, lowest first. The table is tiny; reading it per call keeps rule edits live. */
+const TIER = wholeRows(tiers);
+const LIST_TIERS = `select ${TIER.select} from "tiers" order by "tiers"."rank" asc`;
+
+/** All tiers, lowest first. The table is tiny; reading it per call keeps rule edits live. Tier answers read it: fixed SQL. */
 export async function listTiers(db: Db | Tx): Promise<Tier[]> {
-  return runPrepared(db, 'listTiers', (d) => d.select().from(tiers).orderBy(asc(tiers.rank)).prepare(), {});
+  const { rows } = await executeSql(db, { sql: LIST_TIERS });
+  return rows.map((r) => TIER.decode(r));
 }
 
 /** The highest tier whose threshold the spend reaches. */
