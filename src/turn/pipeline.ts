@@ -19,8 +19,8 @@ export interface PipelineDeps {
   state: StatePort;
   brain: Brain;
   log: Logger;
-  /** linkFailuresPerHour: wrong link codes from all chats together per hour (LINK_FAILURES_PER_HOUR, default 100). */
-  limits: { ratePerMinute: number; maxMessageChars: number; dedupeTtlSeconds: number; linkFailuresPerHour?: number };
+  /** linkFailuresPerHour: wrong link codes from all chats together per hour (LINK_FAILURES_PER_HOUR; its default is in env.ts). */
+  limits: { ratePerMinute: number; maxMessageChars: number; dedupeTtlSeconds: number; linkFailuresPerHour: number };
   /** Human handoff: who answers, cancel, ratings, auto-handoff (src/turn/handoff-gate.ts). */
   gate?: HandoffGate;
   /** Marketing opt-out / opt-in by chat keyword (src/turn/consent-gate.ts). */
@@ -34,7 +34,6 @@ const LINK = /^\s*(?:绑定|link)\s*[:：]?\s*(\d{6})\s*$/i;
  */
 export const LINK_MAX_FAILURES = 5;
 const LINK_FAILURE_WINDOW_SECONDS = 3600;
-const LINK_FAILURES_PER_HOUR = 100;
 const PENDING = 'pending';
 
 export type TurnPipeline = (activity: InboundActivity) => Promise<TurnResult>;
@@ -103,7 +102,7 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
       const failKey = `linkfail:${activity.channelId}:${activity.channelUserId}`;
       const globalKey = `linkfail:all:${Math.floor(domain.clock().getTime() / (LINK_FAILURE_WINDOW_SECONDS * 1000))}`;
       const [mine, everyone] = await Promise.all([state.get(failKey), state.get(globalKey)]);
-      const paused = Number(everyone ?? 0) >= (limits.linkFailuresPerHour ?? LINK_FAILURES_PER_HOUR);
+      const paused = Number(everyone ?? 0) >= limits.linkFailuresPerHour;
       if (paused || Number(mine ?? 0) >= LINK_MAX_FAILURES) {
         // Not even checked: a right code guessed after the limit must not link either.
         const replies = [replyIn(lang, paused ? 'link_paused' : 'link_throttled')];
@@ -128,7 +127,7 @@ export function createTurnPipeline(deps: PipelineDeps): TurnPipeline {
           state.incr(globalKey, LINK_FAILURE_WINDOW_SECONDS),
         ]);
         if (failures === LINK_MAX_FAILURES) log.warn('link codes throttled', { channelId: activity.channelId, failures });
-        if (all === (limits.linkFailuresPerHour ?? LINK_FAILURES_PER_HOUR))
+        if (all === limits.linkFailuresPerHour)
           log.warn('linking paused for every chat: too many wrong link codes this hour', { failures: all });
         const replies = [replyIn(lang, 'link_invalid')];
         await persist(activity, conversationId, member?.id ?? null, '[link code]', 'link_failed', replies);

@@ -158,7 +158,7 @@ describe('a turn that fails outright', () => {
       state: flaky,
       brain: new OfflineBrain(),
       log: captureLogger(),
-      limits: { ratePerMinute: 20, maxMessageChars: 2000, dedupeTtlSeconds: 600 },
+      limits: { ratePerMinute: 20, maxMessageChars: 2000, dedupeTtlSeconds: 600, linkFailuresPerHour: 100 },
     });
     const activity = {
       channelId: 'emulator',
