@@ -1,5 +1,5 @@
 // Configuration: one zod schema, parsed once at each entry; the parsed object is passed down, never re-read.
-import * as z from 'zod';
+import * as z from 'zod/v4';
 
 const bool = z
   .union([z.boolean(), z.string()])

@@ -1,6 +1,6 @@
 // Feedback and reports pages: complaints and ratings with filters, and CSAT/NPS/handoff charts rendered as SVG.
 import { Hono, type Context } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { FEEDBACK_CATEGORIES } from '../../db/schema/index.js';
 import { feedbackReport, listFeedback } from '../domain/feedback/index.js';
 import type { AppEnv } from '../http/app-env.js';

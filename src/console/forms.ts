@@ -1,6 +1,6 @@
 // Console form helpers: read a urlencoded form as strings, validate it with zod, and map redirect notices.
 import type { Context } from 'hono';
-import type * as z from 'zod';
+import type * as z from 'zod/v4';
 import type { AppEnv } from '../http/app-env.js';
 import { parseWith } from '../http/middleware.js';
 

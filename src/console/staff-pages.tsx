@@ -1,6 +1,6 @@
 // Admin pages for staff accounts and the audit log, and every staff member's own account page.
 import { Hono, type Context } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { STAFF_ROLES, type Staff, type StaffApiToken } from '../../db/schema/index.js';
 import { listAuditLog } from '../domain/audit/index.js';
 import {

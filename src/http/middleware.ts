@@ -1,7 +1,7 @@
 // HTTP middleware: request ids, admin auth (see staff-auth.ts), JSON body parsing with zod.
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit as honoBodyLimit } from 'hono/body-limit';
-import type * as z from 'zod';
+import type * as z from 'zod/v4';
 import { DomainError } from '../lib/errors.js';
 import type { AppEnv } from './app-env.js';
 import { requireStaff } from './staff-auth.js';

@@ -1,5 +1,5 @@
 // OpenAPI 3.1 document built from the same zod schemas the routes validate with.
-import * as z from 'zod';
+import * as z from 'zod/v4';
 
 export interface RouteDoc {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';

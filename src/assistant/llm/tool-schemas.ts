@@ -1,5 +1,5 @@
 // Tools as OpenAI function definitions: strict JSON schemas derived from each tool's zod input.
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import type { Tool } from '../tools/tool.js';
 
 type JsonSchema = Record<string, unknown>;

@@ -1,5 +1,5 @@
 // Tool: the status of one of the member's orders, or of their latest orders.
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { getOrders } from '../../domain/orders/index.js';
 import { day, pick, yuan } from './format.js';
 import { defineTool } from './tool.js';

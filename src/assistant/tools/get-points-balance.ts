@@ -1,5 +1,5 @@
 // Tool: the member's spendable points and what expires soon.
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { getPointsSummary } from '../../domain/loyalty/index.js';
 import { day } from './format.js';
 import { defineTool } from './tool.js';

@@ -1,5 +1,5 @@
 // Tool: the member's latest points ledger entries.
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { getPointsHistory } from '../../domain/loyalty/index.js';
 import { day } from './format.js';
 import { defineTool } from './tool.js';

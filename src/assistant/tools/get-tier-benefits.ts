@@ -1,5 +1,5 @@
 // Tool: what a tier gives (the member's own tier unless another is named), and every tier's threshold.
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { pick, yuan } from './format.js';
 import { defineTool } from './tool.js';
 import { turnTiers } from './turn-memo.js';

@@ -1,5 +1,5 @@
 // Tool: the member's tier, rolling spend, the gap to the next tier and what keeps the current one.
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { getTierStatus } from '../../domain/loyalty/index.js';
 import { day, pick, yuan } from './format.js';
 import { defineTool } from './tool.js';

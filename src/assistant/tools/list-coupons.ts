@@ -1,5 +1,5 @@
 // Tool: coupons the member holds, and coupons they can buy with points.
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { listMemberCoupons, listRedeemableCoupons } from '../../domain/loyalty/index.js';
 import { day, pick, yuan } from './format.js';
 import { defineTool } from './tool.js';

@@ -1,5 +1,5 @@
 // Tool: products recommended for the member (their habits, co-purchases, favourite categories, popularity), with reasons.
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { describeReason, recommendForMember } from '../../domain/products/index.js';
 import { pick, yuan } from './format.js';
 import { defineTool } from './tool.js';

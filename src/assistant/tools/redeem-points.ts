@@ -1,5 +1,5 @@
 // Tool: prepare a points-for-coupon redemption; it only asks the member to confirm (see confirmations.ts).
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { listRedeemableCoupons, spendableBalance } from '../../domain/loyalty/index.js';
 import { requestConfirmation } from '../confirmations.js';
 import { pick } from './format.js';

@@ -1,5 +1,5 @@
 // Tool: hand the conversation to a person. Opens a real handoff (queued, or a ticket outside business hours).
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { openHandoff } from '../handoff.js';
 import { defineTool } from './tool.js';
 

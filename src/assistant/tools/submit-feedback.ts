@@ -1,5 +1,5 @@
 // Tool: record the member's praise, suggestion, complaint or rating; a complaint opens a ticket (live if upset).
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { FEEDBACK_CATEGORIES } from '../../../db/schema/index.js';
 import { submitFeedback } from '../../domain/feedback/index.js';
 import { noteHandoffOutcome } from '../handoff.js';

@@ -1,5 +1,5 @@
 // A tool is data: name, description, zod input, a side-effect flag and run({ ctx, input }).
-import type * as z from 'zod';
+import type * as z from 'zod/v4';
 import type { TurnCtx } from '../types.js';
 
 export interface Tool<I extends z.ZodType = z.ZodType, O = unknown> {

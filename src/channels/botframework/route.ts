@@ -2,7 +2,7 @@
 import { refreshedRefKey } from '../../state/keys.js';
 import { TurnContext, type Activity } from 'botbuilder-core';
 import { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import type { OutboundReply } from '../../assistant/types.js';
 import { saveConversationReference } from '../../domain/conversations/index.js';
 import type { AppDeps } from '../../deps.js';
@@ -22,11 +22,12 @@ export const activitySchema = z
     id: z.string().max(256).optional(),
     channelId: z.string().min(1).max(64),
     // Replies are POSTed here: only http(s) (a `javascript:` or `file:` URL parses as a URL too).
+    // A refine, not `.url()`: some zod 4 releases normalize the URL they check (lower-cased scheme and host), and the
+    // reply must go to the serviceUrl exactly as the channel sent it.
     serviceUrl: z
       .string()
-      .url()
       .max(2048)
-      .refine((u) => /^https?:\/\/[^/]/i.test(u), 'must be an http(s) URL'),
+      .refine((u) => /^https?:\/\/[^/]/i.test(u) && URL.canParse(u), 'must be an http(s) URL'),
     from: z.object({ id: z.string().min(1).max(256), name: z.string().max(256).optional() }).passthrough(),
     recipient: z
       .object({ id: z.string().max(256) })

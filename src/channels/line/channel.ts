@@ -1,6 +1,6 @@
 // LINE Messaging API channel: X-Line-Signature, reply tokens, push with X-Line-Retry-Key, quick replies (@line/bot-sdk).
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import type { OutboundReply } from '../../assistant/types.js';
 import { DomainError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';

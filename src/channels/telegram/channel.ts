@@ -1,7 +1,7 @@
 // Telegram Bot API channel (grammY's Api client): secret-token webhook, inline keyboards, 429 retry_after honoured.
 import { Api, GrammyError, HttpError } from 'grammy';
 import type { InlineKeyboardButton, Update } from 'grammy/types';
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import type { OutboundReply } from '../../assistant/types.js';
 import { DomainError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';

@@ -1,7 +1,7 @@
 // Web chat API: start a session (shop token or, in development, a demo member), exchange messages, receive later ones.
 import { asc, inArray } from 'drizzle-orm';
 import { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { members } from '../../../db/schema/index.js';
 import { saveConversationReference } from '../../domain/conversations/index.js';
 import { followMemberToConversation } from '../../domain/handoffs/index.js';

@@ -1,5 +1,5 @@
 // The campaign a marketer writes: validated input for create and update.
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { segmentDefinitionSchema } from '../segments/index.js';
 
 const template = z.string().min(1).max(2000);

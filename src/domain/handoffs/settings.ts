@@ -1,6 +1,6 @@
 // Handoff settings: business hours per locale, the live queue's timeout and wait estimate, the CSAT window.
 import { eq } from 'drizzle-orm';
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { settings } from '../../../db/schema/index.js';
 import { validate } from '../../lib/errors.js';
 import type { Verb } from '../context.js';

@@ -1,5 +1,5 @@
 // The order event the shop sends (webhook body or a CSV import row group), validated by zod.
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { ORDER_STATUSES } from '../../../db/schema/index.js';
 
 const amount = z.union([z.number(), z.string()]).transform((v, c) => {

@@ -1,5 +1,5 @@
 // The declarative segment definition: a validated JSON tree of AND/OR groups over member conditions.
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { LIFECYCLE_STAGES, RFM_SEGMENTS } from '../../../db/schema/index.js';
 
 /** min/max bounds (inclusive); checked to be present and ordered by `rangeProblem`. */

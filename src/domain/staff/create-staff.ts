@@ -1,5 +1,5 @@
 // Create a staff account: unique email, a role, and a password (given, or generated and returned once).
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { STAFF_ROLES, staff, type Staff } from '../../../db/schema/index.js';
 import { DomainError, validate } from '../../lib/errors.js';
 import { generatePassword, hashPassword } from '../../lib/password.js';

@@ -1,6 +1,6 @@
 // Change an account: role, names, active flag or password. Deactivating or a new password ends its sessions.
 import { and, eq, isNull } from 'drizzle-orm';
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { STAFF_ROLES, staff, staffApiTokens, staffSessions, type Staff } from '../../../db/schema/index.js';
 import { DomainError, validate } from '../../lib/errors.js';
 import { generatePassword, hashPassword } from '../../lib/password.js';

@@ -1,6 +1,6 @@
 // Staff API for operators and checks: member cards, link codes and on-demand jobs. Admins only (ADMIN_TOKEN or an admin's token).
 import { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import {
   findMemberByChannel,
   getConsentHistory,

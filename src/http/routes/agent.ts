@@ -1,7 +1,7 @@
 // Agent API: the handoff queue, claim, reply, notes, resolve, live events (SSE), canned replies, feedback, reports, NPS.
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { FEEDBACK_CATEGORIES, HANDOFF_STATUSES } from '../../../db/schema/index.js';
 import { feedbackReport, listFeedback } from '../../domain/feedback/index.js';
 import {

@@ -1,6 +1,6 @@
 // Marketing API: segment preview and saved segments, campaigns (create, edit, preview, launch, pause, resume, cancel) and their results.
 import { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { CAMPAIGN_STATUSES, type Campaign, type Segment } from '../../../db/schema/index.js';
 import {
   campaignInputSchema,

@@ -1,6 +1,6 @@
 // POST /api/orders: the shop's signed order events (paid, shipped, delivered, refunded...).
 import { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { orderEventSchema, recordOrder } from '../../domain/orders/index.js';
 import { verifyHmacHex } from '../../lib/crypto.js';
 import { DomainError } from '../../lib/errors.js';

@@ -1,6 +1,6 @@
 // Admin API for data-subject requests: export everything about a member, or erase it. Admins only, audited.
 import { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { eraseMember, exportMember, forgetConversationState, type PrivacyActor } from '../../domain/privacy/index.js';
 import { DomainError } from '../../lib/errors.js';
 import type { AppEnv } from '../app-env.js';

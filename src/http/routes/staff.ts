@@ -1,6 +1,6 @@
 // Staff API: who am I, and for admins: accounts, API tokens and the audit log.
 import { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { STAFF_ROLES } from '../../../db/schema/index.js';
 import { listAuditLog } from '../../domain/audit/index.js';
 import {
