@@ -20,7 +20,7 @@ export function nodeHttpClient(options: { timeoutMs?: number } = {}): HttpClient
   const dispatcher = new Agent({ connections: CONNECTIONS_PER_ORIGIN, headersTimeout: timeout, bodyTimeout: timeout });
   return async (req) => {
     const { origin, path } = target(req.url);
-    const res = await dispatcher.request({ origin, path, method: req.method as 'GET', headers: req.headers, body: req.body });
+    const res = await dispatcher.request({ origin, path, method: req.method, headers: req.headers, body: req.body });
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     return { status: res.statusCode, headers, body: await res.body.text() };
