@@ -25,7 +25,8 @@ const key = (ctx: TurnCtx) => confirmKey(ctx.conversationId);
 
 const YES =
   /^(y|yes|yeah|yep|ok|okay|confirm|confirmed|sure|do it|go ahead|是|是的|确认|确定|好|好的|可以|对|嗯|兑换吧|确认兑换)[\s!.。！~]*$/i;
-const NO = /^(n|no|nope|cancel|stop|don'?t|never ?mind|不|不要|取消|算了|否|不用了|不用)[\s!.。！~]*$/i;
+const NO =
+  /^(n|no|no thanks|nope|cancel|stop|don'?t|never ?mind|不|不了|不要|不要了|不换了|不兑换了?|取消|算了|否|不用了|不用)[\s!.。！~]*$/i;
 
 /** Records a redemption waiting for the member's confirmation (replacing any earlier one). */
 export async function requestConfirmation(ctx: TurnCtx, pending: Omit<PendingRedemption, 'nonce' | 'memberId'>): Promise<void> {

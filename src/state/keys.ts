@@ -2,6 +2,8 @@
 
 /** A pending redemption awaiting the member's "yes" (src/assistant/confirmations.ts). */
 export const confirmKey = (conversationId: string) => `confirm:${conversationId}`;
+/** The redemption options the assistant just listed, so a bare "2" picks one (src/assistant/offline/brain.ts). */
+export const redeemOfferKey = (conversationId: string) => `offer:${conversationId}`;
 /** The handoff gate's "an agent will be with you" acknowledgement, sent once per wait (src/turn/handoff-gate.ts). */
 export const handoffAckKey = (conversationId: string) => `handoff-ack:${conversationId}`;
 /** The handoff gate's count of answers the assistant could not give (src/turn/handoff-gate.ts). */

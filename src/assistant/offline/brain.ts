@@ -7,11 +7,30 @@ import { classify, type Intent } from './nlu/index.js';
 import { sentimentOf } from '../../domain/feedback/categorize.js';
 import { handoffReply, peekHandoffOutcome } from '../handoff.js';
 import { parsePriceBand } from './price-band.js';
+import { categoryIn } from './category.js';
+import { redeemOfferKey } from '../../state/keys.js';
+import { estimateTokens } from '../memory.js';
 
 const money = (yuan: number) => formatMoney(Math.round(yuan * 100));
 
 /** Redeem requests that name an option: "兑换 1", "redeem 2", "兑换500积分的券". */
 const REDEEM_PICK = /(?:兑换|换|redeem|exchange)\s*(?:第|no\.?|number|option|#)?\s*(\d{1,6})/i;
+/**
+ * A bare pick right after the options were listed: "2", "第2个", "选三", "option 2", "#2". Only while the list
+ * the member is looking at is fresh (REDEEM_OFFER_TTL_SECONDS); any other time a lone number means nothing.
+ */
+const BARE_PICK =
+  /^\s*(?:我要|我选|选|要|第|option|number|no\.?|#)?\s*(\d{1,2}|[一二两三四五六七八九十])\s*(?:个|号|张|种)?\s*[.!。！]*\s*$/i;
+const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+const REDEEM_OFFER_TTL_SECONDS = 600;
+/** "No thanks", "不了", "ok": a member closing a topic with nothing pending gets a short acknowledgement. */
+const ACK =
+  /^\s*(?:不了|不用了|不用|不需要|暂时不用|没有了|没了|没有|没事了|没事|好的|好|嗯+|行|知道了|明白了|了解|no|no thanks?|nope|nothing|nothing else|that'?s all|that'?s it|ok|okay|got it|alright|all right|fine|cool|great)(?:[\s,，]*(?:谢谢|thanks?|thank you))?[\s!.。！~]*$/i;
+/** Questions about when points run out, answered with the expiry days first. */
+const EXPIRY = /过期|到期|失效|有效期|expir|run out/i;
+/** Intents the NLU falls back to that a price band or a category name in the text outranks: "100元以内的零食". */
+const WEAK_INTENTS = new Set<Intent>(['out_of_scope', 'greeting_chitchat']);
+const SHORT_MESSAGE_TOKENS = 6;
 const ORDER_ID = /\b([A-Za-z]{0,4}\d[\w-]{5,40})\b/;
 const TIER_WORDS: [RegExp, string][] = [
   [/钻石|diamond/i, 'diamond'],
@@ -40,18 +59,38 @@ export class OfflineBrain implements Brain {
   async respond(ctx: TurnCtx, text: string): Promise<BrainReply> {
     const pick = REDEEM_PICK.exec(text);
     if (pick) return this.redeem(ctx, Number(pick[1]));
-    const { intent, confidence } = classify(text);
+    const bare = BARE_PICK.exec(text);
+    if (bare && (await ctx.state.get(redeemOfferKey(ctx.conversationId)))) {
+      return this.redeem(ctx, CN_DIGITS[bare[1]] ?? Number(bare[1]));
+    }
+    if (ACK.test(text)) return { replies: [{ text: render(ctx.lang, 'chitchat_ack') }], intent: 'greeting_chitchat' };
+    const classified = classify(text);
+    let { intent } = classified;
+    if (WEAK_INTENTS.has(intent) && !THANKS.test(text) && !HELLO.test(text) && !BYE.test(text)) {
+      const band = parsePriceBand(text);
+      const priced = band.minPrice !== undefined || band.maxPrice !== undefined;
+      // A price band is a shopping request; a category alone only when it is about all the message says ("零食").
+      if (priced || (estimateTokens(text) <= SHORT_MESSAGE_TOKENS && (await categoryIn(ctx, text)))) intent = 'recommend_products';
+    }
     const replies = await this.answer(ctx, intent, text);
-    return { replies, intent, confidence };
+    return { replies, intent, confidence: intent === classified.intent ? classified.confidence : undefined };
   }
 
   private async answer(ctx: TurnCtx, intent: Intent, text: string): Promise<OutboundReply[]> {
     const r = (key: TemplateKey, vars?: Record<string, string | number>) => render(ctx.lang, key, vars);
     switch (intent) {
       case 'points_balance':
+        if (EXPIRY.test(text)) return this.answer(ctx, 'points_history', text);
         return [{ text: await this.balanceText(ctx), suggestions: suggestions(ctx, ['suggest_coupons', 'suggest_tier']) }];
       case 'points_history': {
         const h = await tools.get_points_history.run({ ctx, input: { limit: 5 } });
+        if (EXPIRY.test(text)) {
+          const b = await tools.get_points_balance.run({ ctx, input: {} });
+          const balance = r('points_balance', { balance: formatPoints(b.balance) });
+          return [
+            { text: `${this.expiryText(ctx, h.upcomingExpiries)}\n\n${balance}`, suggestions: suggestions(ctx, ['suggest_coupons']) },
+          ];
+        }
         const lines = h.entries.map((e) =>
           r('points_history_line', {
             date: e.date,
@@ -70,6 +109,7 @@ export class OfflineBrain implements Brain {
         ]);
         const parts = [r('earn_rules', { tier: tier.tier.name, multiplier: tier.tier.multiplier, months: ctx.domain.rules.expiryMonths })];
         if (coupons.redeemable.length) {
+          await ctx.state.set(redeemOfferKey(ctx.conversationId), '1', { ttlSeconds: REDEEM_OFFER_TTL_SECONDS });
           parts.push(
             [
               r('redeem_options_header', { balance: formatPoints(balance.balance) }),
@@ -80,7 +120,14 @@ export class OfflineBrain implements Brain {
             ].join('\n'),
           );
         } else parts.push(r('redeem_none_available'));
-        return [{ text: parts.join('\n\n') }];
+        // A button per coupon the balance covers; its value is the "redeem N" the member would type.
+        const buttons = coupons.redeemable
+          .filter((c) => c.pointsCost <= balance.balance)
+          .map((c) => {
+            const title = r('redeem_option_button', { index: c.option });
+            return { title, value: title };
+          });
+        return [{ text: parts.join('\n\n'), ...(buttons.length ? { suggestions: buttons } : {}) }];
       }
       case 'tier_benefits': {
         const named = TIER_WORDS.find(([re]) => re.test(text))?.[1];
@@ -141,7 +188,11 @@ export class OfflineBrain implements Brain {
         return [{ text: [r('orders_header'), ...lines].join('\n') }];
       }
       case 'recommend_products': {
-        const p = await tools.recommend_products.run({ ctx, input: { limit: 3, ...parsePriceBand(text) } });
+        const category = await categoryIn(ctx, text);
+        const p = await tools.recommend_products.run({
+          ctx,
+          input: { limit: 3, ...parsePriceBand(text), ...(category ? { category } : {}) },
+        });
         if (!p.products.length) return [{ text: r(p.filtered ? 'recommend_none_filtered' : 'recommend_none') }];
         const lines = p.products.map((x) =>
           r('recommend_line', {
@@ -191,6 +242,14 @@ export class OfflineBrain implements Brain {
         parts.push(render(ctx.lang, 'points_next_expiry', { points: formatPoints(b.nextExpiry.points), date: b.nextExpiry.on }));
     }
     return parts.join(ctx.lang === 'zh-CN' ? '' : ' ');
+  }
+
+  private expiryText(ctx: TurnCtx, upcoming: { on: string; points: number }[]): string {
+    const r = (key: TemplateKey, vars?: Record<string, string | number>) => render(ctx.lang, key, vars);
+    const rule = r('points_expiry_rule', { months: ctx.domain.rules.expiryMonths });
+    if (!upcoming.length) return `${r('points_expiry_none')} ${rule}`;
+    const lines = upcoming.map((u) => r('points_expiry_line', { date: u.on, points: formatPoints(u.points) }));
+    return [r('points_expiry_header'), ...lines, '', rule].join('\n');
   }
 
   private gapText(ctx: TurnCtx, s: Awaited<ReturnType<typeof tools.get_tier_status.run>>): string {

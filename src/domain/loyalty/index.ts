@@ -1,6 +1,7 @@
 // Loyalty: points, tiers, coupons and the jobs that keep them right.
 export { getPointsSummary, type PointsSummary } from './get-points-summary.js';
 export { getPointsHistory } from './get-points-history.js';
+export { getUpcomingExpiries, type UpcomingExpiry } from './get-upcoming-expiries.js';
 export { getTierStatus, type TierStatus } from './get-tier-status.js';
 export { redeemCoupon, type RedeemInput, type RedeemResult } from './redeem-coupon.js';
 export { listMemberCoupons, listRedeemableCoupons, type HeldCoupon } from './coupons.js';

@@ -11,6 +11,7 @@ export {
   type RecommendInput,
   type ReasonKind,
 } from './recommend.js';
+export { listCategories } from './categories.js';
 export { describeReason } from './describe-reason.js';
 export { recommendationText } from './recommendation-text.js';
 export {

@@ -1,0 +1,166 @@
+// The offline brain's follow-ups over real HTTP (Bot Framework route, local connector): picking a listed coupon
+// by its number, closing a topic with "不了"/"no thanks", shopping by category and price, and expiry dates.
+import { and, asc, eq, gt } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handoffs, pointLots } from '../../db/schema/index.js';
+import { getPointsSummary } from '../../src/domain/loyalty/index.js';
+import { formatPoints } from '../../src/lib/money.js';
+import { formatDate } from '../../src/lib/time.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { emulatorActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
+import { addMember, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
+import { buy, CATALOG, seedCatalog } from '../support/recs-fixtures.js';
+import { startServer, type RunningServer } from '../support/server.js';
+
+const clock = fixedClock('2026-06-01T08:00:00Z');
+let t: TestApp;
+let server: RunningServer;
+let connector: LocalConnector;
+
+async function say(userId: string, text: string) {
+  const activity = emulatorActivity(connector.url, userId, text);
+  const res = await fetch(`${server.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(activity),
+  });
+  expect(res.status).toBe(200);
+  return connector.captured.filter((c) => c.replyToId === activity.id).map((c) => c.activity);
+}
+
+const balanceOf = async (memberId: string) => (await getPointsSummary({ ctx: t.deps.domain, input: { memberId } })).balance;
+const buttons = (a: { suggestedActions?: { actions: { value: unknown }[] } }) => a.suggestedActions?.actions.map((x) => x.value) ?? [];
+const handoffsOf = (conversationId: string) => t.store.db.select().from(handoffs).where(eq(handoffs.conversationId, conversationId));
+
+const MEMBERS = [
+  { id: 'zh-1', name: '王芳', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-zh' },
+  { id: 'en-1', name: 'Emma Clark', locale: 'en', timeZone: 'Europe/London', user: 'u-en' },
+  { id: 'zh-2', name: '李雷', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-zh2' },
+  { id: 'shopper', name: 'Sam Shopper', locale: 'en', timeZone: 'Europe/London', user: 'u-shop' },
+] as const;
+
+beforeAll(async () => {
+  connector = await startLocalConnector();
+  t = await createTestApp({ clock });
+  await seedProgram(t.store);
+  await seedCatalog(t.store);
+  for (const m of MEMBERS) {
+    await addMember(t.store, clock, {
+      id: m.id,
+      name: m.name,
+      locale: m.locale,
+      timeZone: m.timeZone,
+      identity: { channelId: 'emulator', channelUserId: m.user },
+    });
+  }
+  // Three earn dates for zh-1, so three expiry days; en-1 can afford the first coupon only.
+  await paidOrder(t.deps.domain, 'zh-1', 'Z1', '1200', '2025-09-10T02:00:00Z');
+  await paidOrder(t.deps.domain, 'zh-1', 'Z2', '800', '2025-12-24T02:00:00Z');
+  await paidOrder(t.deps.domain, 'zh-1', 'Z3', '450', '2026-03-03T02:00:00Z');
+  await paidOrder(t.deps.domain, 'en-1', 'N1', '700', '2026-04-02T00:00:00Z');
+  await paidOrder(t.deps.domain, 'zh-2', 'L1', '2000', '2026-04-02T00:00:00Z');
+  // Sales of the whole catalog, so every product has a popularity to rank by.
+  const all = CATALOG.map((p) => p.id);
+  for (const day of ['2026-05-20', '2026-05-25', '2026-05-30']) await buy(t.deps.domain, 'shopper', `${day}T10:00:00Z`, all);
+  server = await startServer(t.app.fetch);
+});
+afterAll(async () => {
+  await server.close();
+  await connector.close();
+  t.close();
+});
+
+describe('picking a listed coupon by its number', () => {
+  it('lists the options with a button for each coupon the balance covers, and a bare "2" asks to confirm the second', async () => {
+    const before = await balanceOf('zh-1');
+    expect(before).toBeGreaterThanOrEqual(1_000);
+    const [list] = await say('u-zh', '兑换');
+    expect(list.text).toContain('1. 5 元无门槛券：500 积分');
+    expect(list.text).toContain('2. 满 99 减 12 元券：1,000 积分');
+    expect(buttons(list)).toEqual(['兑换 1', '兑换 2']);
+
+    const [ask] = await say('u-zh', '2');
+    expect(ask.text).toContain('满 99 减 12 元券');
+    expect(ask.text).toContain(`从 ${formatPoints(before)} 变为 ${formatPoints(before - 1_000)}`);
+    // "不了" answers the confirmation: nothing is redeemed.
+    const [no] = await say('u-zh', '不了');
+    expect(no.text).toContain('已取消');
+    expect(await balanceOf('zh-1')).toBe(before);
+
+    // Chinese numerals and "第…个" pick too, and "确认" redeems exactly once.
+    const [again] = await say('u-zh', '第一个');
+    expect(again.text).toContain('5 元无门槛券');
+    await say('u-zh', '确认');
+    expect(await balanceOf('zh-1')).toBe(before - 500);
+  });
+
+  it('offers buttons only for what the balance covers', async () => {
+    expect(await balanceOf('en-1')).toBe(700);
+    const [list] = await say('u-en', 'how do I redeem points');
+    expect(list.text).toContain('2. ¥12 off ¥99: 1,000 points');
+    expect(buttons(list)).toEqual(['Redeem 1']);
+    const [ask] = await say('u-en', 'option 1');
+    expect(ask.text).toContain('Redeem 500 points for "¥5 off, no minimum"?');
+    expect((await say('u-en', 'no thanks'))[0].text).toContain('did not redeem anything');
+    expect(await balanceOf('en-1')).toBe(700);
+  });
+
+  it('does not read a lone number as a pick when no list was shown', async () => {
+    const before = await balanceOf('zh-2');
+    const [reply] = await say('u-zh2', '2');
+    expect(reply.text).not.toContain('确认用');
+    expect(await balanceOf('zh-2')).toBe(before);
+  });
+});
+
+describe('closing a topic', () => {
+  it('acknowledges "不了" and "no thanks" with nothing pending, and they never count as failed answers', async () => {
+    for (const [user, words, expected] of [
+      ['u-zh2', ['不了', '不用了', '好的谢谢'], '随时告诉我'],
+      ['u-en', ['no thanks', 'ok', "that's all"], 'just ask'],
+    ] as const) {
+      for (const w of words) {
+        const [reply] = await say(user, w);
+        expect(reply.text, w).toContain(expected);
+      }
+      // Three in a row, yet no handoff: two answers the assistant could not give would have opened one.
+      expect(await handoffsOf(`emulator:conv-${user}`)).toHaveLength(0);
+    }
+  });
+});
+
+describe('shopping by category and price', () => {
+  const names = (text = '') => CATALOG.filter((p) => text.includes(p.nameZh) || text.includes(p.name)).map((p) => p.id);
+
+  it('reads "100元以内的零食" as snacks up to ¥100 and lists only in-stock snacks from the catalog', async () => {
+    const [reply] = await say('u-zh2', '100元以内的零食');
+    expect(reply.text).toContain('为您精选');
+    expect(names(reply.text).sort()).toEqual(['CHIPS', 'NUTS']);
+  });
+
+  it('applies the band and the category together in English, and a bare category word is a request too', async () => {
+    const [cheap] = await say('u-en', 'snacks under 10 yuan');
+    expect(names(cheap.text)).toEqual(['CHIPS']);
+    const [drinks] = await say('u-zh2', '饮料');
+    // Cola only: the reserve wine is for gold members and up.
+    expect(names(drinks.text)).toEqual(['COLA']);
+  });
+});
+
+describe('when points expire', () => {
+  it('answers with the next expiry days and their points, as the store holds them', async () => {
+    const lots = await t.store.db
+      .select()
+      .from(pointLots)
+      .where(and(eq(pointLots.memberId, 'zh-1'), gt(pointLots.remaining, 0)))
+      .orderBy(asc(pointLots.expiresAt));
+    expect(lots.length).toBe(3);
+    const [reply] = await say('u-zh', '我的积分什么时候过期？');
+    const lines = lots.map((l) => `${formatDate(l.expiresAt, 'Asia/Shanghai')}  ${formatPoints(l.remaining)} 积分`);
+    expect(reply.text?.startsWith(['即将过期的积分：', ...lines].join('\n'))).toBe(true);
+    expect(reply.text).toContain(`您当前有 ${formatPoints(await balanceOf('zh-1'))} 积分。`);
+
+    const [none] = await say('u-en', 'when do my points expire');
+    expect(none.text).toMatch(/^Your next points to expire:\n\d{4}-\d\d-\d\d {2}[\d,]+ points\n/);
+  });
+});
