@@ -3,8 +3,8 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handoffs, pointLots } from '../../db/schema/index.js';
-import { getPointsSummary } from '../../src/domain/loyalty/index.js';
-import { formatPoints } from '../../src/lib/money.js';
+import { getPointsSummary, getTierStatus, listTiers } from '../../src/domain/loyalty/index.js';
+import { formatMoney, formatPoints } from '../../src/lib/money.js';
 import { formatDate } from '../../src/lib/time.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { emulatorActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
@@ -162,5 +162,19 @@ describe('when points expire', () => {
 
     const [none] = await say('u-en', 'when do my points expire');
     expect(none.text).toMatch(/^Your next points to expire:\n\d{4}-\d\d-\d\d {2}[\d,]+ points\n/);
+  });
+});
+
+describe('reaching a named tier', () => {
+  it('gives the gap to the tier the member named as well as to the next one, from the store', async () => {
+    const status = await getTierStatus({ ctx: t.deps.domain, input: { memberId: 'en-1' } });
+    expect(status.tier.code).toBe('regular');
+    const gold = (await listTiers(t.store.db)).find((x) => x.code === 'gold');
+    if (!gold || !status.nextTier) throw new Error('fixture tiers missing');
+    const [reply] = await say('u-en', 'how do I get to gold?');
+    expect(reply.text).toContain(`Spend ¥${formatMoney(status.nextTier.spendNeededCents)} more within 12 months to reach Silver.`);
+    expect(reply.text).toContain(
+      `Spend ¥${formatMoney(gold.thresholdCents - status.rollingSpendCents)} more within 12 months to reach Gold.`,
+    );
   });
 });

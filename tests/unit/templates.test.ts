@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import en from '../../prompts/en/replies.json';
 import zh from '../../prompts/zh-CN/replies.json';
 import { render, TEMPLATE_KEYS } from '../../src/assistant/templates.js';
+import { DEFAULT_TIERS } from '../../db/seed/program.js';
 
 const vars = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
 
@@ -32,6 +33,14 @@ describe('reply templates', () => {
         const given = Object.fromEntries(names.map((n) => [n, `<${n}>`]));
         expect(render(lang, key, given), `${lang}/${key}`).toBe(source.replace(/\{\{(\w+)\}\}/g, '<$1>'));
       }
+    }
+  });
+
+  it('read naturally with every tier name of the default program ("普通会员" is not followed by another 会员)', () => {
+    for (const tier of DEFAULT_TIERS) {
+      const zhText = render('zh-CN', 'tier_current', { tier: tier.nameZh, multiplier: 1, spend: '0' });
+      expect(zhText).toContain(`等级是${tier.nameZh}（`);
+      expect(zhText).not.toMatch(/会员会员/);
     }
   });
 });

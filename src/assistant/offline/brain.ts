@@ -152,6 +152,14 @@ export class OfflineBrain implements Brain {
           r('tier_current', { tier: s.tier.name, multiplier: s.tier.multiplier, spend: money(s.rollingSpend) }),
           this.gapText(ctx, s),
         ];
+        // "怎么升级到金卡" from Regular: the gap to the tier they named too, not only to the next one.
+        const named = TIER_WORDS.find(([re]) => re.test(text))?.[1];
+        if (named && named !== s.nextTier?.code && named !== s.tier.code) {
+          const { tiers } = await tools.get_tier_benefits.run({ ctx, input: {} });
+          const target = tiers.find((x) => x.code === named);
+          const gapCents = target ? Math.round(target.threshold * 100) - Math.round(s.rollingSpend * 100) : 0;
+          if (target && gapCents > 0) parts.push(r('next_tier_gap', { gap: formatMoney(gapCents), next: target.name }));
+        }
         if (s.keep) {
           parts.push(
             s.keep.spendNeeded > 0
