@@ -2,10 +2,11 @@
 // by its number, closing a topic with "不了"/"no thanks", shopping by category and price, and expiry dates.
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handoffs, pointLots } from '../../db/schema/index.js';
+import { handoffs, orders, pointLots } from '../../db/schema/index.js';
 import { getPointsSummary, getTierStatus, listTiers } from '../../src/domain/loyalty/index.js';
 import { formatMoney, formatPoints } from '../../src/lib/money.js';
 import { formatDate } from '../../src/lib/time.js';
+import { orderEventSchema, recordOrder } from '../../src/domain/orders/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { emulatorActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
 import { addMember, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
@@ -37,6 +38,7 @@ const MEMBERS = [
   { id: 'en-1', name: 'Emma Clark', locale: 'en', timeZone: 'Europe/London', user: 'u-en' },
   { id: 'zh-2', name: '李雷', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-zh2' },
   { id: 'shopper', name: 'Sam Shopper', locale: 'en', timeZone: 'Europe/London', user: 'u-shop' },
+  { id: 'zh-3', name: '张伟', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-zh3' },
 ] as const;
 
 beforeAll(async () => {
@@ -59,6 +61,20 @@ beforeAll(async () => {
   await paidOrder(t.deps.domain, 'zh-1', 'Z3', '450', '2026-03-03T02:00:00Z');
   await paidOrder(t.deps.domain, 'en-1', 'N1', '700', '2026-04-02T00:00:00Z');
   await paidOrder(t.deps.domain, 'zh-2', 'L1', '2000', '2026-04-02T00:00:00Z');
+  // zh-3: one order earned points, one was refunded (its points taken back), one is not paid yet.
+  await paidOrder(t.deps.domain, 'zh-3', 'SO2605010001', '320', '2026-05-01T02:00:00Z');
+  await paidOrder(t.deps.domain, 'zh-3', 'SO2605100002', '150', '2026-05-10T02:00:00Z');
+  await paidOrder(t.deps.domain, 'zh-3', 'SO2605100002', '150', '2026-05-12T02:00:00Z', 'refunded');
+  await recordOrder({
+    ctx: t.deps.domain,
+    input: orderEventSchema.parse({
+      orderId: 'SO2605300003',
+      memberId: 'zh-3',
+      status: 'pending',
+      orderedAt: '2026-05-30T02:00:00Z',
+      lines: [{ productId: 'P1', quantity: 1, amount: '88' }],
+    }),
+  });
   // Sales of the whole catalog, so every product has a popularity to rank by.
   const all = CATALOG.map((p) => p.id);
   for (const day of ['2026-05-20', '2026-05-25', '2026-05-30']) await buy(t.deps.domain, 'shopper', `${day}T10:00:00Z`, all);
@@ -176,5 +192,30 @@ describe('reaching a named tier', () => {
     expect(reply.text).toContain(
       `Spend ¥${formatMoney(gold.thresholdCents - status.rollingSpendCents)} more within 12 months to reach Gold.`,
     );
+  });
+});
+
+describe('points of an order', () => {
+  it('answers "积分没到账" order by order from the store: earned, taken back on a refund, not paid yet', async () => {
+    const rows = await t.store.db.select().from(orders).where(eq(orders.memberId, 'zh-3'));
+    const byId = new Map(rows.map((o) => [o.id, o]));
+    const earned = byId.get('SO2605010001');
+    const refunded = byId.get('SO2605100002');
+    expect(earned?.pointsEarned).toBeGreaterThan(0);
+    expect(refunded?.status).toBe('refunded');
+    expect(byId.get('SO2605300003')?.status).toBe('pending');
+
+    const [reply] = await say('u-zh3', '我的积分没到账');
+    expect(reply.text).toContain('订单积分情况：');
+    expect(reply.text).toContain(`订单 SO2605010001（2026-05-01，¥320）：已获得 ${formatPoints(earned?.pointsEarned ?? 0)} 积分`);
+    expect(reply.text).toContain(`订单 SO2605100002（2026-05-10，¥150）：已退款，${formatPoints(refunded?.pointsEarned ?? 0)} 积分已扣回`);
+    expect(reply.text).toContain('订单 SO2605300003（2026-05-30，¥88）：尚未支付，支付后发放积分');
+
+    // Naming one order and points answers for that order only.
+    const [one] = await say('u-zh3', '订单SO2605010001的积分呢');
+    expect(one.text).toContain('SO2605010001');
+    expect(one.text).not.toContain('SO2605300003');
+    const [en] = await say('u-en', "I didn't get points for my order");
+    expect(en.text).toMatch(/^Points for your orders:\n- Order N1 \(2026-04-02, ¥700\): 700 points earned/);
   });
 });

@@ -31,6 +31,10 @@ const EXPIRY = /过期|到期|失效|有效期|expir|run out/i;
 /** Intents the NLU falls back to that a price band or a category name in the text outranks: "100元以内的零食". */
 const WEAK_INTENTS = new Set<Intent>(['out_of_scope', 'greeting_chitchat']);
 const SHORT_MESSAGE_TOKENS = 6;
+/** "我的积分没到账", "didn't get points for my order": points of orders, answered per order. */
+const ORDER_POINTS =
+  /(?:没|未|没有)(?:收到|到账|拿到|获得|给|加|发).{0,4}积分|积分.{0,6}(?:没|未|没有)(?:到账|收到|给|加|发)|(?:didn'?t|did not|never|haven'?t|have not|not)\s+(?:get|got|receive|received|see|seen|earn|earned)\s+(?:my |any |the )?points|missing points|points?\s+(?:are |is )?missing|no points for|points for (?:my|this|that|the|order)/i;
+const MENTIONS_POINTS = /积分|\bpoints?\b/i;
 const ORDER_ID = /\b([A-Za-z]{0,4}\d[\w-]{5,40})\b/;
 const TIER_WORDS: [RegExp, string][] = [
   [/钻石|diamond/i, 'diamond'],
@@ -66,6 +70,7 @@ export class OfflineBrain implements Brain {
     if (ACK.test(text)) return { replies: [{ text: render(ctx.lang, 'chitchat_ack') }], intent: 'greeting_chitchat' };
     const classified = classify(text);
     let { intent } = classified;
+    if (ORDER_POINTS.test(text)) intent = 'order_status';
     if (WEAK_INTENTS.has(intent) && !THANKS.test(text) && !HELLO.test(text) && !BYE.test(text)) {
       const band = parsePriceBand(text);
       const priced = band.minPrice !== undefined || band.maxPrice !== undefined;
@@ -183,6 +188,7 @@ export class OfflineBrain implements Brain {
         const orderId = ORDER_ID.exec(text)?.[1];
         const o = await tools.get_order_status.run({ ctx, input: { orderId } });
         if (!o.orders.length) return [{ text: orderId ? r('order_not_found', { id: orderId }) : r('orders_none') }];
+        if (ORDER_POINTS.test(text) || (orderId && MENTIONS_POINTS.test(text))) return [this.orderPoints(ctx, o.orders)];
         const lines = o.orders.flatMap((x) => {
           const line = r('order_line', {
             id: x.id,
@@ -250,6 +256,28 @@ export class OfflineBrain implements Brain {
         parts.push(render(ctx.lang, 'points_next_expiry', { points: formatPoints(b.nextExpiry.points), date: b.nextExpiry.on }));
     }
     return parts.join(ctx.lang === 'zh-CN' ? '' : ' ');
+  }
+
+  /** What each order earned, from its row: earned, not paid yet, taken back on a refund, or nothing recorded. */
+  private orderPoints(ctx: TurnCtx, orders: Awaited<ReturnType<typeof tools.get_order_status.run>>['orders']): OutboundReply {
+    const r = (key: TemplateKey, vars?: Record<string, string | number>) => render(ctx.lang, key, vars);
+    let missing = false;
+    const lines = orders.map((x) => {
+      const vars = { id: x.id, date: x.orderedOn, total: money(x.total), status: r(`order_status_${x.status}` as TemplateKey) };
+      if (x.status === 'pending') return r('order_points_unpaid', vars);
+      if (x.status === 'refunded' || x.status === 'cancelled') {
+        return x.pointsEarned > 0
+          ? r('order_points_reversed', { ...vars, points: formatPoints(x.pointsEarned) })
+          : r('order_points_none', vars);
+      }
+      if (x.pointsEarned > 0) return r('order_points_earned', { ...vars, points: formatPoints(x.pointsEarned) });
+      missing = true;
+      return r('order_points_missing', vars);
+    });
+    return {
+      text: [r('order_points_header'), ...lines, '', r('order_points_rule')].join('\n'),
+      suggestions: suggestions(ctx, missing ? ['suggest_points', 'suggest_human'] : ['suggest_points']),
+    };
   }
 
   private expiryText(ctx: TurnCtx, upcoming: { on: string; points: number }[]): string {

@@ -6,7 +6,7 @@ import { defineTool } from './tool.js';
 
 export const getOrderStatusTool = defineTool({
   name: 'get_order_status',
-  description: "Status, carrier and tracking number of the member's order with the given id, or of their 3 latest orders.",
+  description: "Status, carrier, tracking number and points earned of the member's order with the given id, or of their 3 latest orders.",
   input: z.object({ orderId: z.string().max(64).optional() }).strict(),
   sideEffect: false,
   async run({ ctx, input }) {
@@ -22,6 +22,8 @@ export const getOrderStatusTool = defineTool({
         products: o.productNames.map((p) => pick(ctx.lang, p.nameZh, p.name)),
         carrier: o.carrier,
         trackingNo: o.trackingNo,
+        /** Points the order earned when it was paid (taken back again if it was refunded). */
+        pointsEarned: o.pointsEarned,
       })),
     };
   },
