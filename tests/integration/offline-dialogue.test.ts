@@ -161,6 +161,13 @@ describe('shopping by category and price', () => {
     // Cola only: the reserve wine is for gold members and up.
     expect(names(drinks.text)).toEqual(['COLA']);
   });
+
+  it('does not take a price alone for shopping: hotels and flights have prices too', async () => {
+    for (const text of ['帮我推荐一个价格在100-200元之间的酒店', 'i want to fly to atlanta for under 300 from pittsburgh']) {
+      const [reply] = await say('u-zh2', text);
+      expect(reply.text, text).not.toMatch(/为您精选|Picked for you/);
+    }
+  });
 });
 
 describe('when points expire', () => {

@@ -30,10 +30,10 @@ const ACK =
 const EXPIRY = /过期|到期|失效|有效期|expir|run out/i;
 /** Intents the NLU falls back to that a price band or a category name in the text outranks: "100元以内的零食". */
 const WEAK_INTENTS = new Set<Intent>(['out_of_scope', 'greeting_chitchat']);
-const SHORT_MESSAGE_TOKENS = 6;
+const SHORT_MESSAGE_TOKENS = 3;
 /** "我的积分没到账", "didn't get points for my order": points of orders, answered per order. */
 const ORDER_POINTS =
-  /(?:没|未|没有)(?:收到|到账|拿到|获得|给|加|发).{0,4}积分|积分.{0,6}(?:没|未|没有)(?:到账|收到|给|加|发)|(?:didn'?t|did not|never|haven'?t|have not|not)\s+(?:get|got|receive|received|see|seen|earn|earned)\s+(?:my |any |the )?points|missing points|points?\s+(?:are |is )?missing|no points for|points for (?:my|this|that|the|order)/i;
+  /(?:没|未|没有)(?:收到|到账|拿到|获得|给|加|发).{0,4}积分|积分.{0,6}(?:没|未|没有)(?:到账|收到|给|加|发)|(?:didn'?t|did not|never|haven'?t|have not|not)\s+(?:get|got|receive|received|see|seen|earn|earned)\s+(?:my |any |the )?points|missing points|points?\s+(?:are |is )?missing|no points for|points for (?:my |this |that |the )?(?:last |latest |recent )?order/i;
 const MENTIONS_POINTS = /积分|\bpoints?\b/i;
 const ORDER_ID = /\b([A-Za-z]{0,4}\d[\w-]{5,40})\b/;
 const TIER_WORDS: [RegExp, string][] = [
@@ -72,10 +72,11 @@ export class OfflineBrain implements Brain {
     let { intent } = classified;
     if (ORDER_POINTS.test(text)) intent = 'order_status';
     if (WEAK_INTENTS.has(intent) && !THANKS.test(text) && !HELLO.test(text) && !BYE.test(text)) {
+      // A catalog category with a price band ("100元以内的零食", "snacks under 50"), or a category as the whole
+      // message ("零食"), is a shopping request. A price alone is not: hotels and flights have prices too.
       const band = parsePriceBand(text);
       const priced = band.minPrice !== undefined || band.maxPrice !== undefined;
-      // A price band is a shopping request; a category alone only when it is about all the message says ("零食").
-      if (priced || (estimateTokens(text) <= SHORT_MESSAGE_TOKENS && (await categoryIn(ctx, text)))) intent = 'recommend_products';
+      if ((priced || estimateTokens(text) <= SHORT_MESSAGE_TOKENS) && (await categoryIn(ctx, text))) intent = 'recommend_products';
     }
     const replies = await this.answer(ctx, intent, text);
     return { replies, intent, confidence: intent === classified.intent ? classified.confidence : undefined };
