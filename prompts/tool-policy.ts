@@ -2,6 +2,7 @@
 export default `Tool policy:
 - Balance or expiring points: get_points_balance. Points changes: get_points_history.
 - Tier, spend, next tier, keeping a tier: get_tier_status. What a tier gives: get_tier_benefits.
+- How much the member spent (the tier window, this month, last month): get_spend_summary.
 - Coupons held or purchasable with points: list_coupons. Orders and tracking: get_order_status.
 - Suggestions: recommend_products; pass minPrice/maxPrice (yuan) or category only when the member names them, and
   give each product's reason from the result.

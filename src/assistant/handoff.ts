@@ -1,7 +1,7 @@
 // Handoffs from inside a turn: tools open one, and the member is told what happens in a fixed, templated reply.
 import type { HandoffReason } from '../../db/schema/index.js';
 import { formatForMember, requestHandoff, type HandoffOutcome } from '../domain/handoffs/index.js';
-import { render } from './templates.js';
+import { countOf, render } from './templates.js';
 import type { OutboundReply, TurnCtx } from './types.js';
 
 /** The outcome of a handoff opened during a turn, keyed by the turn's context (gone with the turn). */
@@ -57,7 +57,7 @@ export function handoffReply(ctx: Pick<TurnCtx, 'lang' | 'member'>, o: HandoffOu
     case 'queued': {
       const cancel = r('suggest_cancel_handoff');
       return {
-        text: r('handoff_queued', { position: o.position, minutes: o.waitMinutes }),
+        text: r('handoff_queued', { position: o.position, minutes: countOf(ctx.lang, o.waitMinutes, 'minute') }),
         suggestions: [{ title: cancel, value: ctx.lang === 'zh-CN' ? '取消' : 'cancel' }],
       };
     }

@@ -37,5 +37,17 @@ function compiled(lang: Lang, key: TemplateKey): string[] {
   return parts;
 }
 
+const UNITS = {
+  order: { en: ['order', 'orders'], 'zh-CN': '笔订单' },
+  item: { en: ['item', 'items'], 'zh-CN': '件' },
+  minute: { en: ['minute', 'minutes'], 'zh-CN': '分钟' },
+} as const;
+
+/** A count with its unit for a template variable: "1 order", "3 orders", "3 笔订单". */
+export function countOf(lang: Lang, n: number, unit: keyof typeof UNITS): string {
+  const u = UNITS[unit];
+  return lang === 'zh-CN' ? `${n} ${u['zh-CN']}` : `${n} ${u.en[n === 1 ? 0 : 1]}`;
+}
+
 /** Every template key, for tests that check both locales render. */
 export const TEMPLATE_KEYS = Object.keys(en) as TemplateKey[];

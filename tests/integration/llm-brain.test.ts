@@ -77,6 +77,7 @@ describe('language-model brain', () => {
         'get_order_status',
         'get_points_balance',
         'get_points_history',
+        'get_spend_summary',
         'get_tier_benefits',
         'get_tier_status',
         'list_coupons',

@@ -39,6 +39,7 @@ const MEMBERS = [
   { id: 'zh-2', name: '李雷', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-zh2' },
   { id: 'shopper', name: 'Sam Shopper', locale: 'en', timeZone: 'Europe/London', user: 'u-shop' },
   { id: 'zh-3', name: '张伟', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-zh3' },
+  { id: 'sp-1', name: '赵敏', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-sp' },
 ] as const;
 
 beforeAll(async () => {
@@ -75,6 +76,15 @@ beforeAll(async () => {
       lines: [{ productId: 'P1', quantity: 1, amount: '88' }],
     }),
   });
+  // sp-1: spend this month (one order paid on May 31 UTC is June 1 in Shanghai), last month (one refunded), in the
+  // 12-month window, and before it.
+  await paidOrder(t.deps.domain, 'sp-1', 'S1', '100', '2026-06-01T01:00:00Z');
+  await paidOrder(t.deps.domain, 'sp-1', 'S3', '80', '2026-05-31T17:00:00Z');
+  await paidOrder(t.deps.domain, 'sp-1', 'S2', '250.50', '2026-05-15T02:00:00Z');
+  await paidOrder(t.deps.domain, 'sp-1', 'S4', '60', '2026-05-20T02:00:00Z');
+  await paidOrder(t.deps.domain, 'sp-1', 'S4', '60', '2026-05-21T02:00:00Z', 'refunded');
+  await paidOrder(t.deps.domain, 'sp-1', 'S5', '999', '2025-12-01T02:00:00Z');
+  await paidOrder(t.deps.domain, 'sp-1', 'S6', '500', '2025-05-01T02:00:00Z');
   // Sales of the whole catalog, so every product has a popularity to rank by.
   const all = CATALOG.map((p) => p.id);
   for (const day of ['2026-05-20', '2026-05-25', '2026-05-30']) await buy(t.deps.domain, 'shopper', `${day}T10:00:00Z`, all);
@@ -224,5 +234,20 @@ describe('points of an order', () => {
     expect(one.text).not.toContain('SO2605300003');
     const [en] = await say('u-en', "I didn't get points for my order");
     expect(en.text).toMatch(/^Points for your orders:\n- Order N1 \(2026-04-02, ¥700\): 700 points earned/);
+  });
+});
+
+describe('what the member spent', () => {
+  it('answers "上个月我花了多少钱" with the tier window, this month and last month in the member\'s time zone', async () => {
+    const status = await getTierStatus({ ctx: t.deps.domain, input: { memberId: 'sp-1' } });
+    // S1 + S3 + S2 + S5: the refunded S4 and S6 (before the window) do not count.
+    expect(status.rollingSpendCents).toBe(142_950);
+    const [reply] = await say('u-sp', '上个月我花了多少钱');
+    expect(reply.text).toContain(`近 12 个月您共消费 ¥${formatMoney(status.rollingSpendCents)}，4 笔订单，计入会员等级。`);
+    expect(reply.text).toContain('2026-06：¥180，2 笔订单');
+    expect(reply.text).toContain('2026-05：¥250.50，1 笔订单');
+    expect(reply.text).toContain(`即可升级为`);
+    const [en] = await say('u-en', 'how much have I spent?');
+    expect(en.text).toMatch(/^In the last 12 months you spent ¥700 on 1 order;/);
   });
 });

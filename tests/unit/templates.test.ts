@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import en from '../../prompts/en/replies.json';
 import zh from '../../prompts/zh-CN/replies.json';
-import { render, TEMPLATE_KEYS } from '../../src/assistant/templates.js';
+import { countOf, render, TEMPLATE_KEYS } from '../../src/assistant/templates.js';
 import { DEFAULT_TIERS } from '../../db/seed/program.js';
 
 const vars = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
@@ -42,5 +42,16 @@ describe('reply templates', () => {
       expect(zhText).toContain(`等级是${tier.nameZh}（`);
       expect(zhText).not.toMatch(/会员会员/);
     }
+  });
+
+  it('count things with the right English plural', () => {
+    expect(countOf('en', 1, 'order')).toBe('1 order');
+    expect(countOf('en', 0, 'order')).toBe('0 orders');
+    expect(countOf('en', 3, 'item')).toBe('3 items');
+    expect(countOf('en', 1, 'minute')).toBe('1 minute');
+    expect(countOf('zh-CN', 1, 'order')).toBe('1 笔订单');
+    expect(render('en', 'order_line', { id: 'A1', date: 'd', total: '9', items: countOf('en', 1, 'item'), status: 's' })).toContain(
+      '1 item)',
+    );
   });
 });

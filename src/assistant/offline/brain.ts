@@ -1,6 +1,6 @@
 // The offline brain: a deterministic bilingual router over the same tools the language model uses.
 import { formatMoney, formatPoints } from '../../lib/money.js';
-import { render, type TemplateKey } from '../templates.js';
+import { countOf, render, type TemplateKey } from '../templates.js';
 import { tools } from '../tools/index.js';
 import type { Brain, BrainReply, OutboundReply, Suggestion, TurnCtx } from '../types.js';
 import { classify, type Intent } from './nlu/index.js';
@@ -34,6 +34,18 @@ const SHORT_MESSAGE_TOKENS = 3;
 /** "我的积分没到账", "didn't get points for my order": points of orders, answered per order. */
 const ORDER_POINTS =
   /(?:没|未|没有)(?:收到|到账|拿到|获得|给|加|发).{0,4}积分|积分.{0,6}(?:没|未|没有)(?:到账|收到|给|加|发)|(?:didn'?t|did not|never|haven'?t|have not|not)\s+(?:get|got|receive|received|see|seen|earn|earned)\s+(?:my |any |the )?points|missing points|points?\s+(?:are |is )?missing|no points for|points for (?:my |this |that |the )?(?:last |latest |recent )?order/i;
+/** "上个月我花了多少钱", "how much have I spent": the spend summary (tier window, this and last month). */
+const SPEND =
+  /花了多少|花了几|消费了多少|消费多少|消费额|消费金额|消费记录|花费|how much (?:did|have|had) i (?:spend|spent)|how much i(?:'ve| have)? spent|my spending|(?:my |total )spend\b/i;
+/** What a spend question may have been classified as; a spend question is none of the others (orders, feedback). */
+const SPEND_OVERRIDES = new Set<Intent>([
+  'out_of_scope',
+  'greeting_chitchat',
+  'next_tier',
+  'tier_benefits',
+  'points_balance',
+  'points_history',
+]);
 const MENTIONS_POINTS = /积分|\bpoints?\b/i;
 const ORDER_ID = /\b([A-Za-z]{0,4}\d[\w-]{5,40})\b/;
 const TIER_WORDS: [RegExp, string][] = [
@@ -71,6 +83,9 @@ export class OfflineBrain implements Brain {
     const classified = classify(text);
     let { intent } = classified;
     if (ORDER_POINTS.test(text)) intent = 'order_status';
+    else if (SPEND.test(text) && SPEND_OVERRIDES.has(intent)) {
+      return { replies: [await this.spendSummary(ctx)], intent: 'spend_summary' };
+    }
     if (WEAK_INTENTS.has(intent) && !THANKS.test(text) && !HELLO.test(text) && !BYE.test(text)) {
       // A catalog category with a price band ("100元以内的零食", "snacks under 50"), or a category as the whole
       // message ("零食"), is a shopping request. A price alone is not: hotels and flights have prices too.
@@ -195,7 +210,7 @@ export class OfflineBrain implements Brain {
             id: x.id,
             date: x.orderedOn,
             total: money(x.total),
-            items: x.items,
+            items: countOf(ctx.lang, x.items, 'item'),
             status: r(`order_status_${x.status}` as TemplateKey),
           });
           return x.trackingNo && x.carrier ? [line, r('order_tracking', { carrier: x.carrier, tracking: x.trackingNo })] : [line];
@@ -257,6 +272,24 @@ export class OfflineBrain implements Brain {
         parts.push(render(ctx.lang, 'points_next_expiry', { points: formatPoints(b.nextExpiry.points), date: b.nextExpiry.on }));
     }
     return parts.join(ctx.lang === 'zh-CN' ? '' : ' ');
+  }
+
+  /** Spend in the tier window and in this and last month, from the member's paid orders, then the next tier. */
+  private async spendSummary(ctx: TurnCtx): Promise<OutboundReply> {
+    const r = (key: TemplateKey, vars?: Record<string, string | number>) => render(ctx.lang, key, vars);
+    const [s, tier] = await Promise.all([tools.get_spend_summary.run({ ctx, input: {} }), tools.get_tier_status.run({ ctx, input: {} })]);
+    const month = (m: { month: string; spend: number; orders: number }) =>
+      r('spend_month', { month: m.month, spend: money(m.spend), orders: countOf(ctx.lang, m.orders, 'order') });
+    const text = [
+      r('spend_window', { months: s.window.months, spend: money(s.window.spend), orders: countOf(ctx.lang, s.window.orders, 'order') }),
+      '',
+      r('spend_months_header'),
+      month(s.thisMonth),
+      month(s.lastMonth),
+      '',
+      this.gapText(ctx, tier),
+    ].join('\n');
+    return { text, suggestions: suggestions(ctx, ['suggest_tier', 'suggest_orders']) };
   }
 
   /** What each order earned, from its row: earned, not paid yet, taken back on a refund, or nothing recorded. */

@@ -3,6 +3,7 @@ import { getOrderStatusTool } from './get-order-status.js';
 import { getPointsBalanceTool } from './get-points-balance.js';
 import { getPointsHistoryTool } from './get-points-history.js';
 import { getTierBenefitsTool } from './get-tier-benefits.js';
+import { getSpendSummaryTool } from './get-spend-summary.js';
 import { getTierStatusTool } from './get-tier-status.js';
 import { listCouponsTool } from './list-coupons.js';
 import { recommendProductsTool } from './recommend-products.js';
@@ -15,6 +16,7 @@ export const tools = {
   get_points_history: getPointsHistoryTool,
   get_tier_status: getTierStatusTool,
   get_tier_benefits: getTierBenefitsTool,
+  get_spend_summary: getSpendSummaryTool,
   list_coupons: listCouponsTool,
   get_order_status: getOrderStatusTool,
   recommend_products: recommendProductsTool,

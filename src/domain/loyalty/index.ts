@@ -2,6 +2,7 @@
 export { getPointsSummary, type PointsSummary } from './get-points-summary.js';
 export { getPointsHistory } from './get-points-history.js';
 export { getUpcomingExpiries, type UpcomingExpiry } from './get-upcoming-expiries.js';
+export { getSpendSummary, type SpendSummary } from './get-spend-summary.js';
 export { getTierStatus, type TierStatus } from './get-tier-status.js';
 export { redeemCoupon, type RedeemInput, type RedeemResult } from './redeem-coupon.js';
 export { listMemberCoupons, listRedeemableCoupons, type HeldCoupon } from './coupons.js';
