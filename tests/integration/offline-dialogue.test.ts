@@ -251,3 +251,20 @@ describe('what the member spent', () => {
     expect(en.text).toMatch(/^In the last 12 months you spent ¥700 on 1 order;/);
   });
 });
+
+describe('changing an order', () => {
+  it('says the support team cancels, returns and changes orders and offers a person, without opening a ticket itself', async () => {
+    const [zhReply] = await say('u-zh3', '帮我取消订单');
+    expect(zhReply.text).toContain('需要人工客服处理');
+    expect(buttons(zhReply)).toContain('转人工');
+    const [again] = await say('u-zh3', '我要退货');
+    expect(again.text).toContain('需要人工客服处理');
+    const [en] = await say('u-shop', 'I want to return an item');
+    expect(en.text).toContain('our support team does that');
+    expect(buttons(en)).toContain('Talk to a person');
+    // Two in a row are not "failed answers": no handoff until the member asks for one.
+    expect(await handoffsOf('emulator:conv-u-zh3')).toHaveLength(0);
+    await say('u-zh3', '转人工');
+    expect(await handoffsOf('emulator:conv-u-zh3')).toHaveLength(1);
+  });
+});

@@ -46,6 +46,12 @@ const SPEND_OVERRIDES = new Set<Intent>([
   'points_balance',
   'points_history',
 ]);
+/**
+ * Changes to an order (cancel, return, refund, address, invoice) are the shop's support team's to make: the
+ * member is told so and offered a person at once, rather than getting the out-of-scope reply.
+ */
+const ORDER_CHANGE =
+  /取消(?:这个|我的|一个|该)?订单|退货|退款|换货|退换|(?:改|修改|更改|换)(?:一下)?(?:收货|配送)?地址|开(?:个|张)?发票|cancel (?:my |the |an |this |that )?order|return (?:an? |my |the |this )?(?:item|order|product|purchase)|\brefund|change (?:my |the )?(?:delivery |shipping )?address|\binvoice/i;
 const MENTIONS_POINTS = /积分|\bpoints?\b/i;
 const ORDER_ID = /\b([A-Za-z]{0,4}\d[\w-]{5,40})\b/;
 const TIER_WORDS: [RegExp, string][] = [
@@ -83,7 +89,12 @@ export class OfflineBrain implements Brain {
     const classified = classify(text);
     let { intent } = classified;
     if (ORDER_POINTS.test(text)) intent = 'order_status';
-    else if (SPEND.test(text) && SPEND_OVERRIDES.has(intent)) {
+    else if (ORDER_CHANGE.test(text) && (intent === 'out_of_scope' || intent === 'order_status')) {
+      return {
+        replies: [{ text: render(ctx.lang, 'order_change_human'), suggestions: suggestions(ctx, ['suggest_human', 'suggest_orders']) }],
+        intent: 'order_change',
+      };
+    } else if (SPEND.test(text) && SPEND_OVERRIDES.has(intent)) {
       return { replies: [await this.spendSummary(ctx)], intent: 'spend_summary' };
     }
     if (WEAK_INTENTS.has(intent) && !THANKS.test(text) && !HELLO.test(text) && !BYE.test(text)) {
