@@ -40,6 +40,7 @@ const MEMBERS = [
   { id: 'shopper', name: 'Sam Shopper', locale: 'en', timeZone: 'Europe/London', user: 'u-shop' },
   { id: 'zh-3', name: '张伟', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-zh3' },
   { id: 'sp-1', name: '赵敏', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-sp' },
+  { id: 'oos-1', name: '周杰', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-oos' },
 ] as const;
 
 beforeAll(async () => {
@@ -174,7 +175,7 @@ describe('shopping by category and price', () => {
 
   it('does not take a price alone for shopping: hotels and flights have prices too', async () => {
     for (const text of ['帮我推荐一个价格在100-200元之间的酒店', 'i want to fly to atlanta for under 300 from pittsburgh']) {
-      const [reply] = await say('u-zh2', text);
+      const [reply] = await say('u-oos', text);
       expect(reply.text, text).not.toMatch(/为您精选|Picked for you/);
     }
   });
@@ -266,5 +267,15 @@ describe('changing an order', () => {
     expect(await handoffsOf('emulator:conv-u-zh3')).toHaveLength(0);
     await say('u-zh3', '转人工');
     expect(await handoffsOf('emulator:conv-u-zh3')).toHaveLength(1);
+  });
+});
+
+describe('the member number', () => {
+  it('tells the member their own number and tier', async () => {
+    const { tier } = await getTierStatus({ ctx: t.deps.domain, input: { memberId: 'zh-2' } });
+    const [zhReply] = await say('u-zh2', '我的会员号是多少');
+    expect(zhReply.text).toBe(`您的会员号是 zh-2（${tier.nameZh}）。`);
+    const [en] = await say('u-en', "what's my member number?");
+    expect(en.text).toBe('Your member number is en-1 (Regular tier).');
   });
 });

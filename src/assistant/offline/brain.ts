@@ -52,6 +52,8 @@ const SPEND_OVERRIDES = new Set<Intent>([
  */
 const ORDER_CHANGE =
   /取消(?:这个|我的|一个|该)?订单|退货|退款|换货|退换|(?:改|修改|更改|换)(?:一下)?(?:收货|配送)?地址|开(?:个|张)?发票|cancel (?:my |the |an |this |that )?order|return (?:an? |my |the |this )?(?:item|order|product|purchase)|\brefund|change (?:my |the )?(?:delivery |shipping )?address|\binvoice/i;
+/** "我的会员号是多少", "what's my member number". */
+const MEMBER_NUMBER = /会员号|会员卡号|会员编号|会员\s*id|member(?:ship)?\s+(?:number|no\.?|id|card number)|loyalty (?:number|id)/i;
 const MENTIONS_POINTS = /积分|\bpoints?\b/i;
 const ORDER_ID = /\b([A-Za-z]{0,4}\d[\w-]{5,40})\b/;
 const TIER_WORDS: [RegExp, string][] = [
@@ -88,6 +90,18 @@ export class OfflineBrain implements Brain {
     if (ACK.test(text)) return { replies: [{ text: render(ctx.lang, 'chitchat_ack') }], intent: 'greeting_chitchat' };
     const classified = classify(text);
     let { intent } = classified;
+    if (MEMBER_NUMBER.test(text) && !ORDER_ID.test(text)) {
+      const tier = await tools.get_tier_status.run({ ctx, input: {} });
+      return {
+        replies: [
+          {
+            text: render(ctx.lang, 'member_number', { id: ctx.member.id, tier: tier.tier.name }),
+            suggestions: suggestions(ctx, ['suggest_points', 'suggest_tier']),
+          },
+        ],
+        intent: 'member_number',
+      };
+    }
     if (ORDER_POINTS.test(text)) intent = 'order_status';
     else if (ORDER_CHANGE.test(text) && (intent === 'out_of_scope' || intent === 'order_status')) {
       return {
