@@ -3,7 +3,7 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handoffs, orders, pointLots } from '../../db/schema/index.js';
-import { getPointsSummary, getTierStatus, listTiers } from '../../src/domain/loyalty/index.js';
+import { getPointsSummary, getTierStatus, listTiers, pointsForAmount, redeemCoupon } from '../../src/domain/loyalty/index.js';
 import { formatMoney, formatPoints } from '../../src/lib/money.js';
 import { formatDate } from '../../src/lib/time.js';
 import { orderEventSchema, recordOrder } from '../../src/domain/orders/index.js';
@@ -41,6 +41,7 @@ const MEMBERS = [
   { id: 'zh-3', name: '张伟', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-zh3' },
   { id: 'sp-1', name: '赵敏', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-sp' },
   { id: 'oos-1', name: '周杰', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-oos' },
+  { id: 'cp-1', name: '孙丽', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-cp' },
 ] as const;
 
 beforeAll(async () => {
@@ -86,6 +87,11 @@ beforeAll(async () => {
   await paidOrder(t.deps.domain, 'sp-1', 'S4', '60', '2026-05-21T02:00:00Z', 'refunded');
   await paidOrder(t.deps.domain, 'sp-1', 'S5', '999', '2025-12-01T02:00:00Z');
   await paidOrder(t.deps.domain, 'sp-1', 'S6', '500', '2025-05-01T02:00:00Z');
+  // cp-1 holds the no-minimum coupon and the one for orders of ¥99 and up.
+  await paidOrder(t.deps.domain, 'cp-1', 'CP1', '2000', '2026-05-02T02:00:00Z');
+  for (const couponId of ['C5', 'C12']) {
+    await redeemCoupon({ ctx: t.deps.domain, input: { memberId: 'cp-1', couponId, idempotencyKey: `cp-1-${couponId}` } });
+  }
   // Sales of the whole catalog, so every product has a popularity to rank by.
   const all = CATALOG.map((p) => p.id);
   for (const day of ['2026-05-20', '2026-05-25', '2026-05-30']) await buy(t.deps.domain, 'shopper', `${day}T10:00:00Z`, all);
@@ -277,5 +283,47 @@ describe('the member number', () => {
     expect(zhReply.text).toBe(`您的会员号是 zh-2（${tier.nameZh}）。`);
     const [en] = await say('u-en', "what's my member number?");
     expect(en.text).toBe('Your member number is en-1 (Regular tier).');
+  });
+});
+
+describe('money questions', () => {
+  it("works out the points an amount earns at the member's tier now", async () => {
+    const { tier } = await getTierStatus({ ctx: t.deps.domain, input: { memberId: 'cp-1' } });
+    const [reply] = await say('u-cp', '买500块钱能得多少积分');
+    expect(reply.text).toBe(
+      `按您当前的${tier.nameZh}等级（积分 ${tier.multiplierPct / 100} 倍），¥500 的订单支付后可得 ${formatPoints(pointsForAmount(50_000, tier.multiplierPct))} 积分。`,
+    );
+    const [en] = await say('u-en', 'how many points will I get for a ¥88.50 order?');
+    expect(en.text).toBe('A ¥88.50 order earns 88 points at your Regular tier (x1), added once it is paid.');
+  });
+
+  it('lists the coupons an order of that amount can use, by their minimum spend', async () => {
+    const [both] = await say('u-cp', '200元的订单能用哪张券');
+    expect(both.text).toContain('¥200 的订单可用的优惠券（2 张）');
+    expect(both.text).toContain('5 元无门槛券');
+    expect(both.text).toContain('满 99 减 12 元券');
+    const [one] = await say('u-cp', '50元能用什么券');
+    expect(one.text).toContain('¥50 的订单可用的优惠券（1 张）');
+    expect(one.text).not.toContain('满 99 减 12 元券');
+  });
+
+  it('compares two named tiers with their thresholds from the tier table', async () => {
+    const tiers = await listTiers(t.store.db);
+    const gold = tiers.find((x) => x.code === 'gold');
+    const diamond = tiers.find((x) => x.code === 'diamond');
+    const [reply] = await say('u-en', "what's the difference between diamond and gold?");
+    const goldAt = reply.text?.indexOf(`Gold (from ¥${formatMoney(gold?.thresholdCents ?? -1)} in 12 months, points x1.5):`) ?? -1;
+    const diamondAt = reply.text?.indexOf(`Diamond (from ¥${formatMoney(diamond?.thresholdCents ?? -1)} in 12 months, points x2):`) ?? -1;
+    expect(goldAt).toBeGreaterThanOrEqual(0);
+    expect(diamondAt).toBeGreaterThan(goldAt);
+    for (const b of [...(gold?.benefitsEn ?? []), ...(diamond?.benefitsEn ?? [])]) expect(reply.text).toContain(`- ${b}`);
+  });
+
+  it('answers "积分不对" with the history that explains the balance and a person to check it', async () => {
+    const [reply] = await say('u-cp', '积分不对');
+    expect(reply.text).toContain('您最近的积分变动');
+    expect(reply.text).toContain(`您当前有 ${formatPoints(await balanceOf('cp-1'))} 积分`);
+    expect(reply.text).toContain('客服会为您核实');
+    expect(buttons(reply)).toEqual(['转人工']);
   });
 });

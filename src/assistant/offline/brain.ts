@@ -7,6 +7,7 @@ import { classify, type Intent } from './nlu/index.js';
 import { sentimentOf } from '../../domain/feedback/categorize.js';
 import { handoffReply, peekHandoffOutcome } from '../handoff.js';
 import { parsePriceBand } from './price-band.js';
+import { pointsForAmount } from '../../domain/loyalty/index.js';
 import { categoryIn } from './category.js';
 import { redeemOfferKey } from '../../state/keys.js';
 import { estimateTokens } from '../memory.js';
@@ -36,7 +37,7 @@ const ORDER_POINTS =
   /(?:没|未|没有)(?:收到|到账|拿到|获得|给|加|发).{0,4}积分|积分.{0,6}(?:没|未|没有)(?:到账|收到|给|加|发)|(?:didn'?t|did not|never|haven'?t|have not|not)\s+(?:get|got|receive|received|see|seen|earn|earned)\s+(?:my |any |the )?points|missing points|points?\s+(?:are |is )?missing|no points for|points for (?:my |this |that |the )?(?:last |latest |recent )?order/i;
 /** "上个月我花了多少钱", "how much have I spent": the spend summary (tier window, this and last month). */
 const SPEND =
-  /花了多少|花了几|消费了多少|消费多少|消费额|消费金额|消费记录|花费|how much (?:did|have|had) i (?:spend|spent)|how much i(?:'ve| have)? spent|my spending|(?:my |total )spend\b/i;
+  /花了多少|花了几|消费了多少|消费多少|消费额|消费金额|消费记录|花费|how much (?:did|have|had) i (?:spend|spent)|how much i(?:'ve| have)? spent|(?:my |total )spend\b(?! limit)/i;
 /** What a spend question may have been classified as; a spend question is none of the others (orders, feedback). */
 const SPEND_OVERRIDES = new Set<Intent>([
   'out_of_scope',
@@ -52,6 +53,19 @@ const SPEND_OVERRIDES = new Set<Intent>([
  */
 const ORDER_CHANGE =
   /取消(?:这个|我的|一个|该)?订单|退货|退款|换货|退换|(?:改|修改|更改|换)(?:一下)?(?:收货|配送)?地址|开(?:个|张)?发票|cancel (?:my |the |an |this |that )?order|return (?:an? |my |the |this )?(?:item|order|product|purchase)|\brefund|change (?:my |the )?(?:delivery |shipping )?address|\binvoice/i;
+/** An amount of money in the text: "¥500", "500元", "500 yuan", "500块". */
+const AMOUNT = /[¥￥]\s*(\d{1,7}(?:\.\d{1,2})?)|(\d{1,7}(?:\.\d{1,2})?)\s*(?:元|块钱?|块|rmb|yuan|cny)/i;
+/** "买500块钱能得多少积分", "how many points will I get for a 500 yuan order". */
+const EARN_QUESTION =
+  /(?:得|获得|赚|给|返|送)\S{0,4}(?:多少|几)\s*(?:个)?积分|多少积分|几个积分|how many points|points (?:will|would|do|does|can) (?:i|it|that|this)/i;
+const COUPON_WORDS = /券|coupon|voucher/i;
+/** "积分不对", "my points balance seems wrong": the history that explains a balance, and a person to check it. */
+const POINTS_WRONG =
+  /积分(?:好像|似乎)?(?:不对|有误|错了|少了|不见了|对不上|不准)|(?:points?|balance)(?: balance)? (?:is |are |seems |looks )?(?:wrong|incorrect|off|missing)|wrong (?:points|balance)/i;
+const amountIn = (text: string): number | undefined => {
+  const m = AMOUNT.exec(text);
+  return m ? Number(m[1] ?? m[2]) : undefined;
+};
 /** "我的会员号是多少", "what's my member number". */
 const MEMBER_NUMBER = /会员号|会员卡号|会员编号|会员\s*id|member(?:ship)?\s+(?:number|no\.?|id|card number)|loyalty (?:number|id)/i;
 const MENTIONS_POINTS = /积分|\bpoints?\b/i;
@@ -102,6 +116,18 @@ export class OfflineBrain implements Brain {
         intent: 'member_number',
       };
     }
+    const amount = amountIn(text);
+    if (amount !== undefined && EARN_QUESTION.test(text))
+      return { replies: [await this.earnEstimate(ctx, amount)], intent: 'earn_redeem_points' };
+    if (POINTS_WRONG.test(text)) {
+      const [history] = await this.answer(ctx, 'points_history', text);
+      const reply = {
+        text: `${history.text}\n\n${render(ctx.lang, 'order_points_rule')}`,
+        suggestions: suggestions(ctx, ['suggest_human']),
+      };
+      return { replies: [reply], intent: 'points_history' };
+    }
+    if (COUPON_WORDS.test(text) && intent === 'order_status' && !ORDER_ID.test(text)) intent = 'coupons';
     if (ORDER_POINTS.test(text)) intent = 'order_status';
     else if (ORDER_CHANGE.test(text) && (intent === 'out_of_scope' || intent === 'order_status')) {
       return {
@@ -176,7 +202,9 @@ export class OfflineBrain implements Brain {
         return [{ text: parts.join('\n\n'), ...(buttons.length ? { suggestions: buttons } : {}) }];
       }
       case 'tier_benefits': {
-        const named = TIER_WORDS.find(([re]) => re.test(text))?.[1];
+        const compared = TIER_WORDS.filter(([re]) => re.test(text)).map(([, code]) => code);
+        if (compared.length >= 2) return [await this.compareTiers(ctx, compared)];
+        const named = compared[0];
         const [b, s] = await Promise.all([
           tools.get_tier_benefits.run({ ctx, input: { tierCode: named } }),
           tools.get_tier_status.run({ ctx, input: {} }),
@@ -217,6 +245,19 @@ export class OfflineBrain implements Brain {
       }
       case 'coupons': {
         const c = await tools.list_coupons.run({ ctx, input: {} });
+        const amount = amountIn(text);
+        if (amount !== undefined && c.coupons.length) {
+          // "200元的订单能用哪张券": the held coupons whose minimum spend the amount reaches.
+          const usable = c.coupons.filter((x) => x.minSpend <= amount);
+          const lines = usable.map((x) => r('coupon_line', { name: x.name, expires: x.expiresOn }));
+          return [
+            {
+              text: usable.length
+                ? [r('coupons_for_amount', { amount: money(amount), count: usable.length }), ...lines].join('\n')
+                : r('coupons_none_for_amount', { amount: money(amount) }),
+            },
+          ];
+        }
         const head = c.coupons.length
           ? [
               r('coupons_header', { count: c.coupons.length }),
@@ -297,6 +338,40 @@ export class OfflineBrain implements Brain {
         parts.push(render(ctx.lang, 'points_next_expiry', { points: formatPoints(b.nextExpiry.points), date: b.nextExpiry.on }));
     }
     return parts.join(ctx.lang === 'zh-CN' ? '' : ' ');
+  }
+
+  /** "金卡和钻石有什么区别": each named tier's threshold, multiplier and benefits, lowest first. */
+  private async compareTiers(ctx: TurnCtx, codes: string[]): Promise<OutboundReply> {
+    const r = (key: TemplateKey, vars?: Record<string, string | number>) => render(ctx.lang, key, vars);
+    const blocks = await Promise.all(codes.map((tierCode) => tools.get_tier_benefits.run({ ctx, input: { tierCode } })));
+    const { tiers } = blocks[0];
+    const order = (code: string) => tiers.findIndex((x) => x.code === code);
+    const text = blocks
+      .sort((a, b) => order(a.tier.code) - order(b.tier.code))
+      .map((b) => {
+        const t = tiers.find((x) => x.code === b.tier.code);
+        return [
+          r('tier_compare_header', { tier: b.tier.name, threshold: money(t?.threshold ?? 0), multiplier: b.tier.multiplier }),
+          ...b.tier.benefits.map((x) => r('tier_benefit_line', { benefit: x })),
+        ].join('\n');
+      })
+      .join('\n\n');
+    return { text, suggestions: suggestions(ctx, ['suggest_tier']) };
+  }
+
+  /** "how many points for a ¥500 order": the earning rule applied to the amount at the member's tier now. */
+  private async earnEstimate(ctx: TurnCtx, amount: number): Promise<OutboundReply> {
+    const s = await tools.get_tier_status.run({ ctx, input: {} });
+    const points = pointsForAmount(Math.round(amount * 100), Math.round(s.tier.multiplier * 100));
+    return {
+      text: render(ctx.lang, 'earn_estimate', {
+        amount: money(amount),
+        points: formatPoints(points),
+        tier: s.tier.name,
+        multiplier: s.tier.multiplier,
+      }),
+      suggestions: suggestions(ctx, ['suggest_points', 'suggest_tier']),
+    };
   }
 
   /** Spend in the tier window and in this and last month, from the member's paid orders, then the next tier. */
