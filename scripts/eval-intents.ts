@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { classify, INTENTS, warmUp, type Intent } from '../src/assistant/offline/nlu/index.js';
+import { ruledQuestion } from '../src/assistant/offline/rules.js';
 
 interface Row {
   text: string;
@@ -112,7 +113,23 @@ report(
   results.filter((r) => r.row.lang !== 'en'),
 );
 
+// The offline brain's text rules run after the model (src/assistant/offline/rules.ts): what they make of each row,
+// by gold label. A rule firing on a row whose gold label it contradicts is a misfire worth a look (--errors lists them).
+const ruled = results
+  .map((r) => ({ r, q: ruledQuestion(r.row.text, r.pred) }))
+  .filter((x): x is { r: Result; q: NonNullable<typeof x.q> } => x.q !== null);
+const ruleCounts = new Map<string, number>();
+for (const { r, q } of ruled) {
+  const key = `${r.row.intent} -> ${q.kind === 'route' ? `route to ${q.intent}` : q.kind}`;
+  ruleCounts.set(key, (ruleCounts.get(key) ?? 0) + 1);
+}
+console.log(`\n== text rules (after the model): ${ruled.length} of ${results.length} rows`);
+for (const [key, n] of [...ruleCounts].sort((a, b) => b[1] - a[1])) console.log(`${key.padEnd(50)} ${String(n).padStart(5)}`);
+
 if (showErrors) {
+  console.log('\n== rows a text rule answers (gold -> rule)');
+  for (const { r, q } of ruled) console.log(`${r.row.lang}\t${r.row.intent} -> ${q.kind === 'route' ? q.intent : q.kind}\t${r.row.text}`);
+
   console.log('\n== errors (gold -> predicted, confidence)');
   for (const r of results) {
     if (r.pred !== r.row.intent) console.log(`${r.row.lang}\t${r.row.intent} -> ${r.pred} (${r.confidence})\t${r.row.text}`);

@@ -35,6 +35,9 @@ describe('parsePriceBand', () => {
     ['不超过30块的零食', { maxPrice: 30 }],
     ['200元以上的礼物', { minPrice: 200 }],
     ['¥80-120 的商品', { minPrice: 80, maxPrice: 120 }],
+    ['a gift under ¥1,000', { maxPrice: 1_000 }],
+    ['1,500元以内的电器', { maxPrice: 1_500 }],
+    ['between 1,000 and 2,000 yuan', { minPrice: 1_000, maxPrice: 2_000 }],
   ])('%s', (text, band) => expect(parsePriceBand(text)).toEqual(band));
   it('is part of requests the router sends to recommend_products', () => {
     for (const text of [

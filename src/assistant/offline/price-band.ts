@@ -5,7 +5,7 @@ export interface PriceBand {
   maxPrice?: number;
 }
 
-const N = String.raw`(\d{1,7}(?:\.\d{1,2})?)`;
+const N = String.raw`((?:\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.\d{1,2})?)`;
 const CUR = String.raw`\s*(?:元|块钱?|块|rmb|yuan|cny)?`;
 const RANGE = [
   new RegExp(String.raw`between\s*[¥￥]?${N}${CUR}\s*(?:and|to|-)\s*[¥￥]?${N}`, 'i'),
@@ -24,12 +24,15 @@ const MIN = [
   new RegExp(String.raw`[¥￥]?${N}${CUR}\s*以上`),
 ];
 
+/** "1,000" -> 1000. */
+const yuan = (digits: string) => Number(digits.replaceAll(',', ''));
+
 /** The price band (yuan) the text asks for; an empty object when it names none. */
 export function parsePriceBand(text: string): PriceBand {
   for (const re of RANGE) {
     const m = re.exec(text);
     if (m) {
-      const [a, b] = [Number(m[1]), Number(m[2])];
+      const [a, b] = [yuan(m[1]), yuan(m[2])];
       return { minPrice: Math.min(a, b), maxPrice: Math.max(a, b) };
     }
   }
@@ -37,14 +40,14 @@ export function parsePriceBand(text: string): PriceBand {
   for (const re of MAX) {
     const m = re.exec(text);
     if (m) {
-      band.maxPrice = Number(m[1]);
+      band.maxPrice = yuan(m[1]);
       break;
     }
   }
   for (const re of MIN) {
     const m = re.exec(text);
-    if (m && Number(m[1]) !== band.maxPrice) {
-      band.minPrice = Number(m[1]);
+    if (m && yuan(m[1]) !== band.maxPrice) {
+      band.minPrice = yuan(m[1]);
       break;
     }
   }

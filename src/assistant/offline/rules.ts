@@ -1,0 +1,92 @@
+// The offline brain's text rules: questions the intent model has no label for ("积分不对", "我的会员号"), and
+// words that re-route its answer ("200元的订单能用哪张券" is about coupons, not orders). Pure functions of the
+// text, so `npm run eval:intents` can show what they do to every dev row.
+import type { Intent } from './nlu/index.js';
+
+/** Redeem requests that name an option: "兑换 1", "redeem 2", "兑换500积分的券". */
+export const REDEEM_PICK = /(?:兑换|换|redeem|exchange)\s*(?:第|no\.?|number|option|#)?\s*(\d{1,6})/i;
+/**
+ * A bare pick right after the options were listed: "2", "第2个", "选三", "option 2", "#2". Only while the list
+ * the member is looking at is fresh (REDEEM_OFFER_TTL_SECONDS); any other time a lone number means nothing.
+ */
+export const BARE_PICK =
+  /^\s*(?:我要|我选|选|要|第|option|number|no\.?|#)?\s*(\d{1,2}|[一二两三四五六七八九十])\s*(?:个|号|张|种)?\s*[.!。！]*\s*$/i;
+export const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+export const REDEEM_OFFER_TTL_SECONDS = 600;
+/** "No thanks", "不了", "ok": a member closing a topic with nothing pending gets a short acknowledgement. */
+const ACK =
+  /^\s*(?:不了|不用了|不用|不需要|暂时不用|没有了|没了|没有|没事了|没事|好的|好|嗯+|行|知道了|明白了|了解|no|no thanks?|nope|nothing|nothing else|that'?s all|that'?s it|ok|okay|got it|alright|all right|fine|cool|great)(?:[\s,，]*(?:谢谢|thanks?|thank you))?[\s!.。！~]*$/i;
+/** Questions about when points run out, answered with the expiry days first. */
+export const EXPIRY = /过期|到期|失效|有效期|expir|run out/i;
+/** Intents the NLU falls back to that a price band or a category name in the text outranks: "100元以内的零食". */
+export const WEAK_INTENTS = new Set<Intent>(['out_of_scope', 'greeting_chitchat']);
+export const SHORT_MESSAGE_TOKENS = 3;
+/** "我的积分没到账", "didn't get points for my order": points of orders, answered per order. */
+export const ORDER_POINTS =
+  /(?:没|未|没有)(?:收到|到账|拿到|获得|给|加|发).{0,4}积分|积分.{0,6}(?:没|未|没有)(?:到账|收到|给|加|发)|(?:didn'?t|did not|never|haven'?t|have not|not)\s+(?:get|got|receive|received|see|seen|earn|earned)\s+(?:my |any |the )?points|missing points|points?\s+(?:are |is )?missing|no points for|points for (?:my |this |that |the )?(?:last |latest |recent )?order/i;
+/** "上个月我花了多少钱", "how much have I spent": the spend summary (tier window, this and last month). */
+const SPEND =
+  /花了多少|花了几|消费了多少|消费多少|消费额|消费金额|消费记录|花费|how much (?:did|have|had) i (?:spend|spent)|how much i(?:'ve| have)? spent|(?:my |total )spend\b(?! limit)/i;
+/** What a spend question may have been classified as; a spend question is none of the others (orders, feedback). */
+const SPEND_OVERRIDES = new Set<Intent>([
+  'out_of_scope',
+  'greeting_chitchat',
+  'next_tier',
+  'tier_benefits',
+  'points_balance',
+  'points_history',
+]);
+/**
+ * Changes to an order (cancel, return, refund, address, invoice) are the shop's support team's to make: the
+ * member is told so and offered a person at once, rather than getting the out-of-scope reply.
+ */
+const ORDER_CHANGE =
+  /取消(?:这个|我的|一个|该)?订单|退货|退款|换货|退换|(?:改|修改|更改|换)(?:一下)?(?:收货|配送)?地址|开(?:个|张)?发票|cancel (?:my |the |an |this |that )?order|return (?:an? |my |the |this )?(?:item|order|product|purchase)|\brefund|change (?:my |the )?(?:delivery |shipping )?address|\binvoice/i;
+/** An amount of money in the text: "¥500", "¥1,000", "500元", "500 yuan", "500块". */
+const AMOUNT =
+  /[¥￥]\s*((?:\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.\d{1,2})?)|((?:\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.\d{1,2})?)\s*(?:元|块钱?|块|rmb|yuan|cny)/i;
+/** "买500块钱能得多少积分", "how many points will I get for a 500 yuan order". */
+const EARN_QUESTION =
+  /(?:得|获得|赚|给|返|送)\S{0,4}(?:多少|几)\s*(?:个)?积分|多少积分|几个积分|how many points|points (?:will|would|do|does|can) (?:i|it|that|this)/i;
+const COUPON_WORDS = /券|coupon|voucher/i;
+/** "积分不对", "my points balance seems wrong": the history that explains a balance, and a person to check it. */
+const POINTS_WRONG =
+  /积分(?:好像|似乎)?(?:不对|有误|错了|少了|不见了|对不上|不准)|(?:points?|balance)(?: balance)? (?:is |are |seems |looks )?(?:wrong|incorrect|off|missing)|wrong (?:points|balance)/i;
+export const amountIn = (text: string): number | undefined => {
+  const m = AMOUNT.exec(text);
+  return m ? Number((m[1] ?? m[2]).replaceAll(',', '')) : undefined;
+};
+/** "我的会员号是多少", "what's my member number". */
+const MEMBER_NUMBER = /会员号|会员卡号|会员编号|会员\s*id|member(?:ship)?\s+(?:number|no\.?|id|card number)|loyalty (?:number|id)/i;
+export const MENTIONS_POINTS = /积分|\bpoints?\b/i;
+export const ORDER_ID = /\b([A-Za-z]{0,4}\d[\w-]{5,40})\b/;
+export const TIER_WORDS: [RegExp, string][] = [
+  [/钻石|diamond/i, 'diamond'],
+  [/金卡|gold/i, 'gold'],
+  [/银卡|silver/i, 'silver'],
+  [/普通会员|普卡|regular/i, 'regular'],
+];
+
+/** A question a rule answers on its own, or the intent a rule routes the message to instead of the model's. */
+export type RuledQuestion =
+  | { kind: 'ack' }
+  | { kind: 'member_number' }
+  | { kind: 'earn_estimate'; amount: number }
+  | { kind: 'points_wrong' }
+  | { kind: 'order_change' }
+  | { kind: 'spend' }
+  | { kind: 'route'; intent: Intent };
+
+/** What the rules make of a message the model classified as `intent`; null leaves the model's answer. In order. */
+export function ruledQuestion(text: string, intent: Intent): RuledQuestion | null {
+  if (ACK.test(text)) return { kind: 'ack' };
+  if (MEMBER_NUMBER.test(text) && !ORDER_ID.test(text)) return { kind: 'member_number' };
+  const amount = amountIn(text);
+  if (amount !== undefined && EARN_QUESTION.test(text)) return { kind: 'earn_estimate', amount };
+  if (POINTS_WRONG.test(text)) return { kind: 'points_wrong' };
+  if (ORDER_POINTS.test(text)) return intent === 'order_status' ? null : { kind: 'route', intent: 'order_status' };
+  if (COUPON_WORDS.test(text) && intent === 'order_status' && !ORDER_ID.test(text)) return { kind: 'route', intent: 'coupons' };
+  if (ORDER_CHANGE.test(text) && (intent === 'out_of_scope' || intent === 'order_status')) return { kind: 'order_change' };
+  if (SPEND.test(text) && SPEND_OVERRIDES.has(intent)) return { kind: 'spend' };
+  return null;
+}

@@ -1,0 +1,50 @@
+// The offline brain's text rules: what each answers, and the look-alikes they must leave to the intent model.
+import { describe, expect, it } from 'vitest';
+import { classify } from '../../src/assistant/offline/nlu/index.js';
+import { amountIn, ruledQuestion } from '../../src/assistant/offline/rules.js';
+
+const ruled = (text: string) => ruledQuestion(text, classify(text).intent);
+
+describe('offline text rules', () => {
+  it.each([
+    ['不了', { kind: 'ack' }],
+    ['no thanks', { kind: 'ack' }],
+    ['好的谢谢', { kind: 'ack' }],
+    ['我的会员号是多少', { kind: 'member_number' }],
+    ["what's my membership number?", { kind: 'member_number' }],
+    ['买500块钱能得多少积分', { kind: 'earn_estimate', amount: 500 }],
+    ['how many points will I get for a ¥88.50 order', { kind: 'earn_estimate', amount: 88.5 }],
+    ['积分不对', { kind: 'points_wrong' }],
+    ['my points balance seems wrong', { kind: 'points_wrong' }],
+    ['我的积分没到账', { kind: 'route', intent: 'order_status' }],
+    ['200元的订单能用哪张券', { kind: 'route', intent: 'coupons' }],
+    ['帮我取消订单', { kind: 'order_change' }],
+    ['I want to return an item', { kind: 'order_change' }],
+    ['上个月我花了多少钱', { kind: 'spend' }],
+    ['how much have I spent this year?', { kind: 'spend' }],
+  ])('%s', (text, expected) => {
+    expect(ruled(text)).toEqual(expected);
+  });
+
+  it.each([
+    // Look-alikes from other domains (CLINC150, Bitext, CrossWOZ phrasings): the model's answer stands.
+    "what's my spending limit on my discover",
+    'how do i use my card reward points for my next flight',
+    'let me know when my credit card expire',
+    '帮我推荐一个价格在100-200元之间的酒店',
+    'i want to fly to atlanta for under 300 from pittsburgh',
+    'no, I asked about my order',
+    '我有多少积分',
+  ])('leaves "%s" to the model', (text) => {
+    expect(ruled(text)).toBeNull();
+  });
+
+  it('reads amounts in yuan however they are written', () => {
+    expect(amountIn('¥1,000')).toBe(1000);
+    expect(amountIn('2,500.50元')).toBe(2500.5);
+    expect(amountIn('500元')).toBe(500);
+    expect(amountIn('99.9 yuan')).toBe(99.9);
+    expect(amountIn('300块钱')).toBe(300);
+    expect(amountIn('order 12345')).toBeUndefined();
+  });
+});
