@@ -179,6 +179,33 @@ describe('shopping by category and price', () => {
     expect(names(drinks.text)).toEqual(['COLA']);
   });
 
+  it('shows three more on "换一批" and cheaper ones on "便宜一点的", never repeating what was shown', async () => {
+    /** The products of a recommendation reply, as its lines show them: "- Name, ¥9.90 ...: reason". */
+    const picked = (text = '') =>
+      [...text.matchAll(/^(?:-|·) (.+?)(?:,|，) ¥([\d,.]+)/gm)].map((m) => ({ name: m[1], price: Number(m[2].replaceAll(',', '')) }));
+    const [first] = await say('u-en', 'what would you recommend?');
+    expect(buttons(first)).toEqual(['Show me more', 'Cheaper ones']);
+    const firstNames = picked(first.text).map((x) => x.name);
+    expect(firstNames).toHaveLength(3);
+    const [more] = await say('u-en', 'Show me more');
+    const morePicked = picked(more.text);
+    expect(morePicked.length).toBeGreaterThan(0);
+    for (const x of morePicked) expect(firstNames).not.toContain(x.name);
+    // Cheaper than the cheapest of the last three.
+    const cheapest = Math.min(...morePicked.map((x) => x.price));
+    const [cheaper] = await say('u-en', 'cheaper ones');
+    const cheaperPicked = picked(cheaper.text);
+    expect(cheaperPicked.length).toBeGreaterThan(0);
+    for (const x of cheaperPicked) expect(x.price).toBeLessThan(cheapest);
+
+    // In Chinese, with the category kept: the two in-stock snacks, then nothing more.
+    const [snacks] = await say('u-zh2', '零食');
+    expect(names(snacks.text).sort()).toEqual(['CHIPS', 'NUTS']);
+    expect(buttons(snacks)).toEqual(['便宜一点的']);
+    const [none] = await say('u-zh2', '换一批');
+    expect(none.text).toContain('暂时没有更多可推荐的了');
+  });
+
   it('does not take a price alone for shopping: hotels and flights have prices too', async () => {
     for (const text of ['帮我推荐一个价格在100-200元之间的酒店', 'i want to fly to atlanta for under 300 from pittsburgh']) {
       const [reply] = await say('u-oos', text);

@@ -9,14 +9,16 @@ import { handoffReply, peekHandoffOutcome } from '../handoff.js';
 import { parsePriceBand } from './price-band.js';
 import { pointsForAmount } from '../../domain/loyalty/index.js';
 import { categoryIn } from './category.js';
-import { redeemOfferKey } from '../../state/keys.js';
+import { recsOfferKey, redeemOfferKey } from '../../state/keys.js';
 import { estimateTokens } from '../memory.js';
 import {
   amountIn,
   BARE_PICK,
+  CHEAPER_RECS,
   CN_DIGITS,
   EXPIRY,
   MENTIONS_POINTS,
+  MORE_RECS,
   ORDER_ID,
   ORDER_POINTS,
   REDEEM_OFFER_TTL_SECONDS,
@@ -42,6 +44,23 @@ function suggestions(ctx: TurnCtx, keys: TemplateKey[]): Suggestion[] {
   });
 }
 
+interface RecsFilter {
+  minPrice?: number;
+  maxPrice?: number;
+  category?: string;
+}
+/** What the last recommendation answer showed, kept for "换一批" and "便宜一点的". */
+interface RecsShown {
+  filter: RecsFilter;
+  ids: string[];
+  /** The lowest price shown, yuan. */
+  cheapest: number;
+}
+const RECS_PER_ANSWER = 3;
+/** The tool's largest list: after three pages there is nothing new to show. */
+const RECS_MAX = 9;
+const RECS_OFFER_TTL_SECONDS = 600;
+
 const MENU: TemplateKey[] = ['suggest_points', 'suggest_tier', 'suggest_coupons', 'suggest_orders'];
 
 export class OfflineBrain implements Brain {
@@ -53,6 +72,17 @@ export class OfflineBrain implements Brain {
     const bare = BARE_PICK.exec(text);
     if (bare && (await ctx.state.get(redeemOfferKey(ctx.conversationId)))) {
       return this.redeem(ctx, CN_DIGITS[bare[1]] ?? Number(bare[1]));
+    }
+    if (MORE_RECS.test(text) || CHEAPER_RECS.test(text)) {
+      const raw = await ctx.state.get(recsOfferKey(ctx.conversationId));
+      if (raw) {
+        const shown = JSON.parse(raw) as RecsShown;
+        const replies = MORE_RECS.test(text)
+          ? await this.recommend(ctx, shown.filter, shown.ids)
+          : // Cheaper than the cheapest just shown, same category; a fresh list.
+            await this.recommend(ctx, { category: shown.filter.category, maxPrice: Math.max(0, shown.cheapest - 0.01) }, []);
+        return { replies, intent: 'recommend_products' };
+      }
     }
     const classified = classify(text);
     let { intent } = classified;
@@ -236,20 +266,7 @@ export class OfflineBrain implements Brain {
       }
       case 'recommend_products': {
         const category = await categoryIn(ctx, text);
-        const p = await tools.recommend_products.run({
-          ctx,
-          input: { limit: 3, ...parsePriceBand(text), ...(category ? { category } : {}) },
-        });
-        if (!p.products.length) return [{ text: r(p.filtered ? 'recommend_none_filtered' : 'recommend_none') }];
-        const lines = p.products.map((x) =>
-          r('recommend_line', {
-            name: x.name,
-            price: money(x.price),
-            points_note: x.pointsCanPay ? r('recommend_points_note') : '',
-            reason: x.reason,
-          }),
-        );
-        return [{ text: [r('recommend_header'), ...lines].join('\n') }];
+        return this.recommend(ctx, { ...parsePriceBand(text), ...(category ? { category } : {}) }, []);
       }
       case 'feedback_complaint': {
         const negative = NEGATIVE.test(text);
@@ -289,6 +306,34 @@ export class OfflineBrain implements Brain {
         parts.push(render(ctx.lang, 'points_next_expiry', { points: formatPoints(b.nextExpiry.points), date: b.nextExpiry.on }));
     }
     return parts.join(ctx.lang === 'zh-CN' ? '' : ' ');
+  }
+
+  /**
+   * Three recommendations that were not shown yet (`skip`), remembered with their filter for a follow-up
+   * "换一批" (the next three) or "便宜一点的" (cheaper than the cheapest of these).
+   */
+  private async recommend(ctx: TurnCtx, filter: RecsFilter, skip: string[]): Promise<OutboundReply[]> {
+    const r = (key: TemplateKey, vars?: Record<string, string | number>) => render(ctx.lang, key, vars);
+    const limit = Math.min(RECS_MAX, skip.length + RECS_PER_ANSWER);
+    const p =
+      skip.length >= RECS_MAX ? { products: [], filtered: true } : await tools.recommend_products.run({ ctx, input: { limit, ...filter } });
+    const fresh = p.products.filter((x) => !skip.includes(x.id)).slice(0, RECS_PER_ANSWER);
+    if (!fresh.length) {
+      if (skip.length) return [{ text: r('recommend_no_more') }];
+      return [{ text: r(p.filtered ? 'recommend_none_filtered' : 'recommend_none') }];
+    }
+    const shown: RecsShown = { filter, ids: [...skip, ...fresh.map((x) => x.id)], cheapest: Math.min(...fresh.map((x) => x.price)) };
+    await ctx.state.set(recsOfferKey(ctx.conversationId), JSON.stringify(shown), { ttlSeconds: RECS_OFFER_TTL_SECONDS });
+    const lines = fresh.map((x) =>
+      r('recommend_line', {
+        name: x.name,
+        price: money(x.price),
+        points_note: x.pointsCanPay ? r('recommend_points_note') : '',
+        reason: x.reason,
+      }),
+    );
+    const more: TemplateKey[] = shown.ids.length < RECS_MAX && p.products.length >= limit ? ['suggest_more_recs'] : [];
+    return [{ text: [r('recommend_header'), ...lines].join('\n'), suggestions: suggestions(ctx, [...more, 'suggest_cheaper_recs']) }];
   }
 
   /** "金卡和钻石有什么区别": each named tier's threshold, multiplier and benefits, lowest first. */

@@ -13,6 +13,12 @@ export const BARE_PICK =
   /^\s*(?:我要|我选|选|要|第|option|number|no\.?|#)?\s*(\d{1,2}|[一二两三四五六七八九十])\s*(?:个|号|张|种)?\s*[.!。！]*\s*$/i;
 export const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
 export const REDEEM_OFFER_TTL_SECONDS = 600;
+/** Right after recommendations: "换一批", "show me more". */
+export const MORE_RECS =
+  /^\s*(?:换一批|换一换|换几个|换点别的|还有(?:别的|其他的?|其它的?)吗?|再(?:推荐|来|看看)(?:几个|一些|点)?|more|show me more|more please|any others?|anything else|something else|others?)[\s!.。！?？~]*$/i;
+/** Right after recommendations: "便宜一点的", "cheaper ones". */
+export const CHEAPER_RECS =
+  /^\s*(?:(?:有没有|有)?(?:更)?便宜(?:一?点|些)?的?(?:吗|呢)?|cheaper(?: ones?| options?| please)?|something cheaper|anything cheaper)[\s!.。！?？~]*$/i;
 /** "No thanks", "不了", "ok": a member closing a topic with nothing pending gets a short acknowledgement. */
 const ACK =
   /^\s*(?:不了|不用了|不用|不需要|暂时不用|没有了|没了|没有|没事了|没事|好的|好|嗯+|行|知道了|明白了|了解|no|no thanks?|nope|nothing|nothing else|that'?s all|that'?s it|ok|okay|got it|alright|all right|fine|cool|great)(?:[\s,，]*(?:谢谢|thanks?|thank you))?[\s!.。！~]*$/i;
