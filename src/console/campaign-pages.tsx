@@ -257,7 +257,11 @@ function Progress(props: { view: CampaignView }) {
   const { campaign, counts } = props.view;
   const done = (counts.byStatus.sent ?? 0) + (counts.byStatus.failed ?? 0) + (counts.byStatus.skipped ?? 0);
   return (
-    <div data-campaign-progress={`/api/marketing/campaigns/${campaign.id}`} data-status={campaign.status} data-testid="campaign-progress">
+    <div
+      data-campaign-progress={`/api/marketing/campaigns/${campaign.id}/progress`}
+      data-status={campaign.status}
+      data-testid="campaign-progress"
+    >
       <p>
         Status: <strong data-campaign-status>{campaign.status}</strong> · planned{' '}
         <strong data-count-of="total">{counts.total.toLocaleString('en-US')}</strong>

@@ -3,7 +3,7 @@
  * Plain ES5, no framework, no build step:
  * - [data-segment-builder] forms turn their controls into a segment definition (the JSON textarea), and ask
  *   POST /api/marketing/segments/preview for the live count and a sample as the marketer edits;
- * - [data-campaign-progress] regions poll GET /api/marketing/campaigns/{id} and redraw the counts until done;
+ * - [data-campaign-progress] regions poll GET /api/marketing/campaigns/{id}/progress and redraw the counts until done;
  * JSON calls carry the session's CSRF token (X-CSRF-Token) from the element's data-csrf.
  */
 export const MARKETING_JS = `(function () {
@@ -119,7 +119,7 @@ export const MARKETING_JS = `(function () {
   function setupProgress(region) {
     var url = region.getAttribute('data-campaign-progress');
     function draw(view) {
-      // GET /api/marketing/campaigns/{id}: { campaign: { status, ... }, counts: { total, byStatus, bySkipReason } }
+      // GET /api/marketing/campaigns/{id}/progress: { campaign: { status, ... }, counts: { total, byStatus, bySkipReason } }
       var c = view.campaign || view;
       var counts = view.counts || {};
       var byStatus = counts.byStatus || {};

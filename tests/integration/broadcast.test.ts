@@ -232,6 +232,11 @@ describe('launch and dispatch', () => {
     expect(view.json.counts.bySkipReason.no_channel ?? 0).toBe(norefNotHeld);
     const perVariant = Object.fromEntries(view.json.counts.variants.map((v: { variant: string; total: number }) => [v.variant, v.total]));
     expect(perVariant.A + perVariant.B + perVariant.holdout).toBe(23);
+    // The progress view the console polls: the same counts and campaign, without the attribution report.
+    const progress = await api('GET', `/api/marketing/campaigns/${id}/progress`);
+    expect(progress.status).toBe(200);
+    expect(progress.json).toEqual({ campaign: view.json.campaign, counts: view.json.counts });
+    expect((await api('GET', '/api/marketing/campaigns/nope/progress')).status).toBe(404);
   });
 
   it('assigns variants deterministically from the campaign and the member', async () => {

@@ -175,7 +175,7 @@ describe('campaign pages', () => {
     expect(list).toContain(`/console/marketing/campaigns/${id}`);
     const detail = await (await page(`/console/marketing/campaigns/${id}?notice=created`)).text();
     expect(detail).toContain('data-testid="launch-ready"');
-    expect(detail).toContain(`data-campaign-progress="/api/marketing/campaigns/${id}"`);
+    expect(detail).toContain(`data-campaign-progress="/api/marketing/campaigns/${id}/progress"`);
   });
 
   it('previews the message for a chosen member, with the opt-out line; an unknown member is a readable error', async () => {

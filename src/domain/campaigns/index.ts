@@ -25,5 +25,5 @@ export { bucketOf, bucketSql, campaignSeed, variantForBucket, variantSql } from 
 export { planCampaign, campaignStart, type PlanResult } from './plan.js';
 export { dispatchOnce, deliveryKey, DEFAULT_DISPATCH, type DispatchOptions, type DispatchSummary, type DispatchDeps } from './dispatch.js';
 export { parseQuietHours, quietUntil, type QuietHours } from './quiet-hours.js';
-export { getCampaign, type CampaignView, type VariantCounts, type VariantResult } from './report.js';
+export { getCampaign, getCampaignProgress, type CampaignView, type VariantCounts, type VariantResult } from './report.js';
 export { createBroadcaster, dispatchOptionsFromConfig, type Broadcaster } from './broadcaster.js';

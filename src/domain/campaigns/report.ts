@@ -120,6 +120,15 @@ async function attribution(ctx: DomainCtx, c: Campaign): Promise<CampaignView['r
   };
 }
 
+/**
+ * A campaign and its delivery counts, without the attribution report: what the console polls every second while a
+ * campaign sends (the report joins every recipient to their orders, which a progress bar does not need).
+ */
+export const getCampaignProgress: Verb<{ id: string }, Pick<CampaignView, 'campaign' | 'counts'>> = async ({ ctx, input }) => {
+  const campaign = await loadCampaign(ctx, input.id);
+  return { campaign, counts: await counts(ctx, campaign.id) };
+};
+
 /** A campaign with its delivery counts (by status and skip reason, per variant) and its attribution report. */
 export const getCampaign: Verb<{ id: string }, CampaignView> = async ({ ctx, input }) => {
   const campaign = await loadCampaign(ctx, input.id);

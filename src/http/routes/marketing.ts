@@ -8,6 +8,7 @@ import {
   cancelCampaign,
   createCampaign,
   getCampaign,
+  getCampaignProgress,
   launchCampaign,
   listCampaigns,
   pauseCampaign,
@@ -114,6 +115,7 @@ const campaignViewSchema = z.object({
     totals: resultSchema.nullable(),
   }),
 });
+const campaignProgressSchema = campaignViewSchema.pick({ campaign: true, counts: true });
 const segmentSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -188,6 +190,15 @@ export const marketingDocs: RouteDoc[] = [
     tag: 'marketing',
     security: 'staff',
     response: campaignViewSchema,
+    errors: { ...E, 404: 'No such campaign' },
+  },
+  {
+    method: 'get',
+    path: '/api/marketing/campaigns/{id}/progress',
+    summary: 'A campaign with its delivery counts only (no attribution report): for polling while it sends',
+    tag: 'marketing',
+    security: 'staff',
+    response: campaignProgressSchema,
     errors: { ...E, 404: 'No such campaign' },
   },
   {
@@ -277,6 +288,11 @@ export function marketingRoutes() {
 
   app.get('/api/marketing/campaigns/:id', async (c) => {
     const view = await getCampaign({ ctx: c.get('deps').domain, input: { id: c.req.param('id') } });
+    return c.json({ ...view, campaign: campaignJson(view.campaign) });
+  });
+
+  app.get('/api/marketing/campaigns/:id/progress', async (c) => {
+    const view = await getCampaignProgress({ ctx: c.get('deps').domain, input: { id: c.req.param('id') } });
     return c.json({ ...view, campaign: campaignJson(view.campaign) });
   });
 
