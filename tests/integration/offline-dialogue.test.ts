@@ -2,7 +2,7 @@
 // by its number, closing a topic with "不了"/"no thanks", shopping by category and price, and expiry dates.
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handoffs, orders, pointLots } from '../../db/schema/index.js';
+import { handoffs, members, orders, pointLots } from '../../db/schema/index.js';
 import { getPointsSummary, getTierStatus, listTiers, pointsForAmount, redeemCoupon } from '../../src/domain/loyalty/index.js';
 import { formatMoney, formatPoints } from '../../src/lib/money.js';
 import { formatDate } from '../../src/lib/time.js';
@@ -227,8 +227,10 @@ describe('when points expire', () => {
     expect(reply.text?.startsWith(['即将过期的积分：', ...lines].join('\n'))).toBe(true);
     expect(reply.text).toContain(`您当前有 ${formatPoints(await balanceOf('zh-1'))} 积分。`);
 
-    const [none] = await say('u-en', 'when do my points expire');
-    expect(none.text).toMatch(/^Your next points to expire:\n\d{4}-\d\d-\d\d {2}[\d,]+ points\n/);
+    for (const q of ['when do my points expire', 'how long are my points valid?']) {
+      const [en] = await say('u-en', q);
+      expect(en.text, q).toMatch(/^Your next points to expire:\n\d{4}-\d\d-\d\d {2}[\d,]+ points\n/);
+    }
   });
 });
 
@@ -352,5 +354,21 @@ describe('money questions', () => {
     expect(reply.text).toContain(`您当前有 ${formatPoints(await balanceOf('cp-1'))} 积分`);
     expect(reply.text).toContain('客服会为您核实');
     expect(buttons(reply)).toEqual(['转人工']);
+  });
+});
+
+describe('birthday', () => {
+  it("answers with the birthday on file, the tier's birthday benefits from the tier table, and a missing birthday", async () => {
+    await t.store.db.update(members).set({ birthday: '1990-03-14' }).where(eq(members.id, 'cp-1'));
+    const { tier } = await getTierStatus({ ctx: t.deps.domain, input: { memberId: 'cp-1' } });
+    const [zhReply] = await say('u-cp', '我的生日有什么福利');
+    expect(zhReply.text).toContain('您会员资料中的生日是 3月14日。');
+    expect(zhReply.text).toContain(`您的${tier.nameZh}等级可享受：`);
+    for (const b of tier.benefitsZh.filter((x) => x.includes('生日'))) expect(zhReply.text).toContain(`· ${b}`);
+    for (const b of tier.benefitsZh.filter((x) => !x.includes('生日'))) expect(zhReply.text).not.toContain(`· ${b}`);
+
+    const [en] = await say('u-en', 'my birthday gift?');
+    expect(en.text).toContain("Your birthday isn't on your member profile yet");
+    expect(en.text).toContain('Your Regular tier gives you:');
   });
 });

@@ -21,6 +21,8 @@ describe('offline text rules', () => {
     ['帮我取消订单', { kind: 'order_change' }],
     ['I want to return an item', { kind: 'order_change' }],
     ['上个月我花了多少钱', { kind: 'spend' }],
+    ['我的生日礼券呢', { kind: 'birthday' }],
+    ['what do I get on my birthday?', { kind: 'birthday' }],
     ['how much have I spent this year?', { kind: 'spend' }],
   ])('%s', (text, expected) => {
     expect(ruled(text)).toEqual(expected);
@@ -35,6 +37,8 @@ describe('offline text rules', () => {
     'i want to fly to atlanta for under 300 from pittsburgh',
     'no, I asked about my order',
     '我有多少积分',
+    '生日礼物推荐',
+    'birthday gift ideas for my wife',
   ])('leaves "%s" to the model', (text) => {
     expect(ruled(text)).toBeNull();
   });

@@ -56,6 +56,11 @@ interface RecsShown {
   /** The lowest price shown, yuan. */
   cheapest: number;
 }
+const BIRTHDAY_WORD = /生日|birthday/i;
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+/** "3月14日" / "March 14": a birthday is a calendar day, shown without a year. */
+const monthDay = (lang: 'zh-CN' | 'en', month: number, day: number) =>
+  lang === 'zh-CN' ? `${month}月${day}日` : `${MONTHS[month - 1] ?? month} ${day}`;
 const RECS_PER_ANSWER = 3;
 /** The tool's largest list: after three pages there is nothing new to show. */
 const RECS_MAX = 9;
@@ -98,6 +103,8 @@ export class OfflineBrain implements Brain {
         };
         return { replies: [reply], intent: 'member_number' };
       }
+      case 'birthday':
+        return { replies: [await this.birthday(ctx)], intent: 'tier_benefits' };
       case 'earn_estimate':
         return { replies: [await this.earnEstimate(ctx, ruled.amount)], intent: 'earn_redeem_points' };
       case 'points_wrong': {
@@ -334,6 +341,25 @@ export class OfflineBrain implements Brain {
     );
     const more: TemplateKey[] = shown.ids.length < RECS_MAX && p.products.length >= limit ? ['suggest_more_recs'] : [];
     return [{ text: [r('recommend_header'), ...lines].join('\n'), suggestions: suggestions(ctx, [...more, 'suggest_cheaper_recs']) }];
+  }
+
+  /** The member's birthday on file, what their tier gives on it, and the birthday coupons they hold. */
+  private async birthday(ctx: TurnCtx): Promise<OutboundReply> {
+    const r = (key: TemplateKey, vars?: Record<string, string | number>) => render(ctx.lang, key, vars);
+    const [b, c] = await Promise.all([tools.get_tier_benefits.run({ ctx, input: {} }), tools.list_coupons.run({ ctx, input: {} })]);
+    const parts: string[] = [];
+    const day = /^\d{4}-(\d{2})-(\d{2})$/.exec(ctx.member.birthday ?? '');
+    parts.push(day ? r('birthday_on_file', { date: monthDay(ctx.lang, Number(day[1]), Number(day[2])) }) : r('birthday_missing'));
+    const perks = b.tier.benefits.filter((x) => BIRTHDAY_WORD.test(x));
+    parts.push(
+      perks.length
+        ? [r('birthday_benefits', { tier: b.tier.name }), ...perks.map((x) => r('tier_benefit_line', { benefit: x }))].join('\n')
+        : r('birthday_no_benefit', { tier: b.tier.name }),
+    );
+    const held = c.coupons.filter((x) => BIRTHDAY_WORD.test(x.name));
+    if (held.length)
+      parts.push([r('birthday_coupons'), ...held.map((x) => r('coupon_line', { name: x.name, expires: x.expiresOn }))].join('\n'));
+    return { text: parts.join('\n\n'), suggestions: suggestions(ctx, ['suggest_coupons', 'suggest_tier']) };
   }
 
   /** "金卡和钻石有什么区别": each named tier's threshold, multiplier and benefits, lowest first. */

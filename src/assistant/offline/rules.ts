@@ -23,7 +23,7 @@ export const CHEAPER_RECS =
 const ACK =
   /^\s*(?:不了|不用了|不用|不需要|暂时不用|没有了|没了|没有|没事了|没事|好的|好|嗯+|行|知道了|明白了|了解|no|no thanks?|nope|nothing|nothing else|that'?s all|that'?s it|ok|okay|got it|alright|all right|fine|cool|great)(?:[\s,，]*(?:谢谢|thanks?|thank you))?[\s!.。！~]*$/i;
 /** Questions about when points run out, answered with the expiry days first. */
-export const EXPIRY = /过期|到期|失效|有效期|expir|run out/i;
+export const EXPIRY = /过期|到期|失效|有效期|expir|run out|\bvalid/i;
 /** Intents the NLU falls back to that a price band or a category name in the text outranks: "100元以内的零食". */
 export const WEAK_INTENTS = new Set<Intent>(['out_of_scope', 'greeting_chitchat']);
 export const SHORT_MESSAGE_TOKENS = 3;
@@ -62,6 +62,9 @@ export const amountIn = (text: string): number | undefined => {
   const m = AMOUNT.exec(text);
   return m ? Number((m[1] ?? m[2]).replaceAll(',', '')) : undefined;
 };
+/** "我的生日礼券呢", "生日有什么福利", "my birthday gift?": the member's birthday benefits (not "生日礼物推荐"). */
+const BIRTHDAY =
+  /生日(?:礼券|券|礼包|礼(?!物)|福利|权益|特权|积分|优惠|双倍)|生日.{0,4}(?:有什么|有啥|有没有|送什么)|birthday (?:coupons?|vouchers?|rewards?|benefits?|points|offers?|perks?|treats?)|my birthday/i;
 /** "我的会员号是多少", "what's my member number". */
 const MEMBER_NUMBER = /会员号|会员卡号|会员编号|会员\s*id|member(?:ship)?\s+(?:number|no\.?|id|card number)|loyalty (?:number|id)/i;
 export const MENTIONS_POINTS = /积分|\bpoints?\b/i;
@@ -77,6 +80,7 @@ export const TIER_WORDS: [RegExp, string][] = [
 export type RuledQuestion =
   | { kind: 'ack' }
   | { kind: 'member_number' }
+  | { kind: 'birthday' }
   | { kind: 'earn_estimate'; amount: number }
   | { kind: 'points_wrong' }
   | { kind: 'order_change' }
@@ -87,6 +91,7 @@ export type RuledQuestion =
 export function ruledQuestion(text: string, intent: Intent): RuledQuestion | null {
   if (ACK.test(text)) return { kind: 'ack' };
   if (MEMBER_NUMBER.test(text) && !ORDER_ID.test(text)) return { kind: 'member_number' };
+  if (BIRTHDAY.test(text) && intent !== 'feedback_complaint' && intent !== 'human_agent') return { kind: 'birthday' };
   const amount = amountIn(text);
   if (amount !== undefined && EARN_QUESTION.test(text)) return { kind: 'earn_estimate', amount };
   if (POINTS_WRONG.test(text)) return { kind: 'points_wrong' };
