@@ -81,7 +81,7 @@ export interface Question {
 export const QUESTIONS: Question[] = [
   { text: '我有多少积分', expect: /您当前有 [\d,]+ 积分/ },
   { text: 'how many points do I have', expect: /You have [\d,]+ points/ },
-  { text: '我是什么等级', expect: /您是\S+会员（积分/ },
+  { text: '我是什么等级', expect: /您当前的会员等级是\S+（积分/ },
   { text: 'my coupons', expect: /coupon|优惠券/i },
 ];
 
