@@ -7,7 +7,7 @@ import { getPointsSummary, getTierStatus, listTiers, pointsForAmount, redeemCoup
 import { formatMoney, formatPoints } from '../../src/lib/money.js';
 import { formatDate } from '../../src/lib/time.js';
 import { orderEventSchema, recordOrder } from '../../src/domain/orders/index.js';
-import { createTestApp, type TestApp } from '../support/app.js';
+import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/app.js';
 import { emulatorActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
 import { addMember, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
 import { buy, CATALOG, seedCatalog } from '../support/recs-fixtures.js';
@@ -301,7 +301,12 @@ describe('changing an order', () => {
     // Two in a row are not "failed answers": no handoff until the member asks for one.
     expect(await handoffsOf('emulator:conv-u-zh3')).toHaveLength(0);
     await say('u-zh3', '转人工');
-    expect(await handoffsOf('emulator:conv-u-zh3')).toHaveLength(1);
+    const [h] = await handoffsOf('emulator:conv-u-zh3');
+    expect(h).toBeDefined();
+    // The agent's summary names what the member wanted done.
+    const detail = await fetch(`${server.url}/api/agent/handoffs/${h.id}`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    const body = (await detail.json()) as { summary: string[] };
+    expect(body.summary.join(' ')).toMatch(/Asked about: [^.]*changing an order \(cancel, return, refund, address or invoice\)/);
   });
 });
 
