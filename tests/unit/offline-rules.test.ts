@@ -1,7 +1,7 @@
 // The offline brain's text rules: what each answers, and the look-alikes they must leave to the intent model.
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/assistant/offline/nlu/index.js';
-import { amountIn, ruledQuestion } from '../../src/assistant/offline/rules.js';
+import { amountIn, redeemPick, ruledQuestion } from '../../src/assistant/offline/rules.js';
 
 const ruled = (text: string) => ruledQuestion(text, classify(text).intent);
 
@@ -50,5 +50,17 @@ describe('offline text rules', () => {
     expect(amountIn('99.9 yuan')).toBe(99.9);
     expect(amountIn('300块钱')).toBe(300);
     expect(amountIn('order 12345')).toBeUndefined();
+  });
+
+  it('reads the coupon a redeem request names, and not a count of other recommendations', () => {
+    expect(redeemPick('兑换 1')).toBe(1);
+    expect(redeemPick('redeem 2')).toBe(2);
+    expect(redeemPick('兑换第3个')).toBe(3);
+    expect(redeemPick('兑换500积分的券')).toBe(500);
+    expect(redeemPick('换第2个')).toBe(2);
+    expect(redeemPick('换 2')).toBe(2);
+    expect(redeemPick('换2个')).toBeUndefined();
+    expect(redeemPick('换3批看看')).toBeUndefined();
+    expect(redeemPick('换一批')).toBeUndefined();
   });
 });

@@ -22,7 +22,7 @@ import {
   ORDER_ID,
   ORDER_POINTS,
   REDEEM_OFFER_TTL_SECONDS,
-  REDEEM_PICK,
+  redeemPick,
   ruledQuestion,
   SHORT_MESSAGE_TOKENS,
   TIER_WORDS,
@@ -56,6 +56,16 @@ interface RecsShown {
   /** The lowest price shown, yuan. */
   cheapest: number;
 }
+/** The remembered list, or null when there is none or it is not one we wrote (then the message is taken afresh). */
+function parseShown(raw: string | null): RecsShown | null {
+  if (!raw) return null;
+  try {
+    const v = JSON.parse(raw) as RecsShown;
+    return Array.isArray(v?.ids) && typeof v.cheapest === 'number' && typeof v.filter === 'object' ? v : null;
+  } catch {
+    return null;
+  }
+}
 const BIRTHDAY_WORD = /生日|birthday/i;
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 /** "3月14日" / "March 14": a birthday is a calendar day, shown without a year. */
@@ -72,16 +82,15 @@ export class OfflineBrain implements Brain {
   readonly name = 'offline';
 
   async respond(ctx: TurnCtx, text: string): Promise<BrainReply> {
-    const pick = REDEEM_PICK.exec(text);
-    if (pick) return this.redeem(ctx, Number(pick[1]));
+    const pick = redeemPick(text);
+    if (pick !== undefined) return this.redeem(ctx, pick);
     const bare = BARE_PICK.exec(text);
     if (bare && (await ctx.state.get(redeemOfferKey(ctx.conversationId)))) {
       return this.redeem(ctx, CN_DIGITS[bare[1]] ?? Number(bare[1]));
     }
     if (MORE_RECS.test(text) || CHEAPER_RECS.test(text)) {
-      const raw = await ctx.state.get(recsOfferKey(ctx.conversationId));
-      if (raw) {
-        const shown = JSON.parse(raw) as RecsShown;
+      const shown = parseShown(await ctx.state.get(recsOfferKey(ctx.conversationId)));
+      if (shown) {
         const replies = MORE_RECS.test(text)
           ? await this.recommend(ctx, shown.filter, shown.ids)
           : // Cheaper than the cheapest just shown, same category; a fresh list.

@@ -3,8 +3,17 @@
 // text, so `npm run eval:intents` can show what they do to every dev row.
 import type { Intent } from './nlu/index.js';
 
-/** Redeem requests that name an option: "兑换 1", "redeem 2", "兑换500积分的券". */
-export const REDEEM_PICK = /(?:兑换|换|redeem|exchange)\s*(?:第|no\.?|number|option|#)?\s*(\d{1,6})/i;
+/**
+ * Redeem requests that name an option: "兑换 1", "redeem 2", "兑换500积分的券", "换第2个". A bare "换" with a count
+ * ("换2个", "换3批") asks for other recommendations, not for coupon 2.
+ */
+const REDEEM_PICK =
+  /(?:兑换|redeem|exchange)\s*(?:第|no\.?|number|option|#)?\s*(\d{1,6})|换\s*第\s*(\d{1,6})|换\s*(\d{1,6})(?!\d|\s*(?:个|批|些|种|样))/i;
+/** The option number or points cost a redeem request names, if it names one. */
+export function redeemPick(text: string): number | undefined {
+  const m = REDEEM_PICK.exec(text);
+  return m ? Number(m[1] ?? m[2] ?? m[3]) : undefined;
+}
 /**
  * A bare pick right after the options were listed: "2", "第2个", "选三", "option 2", "#2". Only while the list
  * the member is looking at is fresh (REDEEM_OFFER_TTL_SECONDS); any other time a lone number means nothing.
