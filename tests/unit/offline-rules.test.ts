@@ -1,7 +1,7 @@
 // The offline brain's text rules: what each answers, and the look-alikes they must leave to the intent model.
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/assistant/offline/nlu/index.js';
-import { amountIn, redeemPick, ruledQuestion } from '../../src/assistant/offline/rules.js';
+import { amountIn, MORE_RECS, redeemPick, ruledQuestion } from '../../src/assistant/offline/rules.js';
 
 const ruled = (text: string) => ruledQuestion(text, classify(text).intent);
 
@@ -62,5 +62,6 @@ describe('offline text rules', () => {
     expect(redeemPick('换2个')).toBeUndefined();
     expect(redeemPick('换3批看看')).toBeUndefined();
     expect(redeemPick('换一批')).toBeUndefined();
+    for (const t of ['换2个', '换一批', 'show me more']) expect(MORE_RECS.test(t), t).toBe(true);
   });
 });
