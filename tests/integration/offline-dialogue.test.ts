@@ -42,6 +42,8 @@ const MEMBERS = [
   { id: 'sp-1', name: '赵敏', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-sp' },
   { id: 'oos-1', name: '周杰', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-oos' },
   { id: 'cp-1', name: '孙丽', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-cp' },
+  { id: 'ex-1', name: 'Ella Expiry', locale: 'en', timeZone: 'Europe/London', user: 'u-ex1' },
+  { id: 'ex-2', name: '钱进', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-ex2' },
 ] as const;
 
 beforeAll(async () => {
@@ -92,6 +94,10 @@ beforeAll(async () => {
   for (const couponId of ['C5', 'C12']) {
     await redeemCoupon({ ctx: t.deps.domain, input: { memberId: 'cp-1', couponId, idempotencyKey: `cp-1-${couponId}` } });
   }
+  // ex-1: two lots expiring within the next 30 days; ex-2: one.
+  await paidOrder(t.deps.domain, 'ex-1', 'EX1', '300', '2025-06-10T02:00:00Z');
+  await paidOrder(t.deps.domain, 'ex-1', 'EX2', '200', '2025-06-20T02:00:00Z');
+  await paidOrder(t.deps.domain, 'ex-2', 'EX3', '150', '2025-06-15T02:00:00Z');
   // Sales of the whole catalog, so every product has a popularity to rank by.
   const all = CATALOG.map((p) => p.id);
   for (const day of ['2026-05-20', '2026-05-25', '2026-05-30']) await buy(t.deps.domain, 'shopper', `${day}T10:00:00Z`, all);
@@ -215,6 +221,20 @@ describe('shopping by category and price', () => {
 });
 
 describe('when points expire', () => {
+  it('says which day soon-expiring points go, from the lots in the store', async () => {
+    const one = await getPointsSummary({ ctx: t.deps.domain, input: { memberId: 'ex-1' } });
+    expect(one.expiringSoon.points).toBeGreaterThan(one.nextExpiry?.points ?? 0);
+    const [en] = await say('u-ex1', 'how many points do I have?');
+    expect(en.text).toContain(
+      `${formatPoints(one.expiringSoon.points)} of them expire in the next 30 days, the first ${formatPoints(one.nextExpiry?.points ?? 0)} on ${formatDate(one.nextExpiry?.at ?? new Date(0), 'Europe/London')}`,
+    );
+    const single = await getPointsSummary({ ctx: t.deps.domain, input: { memberId: 'ex-2' } });
+    const [zhReply] = await say('u-ex2', '我有多少积分');
+    expect(zhReply.text).toContain(
+      `其中 ${formatPoints(single.expiringSoon.points)} 积分将于 ${formatDate(single.nextExpiry?.at ?? new Date(0), 'Asia/Shanghai')} 过期`,
+    );
+  });
+
   it('answers with the next expiry days and their points, as the store holds them', async () => {
     const lots = await t.store.db
       .select()

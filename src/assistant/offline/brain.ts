@@ -314,8 +314,18 @@ export class OfflineBrain implements Brain {
   private async balanceText(ctx: TurnCtx): Promise<string> {
     const b = await tools.get_points_balance.run({ ctx, input: {} });
     const parts = [render(ctx.lang, 'points_balance', { balance: formatPoints(b.balance) })];
-    if (b.expiringSoon.points > 0) {
-      parts.push(render(ctx.lang, 'points_expiring', { points: formatPoints(b.expiringSoon.points), date: b.expiringSoon.before }));
+    if (b.expiringSoon.points > 0 && b.nextExpiry && b.nextExpiry.points >= b.expiringSoon.points) {
+      // All of it on one day: say the day, not the end of the window.
+      parts.push(render(ctx.lang, 'points_expiring_on', { points: formatPoints(b.expiringSoon.points), date: b.nextExpiry.on }));
+    } else if (b.expiringSoon.points > 0) {
+      parts.push(
+        render(ctx.lang, 'points_expiring', {
+          points: formatPoints(b.expiringSoon.points),
+          days: b.expiringSoon.days,
+          first_points: formatPoints(b.nextExpiry?.points ?? b.expiringSoon.points),
+          first_date: b.nextExpiry?.on ?? b.expiringSoon.before,
+        }),
+      );
     } else if (b.balance > 0) {
       parts.push(render(ctx.lang, 'points_none_expiring', { days: b.expiringSoon.days }));
       if (b.nextExpiry)
