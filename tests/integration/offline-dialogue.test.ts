@@ -397,3 +397,18 @@ describe('birthday', () => {
     expect(en.text).toContain('Your Regular tier gives you:');
   });
 });
+
+describe('what points cannot do', () => {
+  it('says points are not transferable or cash, and come from paid orders only, with the tier multiplier from the store', async () => {
+    const { tier } = await getTierStatus({ ctx: t.deps.domain, input: { memberId: 'zh-2' } });
+    const [transfer] = await say('u-zh2', '积分能转给别人吗');
+    expect(transfer.text).toContain('不能转给他人');
+    expect(buttons(transfer)).toEqual(['兑换积分', '我的积分']);
+    expect((await say('u-zh2', '积分能换现金吗'))[0].text).toContain('积分不能兑换现金');
+    expect((await say('u-zh2', '签到有积分吗'))[0].text).toContain(`（${tier.nameZh}：${tier.multiplierPct / 100} 倍）`);
+    // The button lists the coupons points can buy.
+    const [list] = await say('u-zh2', '兑换积分');
+    expect(list.text).toContain('可用积分兑换的优惠券');
+    expect((await say('u-en', 'can I transfer my points to a friend?'))[0].text).toContain("can't be transferred");
+  });
+});

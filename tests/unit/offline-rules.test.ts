@@ -22,6 +22,12 @@ describe('offline text rules', () => {
     ['I want to return an item', { kind: 'order_change' }],
     ['上个月我花了多少钱', { kind: 'spend' }],
     ['我的生日礼券呢', { kind: 'birthday' }],
+    ['积分能转给别人吗', { kind: 'points_policy', topic: 'transfer' }],
+    ['can I transfer my points to a friend?', { kind: 'points_policy', topic: 'transfer' }],
+    ['积分能换现金吗', { kind: 'points_policy', topic: 'cash' }],
+    ['can I cash out my points', { kind: 'points_policy', topic: 'cash' }],
+    ['签到有积分吗', { kind: 'points_policy', topic: 'earning' }],
+    ['do reviews earn points?', { kind: 'points_policy', topic: 'earning' }],
     ['what do I get on my birthday?', { kind: 'birthday' }],
     ['how much have I spent this year?', { kind: 'spend' }],
   ])('%s', (text, expected) => {
@@ -38,6 +44,8 @@ describe('offline text rules', () => {
     'no, I asked about my order',
     '我有多少积分',
     '生日礼物推荐',
+    'transfer money to my savings account',
+    '积分怎么赚',
     'birthday gift ideas for my wife',
   ])('leaves "%s" to the model', (text) => {
     expect(ruled(text)).toBeNull();

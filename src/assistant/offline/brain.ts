@@ -114,6 +114,15 @@ export class OfflineBrain implements Brain {
       }
       case 'birthday':
         return { replies: [await this.birthday(ctx)], intent: 'tier_benefits' };
+      case 'points_policy': {
+        const tier = await tools.get_tier_status.run({ ctx, input: {} });
+        const key = `points_policy_${ruled.topic}` as const;
+        const reply = {
+          text: render(ctx.lang, key, { tier: tier.tier.name, multiplier: tier.tier.multiplier }),
+          suggestions: suggestions(ctx, ['suggest_redeem', 'suggest_points']),
+        };
+        return { replies: [reply], intent: 'earn_redeem_points' };
+      }
       case 'earn_estimate':
         return { replies: [await this.earnEstimate(ctx, ruled.amount)], intent: 'earn_redeem_points' };
       case 'points_wrong': {

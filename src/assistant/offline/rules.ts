@@ -74,6 +74,16 @@ export const amountIn = (text: string): number | undefined => {
 /** "我的生日礼券呢", "生日有什么福利", "my birthday gift?": the member's birthday benefits (not "生日礼物推荐"). */
 const BIRTHDAY =
   /生日(?:礼券|券|礼包|礼(?!物)|福利|权益|特权|积分|优惠|双倍)|生日.{0,4}(?:有什么|有啥|有没有|送什么)|birthday (?:coupons?|vouchers?|rewards?|benefits?|points|offers?|perks?|treats?)|my birthday/i;
+/**
+ * What points cannot do in this program (src/domain/loyalty: they are earned on paid orders only, and spent on
+ * coupons only): "积分能转给别人吗", "积分能换现金吗", "签到有积分吗", "can I transfer my points".
+ */
+const POINTS_TRANSFER =
+  /积分.{0,6}(?:转给|转让|转赠|赠送|送给|给别人|给朋友|给家人|合并)|(?:转|送|给)(?:一些|点)?积分给|transfer (?:my |some |the )?points|points? (?:to|with) (?:a |my )?(?:friend|family|someone|another)|give (?:my |some )?points|gift (?:my )?points|share (?:my )?points|combine (?:my )?points/i;
+const POINTS_CASH =
+  /积分.{0,6}(?:换|兑换|提|折)(?:成)?现(?:金|钱)|积分.{0,4}(?:提现|兑现)|points? (?:for|into|to) (?:cash|money)|cash (?:out )?(?:my )?points|points? cash ?out/i;
+const POINTS_OTHER_EARNING =
+  /(?:签到|评价|晒单|分享|邀请|推荐好友|注册|生日).{0,6}(?:有|送|得|给|加|赚)(?:没有)?积分|积分.{0,4}(?:签到|评价|邀请)|points? for (?:checking in|check-?ins?|reviews?|sharing|referr|inviting|signing up)|(?:check-?in|review|referral|sign-?up)s? (?:earn|give|get)s? points/i;
 /** "我的会员号是多少", "what's my member number". */
 const MEMBER_NUMBER = /会员号|会员卡号|会员编号|会员\s*id|member(?:ship)?\s+(?:number|no\.?|id|card number)|loyalty (?:number|id)/i;
 export const MENTIONS_POINTS = /积分|\bpoints?\b/i;
@@ -90,6 +100,7 @@ export type RuledQuestion =
   | { kind: 'ack' }
   | { kind: 'member_number' }
   | { kind: 'birthday' }
+  | { kind: 'points_policy'; topic: 'transfer' | 'cash' | 'earning' }
   | { kind: 'earn_estimate'; amount: number }
   | { kind: 'points_wrong' }
   | { kind: 'order_change' }
@@ -104,6 +115,9 @@ export function ruledQuestion(text: string, intent: Intent): RuledQuestion | nul
   const amount = amountIn(text);
   if (amount !== undefined && EARN_QUESTION.test(text)) return { kind: 'earn_estimate', amount };
   if (POINTS_WRONG.test(text)) return { kind: 'points_wrong' };
+  if (POINTS_TRANSFER.test(text)) return { kind: 'points_policy', topic: 'transfer' };
+  if (POINTS_CASH.test(text)) return { kind: 'points_policy', topic: 'cash' };
+  if (POINTS_OTHER_EARNING.test(text)) return { kind: 'points_policy', topic: 'earning' };
   if (ORDER_POINTS.test(text)) return intent === 'order_status' ? null : { kind: 'route', intent: 'order_status' };
   if (COUPON_WORDS.test(text) && intent === 'order_status' && !ORDER_ID.test(text)) return { kind: 'route', intent: 'coupons' };
   if (ORDER_CHANGE.test(text) && (intent === 'out_of_scope' || intent === 'order_status')) return { kind: 'order_change' };
