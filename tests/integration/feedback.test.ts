@@ -82,6 +82,9 @@ describe('NPS survey', () => {
     // A real question in the comment window is answered, not filed as the comment.
     const [answer] = await c.say('how many points do I have');
     expect(answer).toMatch(/^You have \d+ points/);
+    // So is one the intent model has no label for but the assistant's text rules answer.
+    const [spend] = await c.say('how much have I spent?');
+    expect(spend).toMatch(/^In the last 12 months you spent ¥/);
     expect(await c.say('Fast delivery and friendly service')).toEqual(["Thank you, I've passed your comment on to the team."]);
     expect(await c.say('9')).toEqual(["You've already given us 9. Thank you!"]);
     const rows = await t.store.db.select().from(feedback).where(eq(feedback.memberId, 'n-1'));
