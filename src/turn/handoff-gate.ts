@@ -131,9 +131,10 @@ export function createHandoffGate(deps: { domain: DomainCtx; state: StatePort; l
       if (commentOpen) {
         const c = classify(text);
         if ((QUESTION_INTENTS.has(c.intent) && c.confidence >= 0.5) || ASK_HUMAN.test(text)) return null;
-        // The offline brain's own questions ("积分不对", "上个月我花了多少钱") are questions too; "ok" is a comment.
+        // The offline brain's own questions ("积分不对", "上个月我花了多少钱") are questions too. "ok" is a comment, and
+        // so is "退款太慢" (order-change words in a rating comment are about the service).
         const ruled = ruledQuestion(text, c.intent);
-        if (ruled && ruled.kind !== 'ack') return null;
+        if (ruled && ruled.kind !== 'ack' && ruled.kind !== 'order_change') return null;
         if (await commentOnSurvey({ ctx: domain, input: { survey, comment: text } })) {
           return { replies: [{ text: render(ctx.lang, 'survey_comment_thanks') }], intent: 'survey_comment' };
         }
