@@ -412,3 +412,24 @@ describe('what points cannot do', () => {
     expect((await say('u-en', 'can I transfer my points to a friend?'))[0].text).toContain("can't be transferred");
   });
 });
+
+describe('marketing consent in words', () => {
+  it('answers "unsubscribe me from marketing" with the STOP button, and only the keyword changes consent', async () => {
+    await t.store.db.update(members).set({ marketingConsent: true }).where(eq(members.id, 'ex-1'));
+    const consentOf = async () =>
+      (await t.store.db.select({ c: members.marketingConsent }).from(members).where(eq(members.id, 'ex-1')))[0]?.c;
+    const [how] = await say('u-ex1', 'unsubscribe me from marketing please');
+    expect(how.text).toContain('reply STOP');
+    expect(buttons(how)).toEqual(['STOP']);
+    expect(await consentOf()).toBe(true);
+    const [done] = await say('u-ex1', 'STOP');
+    expect(done.text).toContain("you won't receive marketing messages");
+    expect(await consentOf()).toBe(false);
+    const [back] = await say('u-ex1', 'I want to receive offers again');
+    expect(buttons(back)).toEqual(['START']);
+    expect(await consentOf()).toBe(false);
+
+    const [zhHow] = await say('u-ex2', '别再给我发广告了');
+    expect(buttons(zhHow)).toEqual(['退订']);
+  });
+});

@@ -22,6 +22,13 @@ describe('offline text rules', () => {
     ['I want to return an item', { kind: 'order_change' }],
     ['上个月我花了多少钱', { kind: 'spend' }],
     ['我的生日礼券呢', { kind: 'birthday' }],
+    ['unsubscribe me from marketing', { kind: 'consent_how', to: 'out' }],
+    ['please stop sending me promotions', { kind: 'consent_how', to: 'out' }],
+    ['别再给我发广告了', { kind: 'consent_how', to: 'out' }],
+    ['我想取消订阅营销消息', { kind: 'consent_how', to: 'out' }],
+    ['I want to receive offers again', { kind: 'consent_how', to: 'in' }],
+    ['重新订阅优惠信息', { kind: 'consent_how', to: 'in' }],
+    ['what is your return policy', { kind: 'order_change' }],
     ['积分能转给别人吗', { kind: 'points_policy', topic: 'transfer' }],
     ['can I transfer my points to a friend?', { kind: 'points_policy', topic: 'transfer' }],
     ['积分能换现金吗', { kind: 'points_policy', topic: 'cash' }],
@@ -46,6 +53,8 @@ describe('offline text rules', () => {
     '生日礼物推荐',
     'transfer money to my savings account',
     '积分怎么赚',
+    'stop the music',
+    '我订阅了什么',
     'birthday gift ideas for my wife',
   ])('leaves "%s" to the model', (text) => {
     expect(ruled(text)).toBeNull();

@@ -114,6 +114,15 @@ export class OfflineBrain implements Brain {
       }
       case 'birthday':
         return { replies: [await this.birthday(ctx)], intent: 'tier_benefits' };
+      case 'consent_how': {
+        // The button is the exact keyword the consent gate acts on (STOP / 退订, START / 订阅).
+        const keyword = render(ctx.lang, ruled.to === 'out' ? 'consent_keyword_out' : 'consent_keyword_in');
+        const reply = {
+          text: render(ctx.lang, ruled.to === 'out' ? 'consent_how_out' : 'consent_how_in'),
+          suggestions: [{ title: keyword, value: keyword }],
+        };
+        return { replies: [reply], intent: 'consent_help' };
+      }
       case 'points_policy': {
         const tier = await tools.get_tier_status.run({ ctx, input: {} });
         const key = `points_policy_${ruled.topic}` as const;

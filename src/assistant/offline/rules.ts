@@ -56,7 +56,7 @@ const SPEND_OVERRIDES = new Set<Intent>([
  * member is told so and offered a person at once, rather than getting the out-of-scope reply.
  */
 const ORDER_CHANGE =
-  /取消(?:这个|我的|一个|该)?订单|退货|退款|换货|退换|(?:改|修改|更改|换)(?:一下)?(?:收货|配送)?地址|开(?:个|张)?发票|cancel (?:my |the |an |this |that )?order|return (?:an? |my |the |this )?(?:item|order|product|purchase)|\brefund|change (?:my |the )?(?:delivery |shipping )?address|\binvoice/i;
+  /取消(?:这个|我的|一个|该)?订单|退货|退款|换货|退换|(?:改|修改|更改|换)(?:一下)?(?:收货|配送)?地址|开(?:个|张)?发票|cancel (?:my |the |an |this |that )?order|return (?:an? |my |the |this )?(?:item|order|product|purchase)|\brefund|change (?:my |the )?(?:delivery |shipping )?address|\binvoice|return policy|退换?货政策/i;
 /** An amount of money in the text: "¥500", "¥1,000", "500元", "500 yuan", "500块". */
 const AMOUNT =
   /[¥￥]\s*((?:\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.\d{1,2})?)|((?:\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.\d{1,2})?)\s*(?:元|块钱?|块|rmb|yuan|cny)/i;
@@ -84,6 +84,15 @@ const POINTS_CASH =
   /积分.{0,6}(?:换|兑换|提|折)(?:成)?现(?:金|钱)|积分.{0,4}(?:提现|兑现)|points? (?:for|into|to) (?:cash|money)|cash (?:out )?(?:my )?points|points? cash ?out/i;
 const POINTS_OTHER_EARNING =
   /(?:签到|评价|晒单|分享|邀请|推荐好友|注册|生日).{0,6}(?:有|送|得|给|加|赚)(?:没有)?积分|积分.{0,4}(?:签到|评价|邀请)|points? for (?:checking in|check-?ins?|reviews?|sharing|referr|inviting|signing up)|(?:check-?in|review|referral|sign-?up)s? (?:earn|give|get)s? points/i;
+/**
+ * Asking in words to stop or restart marketing ("unsubscribe me from marketing", "别再给我发广告了"). The consent
+ * gate acts on the exact keywords only (STOP, 退订, START, 订阅), so a misread sentence can never change consent:
+ * these get the keyword as a one-tap button instead.
+ */
+const CONSENT_OUT =
+  /unsubscribe|取消订阅|opt(?: me)? out|stop (?:sending|messaging|texting|emailing)|no more (?:marketing|promotions?|offers|ads|adverts|deals|messages)|(?:don'?t|do not) (?:send|message|text|email) me|不要再?(?:给我)?(?:发|推送?)(?:广告|营销|促销|优惠|活动|消息)|别再?(?:给我)?(?:发|推送?)(?:广告|营销|促销|优惠|活动|消息)|(?:取消|关闭|停止)(?:营销|推送|促销|广告)|不想(?:再)?(?:收到|接收)(?:广告|营销|促销|优惠|推送)/i;
+const CONSENT_IN =
+  /resubscribe|re-subscribe|subscribe (?:me )?again|opt(?: me)? (?:back )?in|(?:start|resume) (?:sending|receiving)|(?:receive|get) (?:offers|promotions|deals|marketing)(?: messages)? again|重新订阅|恢复(?:推送|订阅|接收)|(?:想|要)(?:收到|接收)(?:优惠|活动|促销)(?:信息|消息)?/i;
 /** "我的会员号是多少", "what's my member number". */
 const MEMBER_NUMBER = /会员号|会员卡号|会员编号|会员\s*id|member(?:ship)?\s+(?:number|no\.?|id|card number)|loyalty (?:number|id)/i;
 export const MENTIONS_POINTS = /积分|\bpoints?\b/i;
@@ -100,6 +109,7 @@ export type RuledQuestion =
   | { kind: 'ack' }
   | { kind: 'member_number' }
   | { kind: 'birthday' }
+  | { kind: 'consent_how'; to: 'out' | 'in' }
   | { kind: 'points_policy'; topic: 'transfer' | 'cash' | 'earning' }
   | { kind: 'earn_estimate'; amount: number }
   | { kind: 'points_wrong' }
@@ -110,6 +120,8 @@ export type RuledQuestion =
 /** What the rules make of a message the model classified as `intent`; null leaves the model's answer. In order. */
 export function ruledQuestion(text: string, intent: Intent): RuledQuestion | null {
   if (ACK.test(text)) return { kind: 'ack' };
+  if (CONSENT_IN.test(text)) return { kind: 'consent_how', to: 'in' };
+  if (CONSENT_OUT.test(text)) return { kind: 'consent_how', to: 'out' };
   if (MEMBER_NUMBER.test(text) && !ORDER_ID.test(text)) return { kind: 'member_number' };
   if (BIRTHDAY.test(text) && intent !== 'feedback_complaint' && intent !== 'human_agent') return { kind: 'birthday' };
   const amount = amountIn(text);
