@@ -433,3 +433,15 @@ describe('marketing consent in words', () => {
     expect(buttons(zhHow)).toEqual(['退订']);
   });
 });
+
+describe('the last purchase and deals', () => {
+  it('answers "我上次买了什么" with the latest order and its products, and "any deals?" with coupons', async () => {
+    const [zhReply] = await say('u-cp', '我上次买了什么');
+    expect(zhReply.text).toBe('您最近一笔订单 CP1（2026-05-02，¥2,000，共 1 件）：绿茶。状态：已支付，待发货。');
+    const [en] = await say('u-shop', 'what did I buy last time?');
+    // The shopper's orders hold the whole catalog: the first three products, "and more".
+    expect(en.text).toMatch(/^Your last order, T\d+ \(2026-05-30, ¥[\d,.]+, 9 items\): Milk, Butter, Bread and more\. Status: /);
+    const [deals] = await say('u-ex2', 'do you have any deals?');
+    expect(deals.text).toMatch(/coupon|优惠券/);
+  });
+});

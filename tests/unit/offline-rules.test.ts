@@ -29,6 +29,8 @@ describe('offline text rules', () => {
     ['I want to receive offers again', { kind: 'consent_how', to: 'in' }],
     ['重新订阅优惠信息', { kind: 'consent_how', to: 'in' }],
     ['what is your return policy', { kind: 'order_change' }],
+    ['我上次买了什么', { kind: 'last_purchase' }],
+    ['what did I buy last time?', { kind: 'last_purchase' }],
     ['积分能转给别人吗', { kind: 'points_policy', topic: 'transfer' }],
     ['can I transfer my points to a friend?', { kind: 'points_policy', topic: 'transfer' }],
     ['积分能换现金吗', { kind: 'points_policy', topic: 'cash' }],
@@ -54,6 +56,8 @@ describe('offline text rules', () => {
     'transfer money to my savings account',
     '积分怎么赚',
     'stop the music',
+    'How do I deal with a stolen card?',
+    'what did I buy for order SO26050100001',
     '我订阅了什么',
     'birthday gift ideas for my wife',
   ])('leaves "%s" to the model', (text) => {

@@ -123,6 +123,8 @@ export class OfflineBrain implements Brain {
         };
         return { replies: [reply], intent: 'consent_help' };
       }
+      case 'last_purchase':
+        return { replies: [await this.lastPurchase(ctx)], intent: 'order_status' };
       case 'points_policy': {
         const tier = await tools.get_tier_status.run({ ctx, input: {} });
         const key = `points_policy_${ruled.topic}` as const;
@@ -397,6 +399,27 @@ export class OfflineBrain implements Brain {
     if (held.length)
       parts.push([r('birthday_coupons'), ...held.map((x) => r('coupon_line', { name: x.name, expires: x.expiresOn }))].join('\n'));
     return { text: parts.join('\n\n'), suggestions: suggestions(ctx, ['suggest_coupons', 'suggest_tier']) };
+  }
+
+  /** The latest order with the names of its first products (the tool gives up to three) and its status. */
+  private async lastPurchase(ctx: TurnCtx): Promise<OutboundReply> {
+    const r = (key: TemplateKey, vars?: Record<string, string | number>) => render(ctx.lang, key, vars);
+    const o = await tools.get_order_status.run({ ctx, input: {} });
+    const last = o.orders[0];
+    if (!last) return { text: r('orders_none') };
+    const names = last.products.join(ctx.lang === 'zh-CN' ? '、' : ', ');
+    const more = last.productCount > last.products.length;
+    return {
+      text: r('last_order', {
+        id: last.id,
+        date: last.orderedOn,
+        total: money(last.total),
+        items: countOf(ctx.lang, last.items, 'item'),
+        products: more ? r('last_order_more', { products: names }) : names,
+        status: r(`order_status_${last.status}` as TemplateKey),
+      }),
+      suggestions: suggestions(ctx, ['suggest_orders']),
+    };
   }
 
   /** "金卡和钻石有什么区别": each named tier's threshold, multiplier and benefits, lowest first. */

@@ -93,6 +93,12 @@ const CONSENT_OUT =
   /unsubscribe|取消订阅|opt(?: me)? out|stop (?:sending|messaging|texting|emailing)|no more (?:marketing|promotions?|offers|ads|adverts|deals|messages)|(?:don'?t|do not) (?:send|message|text|email) me|不要再?(?:给我)?(?:发|推送?)(?:广告|营销|促销|优惠|活动|消息)|别再?(?:给我)?(?:发|推送?)(?:广告|营销|促销|优惠|活动|消息)|(?:取消|关闭|停止)(?:营销|推送|促销|广告)|不想(?:再)?(?:收到|接收)(?:广告|营销|促销|优惠|推送)/i;
 const CONSENT_IN =
   /resubscribe|re-subscribe|subscribe (?:me )?again|opt(?: me)? (?:back )?in|(?:start|resume) (?:sending|receiving)|(?:receive|get) (?:offers|promotions|deals|marketing)(?: messages)? again|重新订阅|恢复(?:推送|订阅|接收)|(?:想|要)(?:收到|接收)(?:优惠|活动|促销)(?:信息|消息)?/i;
+/** "我上次买了什么", "what did I buy last time": the latest order with what was in it. */
+const LAST_PURCHASE =
+  /(?:我|上次|最近|上一次)(?:都)?买了(?:些)?(?:什么|啥)|买过(?:什么|啥)|上一单(?:是|买)|what did i (?:buy|order|purchase|get)\b|what (?:was|is) in my (?:last |latest )?order|last thing i (?:bought|ordered)|what i (?:bought|ordered) last/i;
+/** "有什么优惠活动", "do you have any deals": the member's coupons and what points buy (weak intents only). */
+const DEALS =
+  /\b(?:any|good|best|current|member|special) deals\b|\bspecial offers?\b|\bpromotions?\b|\bpromo codes?\b|\bdiscounts?\b|优惠活动|有什么活动|有啥活动|促销|打折|折扣|特价/i;
 /** "我的会员号是多少", "what's my member number". */
 const MEMBER_NUMBER = /会员号|会员卡号|会员编号|会员\s*id|member(?:ship)?\s+(?:number|no\.?|id|card number)|loyalty (?:number|id)/i;
 export const MENTIONS_POINTS = /积分|\bpoints?\b/i;
@@ -109,6 +115,7 @@ export type RuledQuestion =
   | { kind: 'ack' }
   | { kind: 'member_number' }
   | { kind: 'birthday' }
+  | { kind: 'last_purchase' }
   | { kind: 'consent_how'; to: 'out' | 'in' }
   | { kind: 'points_policy'; topic: 'transfer' | 'cash' | 'earning' }
   | { kind: 'earn_estimate'; amount: number }
@@ -123,6 +130,7 @@ export function ruledQuestion(text: string, intent: Intent): RuledQuestion | nul
   if (CONSENT_IN.test(text)) return { kind: 'consent_how', to: 'in' };
   if (CONSENT_OUT.test(text)) return { kind: 'consent_how', to: 'out' };
   if (MEMBER_NUMBER.test(text) && !ORDER_ID.test(text)) return { kind: 'member_number' };
+  if (LAST_PURCHASE.test(text) && !ORDER_ID.test(text)) return { kind: 'last_purchase' };
   if (BIRTHDAY.test(text) && intent !== 'feedback_complaint' && intent !== 'human_agent') return { kind: 'birthday' };
   const amount = amountIn(text);
   if (amount !== undefined && EARN_QUESTION.test(text)) return { kind: 'earn_estimate', amount };
@@ -134,5 +142,6 @@ export function ruledQuestion(text: string, intent: Intent): RuledQuestion | nul
   if (COUPON_WORDS.test(text) && intent === 'order_status' && !ORDER_ID.test(text)) return { kind: 'route', intent: 'coupons' };
   if (ORDER_CHANGE.test(text) && (intent === 'out_of_scope' || intent === 'order_status')) return { kind: 'order_change' };
   if (SPEND.test(text) && SPEND_OVERRIDES.has(intent)) return { kind: 'spend' };
+  if (DEALS.test(text) && (intent === 'out_of_scope' || intent === 'greeting_chitchat')) return { kind: 'route', intent: 'coupons' };
   return null;
 }

@@ -20,6 +20,8 @@ export const getOrderStatusTool = defineTool({
         total: yuan(o.totalCents),
         items: o.itemCount,
         products: o.productNames.map((p) => pick(ctx.lang, p.nameZh, p.name)),
+        /** How many different products the order has (`products` names the first three). */
+        productCount: o.lineCount,
         carrier: o.carrier,
         trackingNo: o.trackingNo,
         /** Points the order earned when it was paid (taken back again if it was refunded). */

@@ -6,6 +6,8 @@ import type { Verb } from '../context.js';
 
 export interface OrderView extends Order {
   itemCount: number;
+  /** Distinct order lines (products). */
+  lineCount: number;
   /** Names of the first few products, for a readable reply. */
   productNames: { name: string; nameZh: string | null }[];
 }
@@ -33,6 +35,7 @@ export const getOrders: Verb<{ memberId: string; orderId?: string; limit?: numbe
       return {
         ...o,
         itemCount: lines.reduce((s, l) => s + l.quantity, 0),
+        lineCount: lines.length,
         productNames: lines.slice(0, 3).map((l) => ({ name: l.name, nameZh: l.nameZh })),
       };
     }),
