@@ -83,6 +83,6 @@ describe('offline text rules', () => {
     expect(redeemPick('换2个')).toBeUndefined();
     expect(redeemPick('换3批看看')).toBeUndefined();
     expect(redeemPick('换一批')).toBeUndefined();
-    for (const t of ['换2个', '换一批', 'show me more']) expect(MORE_RECS.test(t), t).toBe(true);
+    for (const t of ['换2个', '换一批', '还有吗', '还有别的吗', 'show me more']) expect(MORE_RECS.test(t), t).toBe(true);
   });
 });

@@ -24,7 +24,7 @@ export const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 
 export const REDEEM_OFFER_TTL_SECONDS = 600;
 /** Right after recommendations: "换一批", "show me more". */
 export const MORE_RECS =
-  /^\s*(?:换一批|换一换|换几个|换\s*\d{1,2}\s*(?:个|批)|换点别的|还有(?:别的|其他的?|其它的?)吗?|再(?:推荐|来|看看)(?:几个|一些|点)?|more|show me more|more please|any others?|anything else|something else|others?)[\s!.。！?？~]*$/i;
+  /^\s*(?:换一批|换一换|换几个|换\s*\d{1,2}\s*(?:个|批)|换点别的|还有(?:别的|其他的?|其它的?)?(?:吗|呢|没有)?|再(?:推荐|来|看看)(?:几个|一些|点)?|more|show me more|more please|any others?|anything else|something else|others?)[\s!.。！?？~]*$/i;
 /** Right after recommendations: "便宜一点的", "cheaper ones". */
 export const CHEAPER_RECS =
   /^\s*(?:(?:有没有|有)?(?:更)?便宜(?:一?点|些)?的?(?:吗|呢)?|cheaper(?: ones?| options?| please)?|something cheaper|anything cheaper)[\s!.。！?？~]*$/i;
