@@ -441,6 +441,9 @@ describe('the last purchase and deals', () => {
     const [en] = await say('u-shop', 'what did I buy last time?');
     // The shopper's orders hold the whole catalog: the first three products, "and more".
     expect(en.text).toMatch(/^Your last order, T\d+ \(2026-05-30, ¥[\d,.]+, 9 items\): Milk, Butter, Bread and more\. Status: /);
+    // "my last order" is that one order, not the latest three.
+    const [lastOrder] = await say('u-cp', '最近一笔订单到哪了');
+    expect(lastOrder.text).toMatch(/^您最近一笔订单 CP1/);
     const [deals] = await say('u-ex2', 'do you have any deals?');
     expect(deals.text).toMatch(/coupon|优惠券/);
   });

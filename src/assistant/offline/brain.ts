@@ -17,6 +17,7 @@ import {
   CHEAPER_RECS,
   CN_DIGITS,
   EXPIRY,
+  LAST_ORDER,
   MENTIONS_POINTS,
   MORE_RECS,
   ORDER_ID,
@@ -288,6 +289,7 @@ export class OfflineBrain implements Brain {
         const o = await tools.get_order_status.run({ ctx, input: { orderId } });
         if (!o.orders.length) return [{ text: orderId ? r('order_not_found', { id: orderId }) : r('orders_none') }];
         if (ORDER_POINTS.test(text) || (orderId && MENTIONS_POINTS.test(text))) return [this.orderPoints(ctx, o.orders)];
+        if (!orderId && LAST_ORDER.test(text)) return [await this.lastPurchase(ctx)];
         const lines = o.orders.flatMap((x) => {
           const line = r('order_line', {
             id: x.id,
@@ -401,25 +403,23 @@ export class OfflineBrain implements Brain {
     return { text: parts.join('\n\n'), suggestions: suggestions(ctx, ['suggest_coupons', 'suggest_tier']) };
   }
 
-  /** The latest order with the names of its first products (the tool gives up to three) and its status. */
+  /** The latest order with the names of its first products (the tool gives up to three), its status and tracking. */
   private async lastPurchase(ctx: TurnCtx): Promise<OutboundReply> {
     const r = (key: TemplateKey, vars?: Record<string, string | number>) => render(ctx.lang, key, vars);
     const o = await tools.get_order_status.run({ ctx, input: {} });
     const last = o.orders[0];
     if (!last) return { text: r('orders_none') };
     const names = last.products.join(ctx.lang === 'zh-CN' ? '、' : ', ');
-    const more = last.productCount > last.products.length;
-    return {
-      text: r('last_order', {
-        id: last.id,
-        date: last.orderedOn,
-        total: money(last.total),
-        items: countOf(ctx.lang, last.items, 'item'),
-        products: more ? r('last_order_more', { products: names }) : names,
-        status: r(`order_status_${last.status}` as TemplateKey),
-      }),
-      suggestions: suggestions(ctx, ['suggest_orders']),
-    };
+    const line = r('last_order', {
+      id: last.id,
+      date: last.orderedOn,
+      total: money(last.total),
+      items: countOf(ctx.lang, last.items, 'item'),
+      products: last.productCount > last.products.length ? r('last_order_more', { products: names }) : names,
+      status: r(`order_status_${last.status}` as TemplateKey),
+    });
+    const tracking = last.trackingNo && last.carrier ? r('order_tracking', { carrier: last.carrier, tracking: last.trackingNo }) : null;
+    return { text: tracking ? `${line}\n${tracking}` : line, suggestions: suggestions(ctx, ['suggest_orders']) };
   }
 
   /** "金卡和钻石有什么区别": each named tier's threshold, multiplier and benefits, lowest first. */

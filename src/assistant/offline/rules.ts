@@ -96,6 +96,9 @@ const CONSENT_IN =
 /** "我上次买了什么", "what did I buy last time": the latest order with what was in it. */
 const LAST_PURCHASE =
   /(?:我|上次|最近|上一次)(?:都)?买了(?:些)?(?:什么|啥)|买过(?:什么|啥)|上一单(?:是|买)|what did i (?:buy|order|purchase|get)\b|what (?:was|is) in my (?:last |latest )?order|last thing i (?:bought|ordered)|what i (?:bought|ordered) last/i;
+/** "show my last order", "最近一笔订单": one order, the latest, rather than the last three. */
+export const LAST_ORDER =
+  /\b(?:last|latest|most recent) (?:order|purchase)\b|最近一(?:笔|个|单)订单|上一(?:笔|个)订单|最新(?:的)?(?:一笔)?订单/i;
 /** "有什么优惠活动", "do you have any deals": the member's coupons and what points buy (weak intents only). */
 const DEALS =
   /\b(?:any|good|best|current|member|special) deals\b|\bspecial offers?\b|\bpromotions?\b|\bpromo codes?\b|\bdiscounts?\b|优惠活动|有什么活动|有啥活动|促销|打折|折扣|特价/i;
