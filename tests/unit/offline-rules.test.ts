@@ -56,6 +56,8 @@ describe('offline text rules', () => {
     'transfer money to my savings account',
     '积分怎么赚',
     'stop the music',
+    "don't send me the wrong size again",
+    'please stop sending the parcel to my old address',
     'How do I deal with a stolen card?',
     'what did I buy for order SO26050100001',
     '我订阅了什么',
