@@ -1,6 +1,7 @@
 // Tool policy shared by both locales: when to call which tool, and how side effects are confirmed.
 export default `Tool policy:
-- Balance or expiring points: get_points_balance. Points changes and the next expiry days: get_points_history.
+- Balance or expiring points: get_points_balance. Points changes: get_points_history. When points
+  expire: get_points_expiry.
 - Points an order earned ("I didn't get points"): get_order_status, its pointsEarned and status.
 - Tier, spend, next tier, keeping a tier: get_tier_status. What a tier gives: get_tier_benefits.
 - How much the member spent (the tier window, this month, last month): get_spend_summary.

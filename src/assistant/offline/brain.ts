@@ -1,6 +1,6 @@
 // The offline brain: a deterministic bilingual router over the same tools the language model uses.
 import { formatMoney, formatPoints } from '../../lib/money.js';
-import { countOf, render, type TemplateKey } from '../templates.js';
+import { countOf, render, type TemplateKey, type TemplateVars } from '../templates.js';
 import { tools } from '../tools/index.js';
 import type { Brain, BrainReply, OutboundReply, Suggestion, TurnCtx } from '../types.js';
 import { classify, type Intent } from './nlu/index.js';
@@ -22,7 +22,6 @@ import {
   MORE_RECS,
   ORDER_ID,
   ORDER_POINTS,
-  REDEEM_OFFER_TTL_SECONDS,
   redeemPick,
   ruledQuestion,
   SHORT_MESSAGE_TOKENS,
@@ -38,12 +37,21 @@ const THANKS = /谢|thank|thx|appreciate/i;
 const BYE = /再见|拜拜|bye|goodbye|see you/i;
 const HELLO = /你好|您好|嗨|哈喽|早上好|晚上好|^(hi|hello|hey|good (morning|afternoon|evening))\b/i;
 
+/** Renders templates in the turn's language. */
+const say =
+  (ctx: TurnCtx) =>
+  (key: TemplateKey, vars?: TemplateVars): string =>
+    render(ctx.lang, key, vars);
+
 function suggestions(ctx: TurnCtx, keys: TemplateKey[]): Suggestion[] {
   return keys.map((k) => {
     const title = render(ctx.lang, k);
     return { title, value: title };
   });
 }
+
+/** The orders get_order_status returns, latest first. */
+type OrderRows = Awaited<ReturnType<typeof tools.get_order_status.run>>['orders'];
 
 interface RecsFilter {
   minPrice?: number;
@@ -75,7 +83,8 @@ const monthDay = (lang: 'zh-CN' | 'en', month: number, day: number) =>
 const RECS_PER_ANSWER = 3;
 /** The tool's largest list: after three pages there is nothing new to show. */
 const RECS_MAX = 9;
-const RECS_OFFER_TTL_SECONDS = 600;
+/** How long a list the member was shown (coupon options, recommendations) answers a bare follow-up. */
+const FOLLOW_UP_TTL_SECONDS = 600;
 
 const MENU: TemplateKey[] = ['suggest_points', 'suggest_tier', 'suggest_coupons', 'suggest_orders'];
 
@@ -106,9 +115,10 @@ export class OfflineBrain implements Brain {
       case 'ack':
         return { replies: [{ text: render(ctx.lang, 'chitchat_ack') }], intent: 'greeting_chitchat' };
       case 'member_number': {
-        const tier = await tools.get_tier_status.run({ ctx, input: {} });
+        // The member's tier from the tier table (read once per turn); no spend query is needed for its name.
+        const { tier } = await tools.get_tier_benefits.run({ ctx, input: {} });
         const reply = {
-          text: render(ctx.lang, 'member_number', { id: ctx.member.id, tier: tier.tier.name }),
+          text: render(ctx.lang, 'member_number', { id: ctx.member.id, tier: tier.name }),
           suggestions: suggestions(ctx, ['suggest_points', 'suggest_tier']),
         };
         return { replies: [reply], intent: 'member_number' };
@@ -124,13 +134,15 @@ export class OfflineBrain implements Brain {
         };
         return { replies: [reply], intent: 'consent_help' };
       }
-      case 'last_purchase':
-        return { replies: [await this.lastPurchase(ctx)], intent: 'order_status' };
+      case 'last_purchase': {
+        const { orders } = await tools.get_order_status.run({ ctx, input: {} });
+        return { replies: [this.lastPurchase(ctx, orders)], intent: 'order_status' };
+      }
       case 'points_policy': {
-        const tier = await tools.get_tier_status.run({ ctx, input: {} });
+        const { tier } = await tools.get_tier_benefits.run({ ctx, input: {} });
         const key = `points_policy_${ruled.topic}` as const;
         const reply = {
-          text: render(ctx.lang, key, { tier: tier.tier.name, multiplier: tier.tier.multiplier }),
+          text: render(ctx.lang, key, { tier: tier.name, multiplier: tier.multiplier }),
           suggestions: suggestions(ctx, ['suggest_redeem', 'suggest_points']),
         };
         return { replies: [reply], intent: 'earn_redeem_points' };
@@ -167,20 +179,14 @@ export class OfflineBrain implements Brain {
   }
 
   private async answer(ctx: TurnCtx, intent: Intent, text: string): Promise<OutboundReply[]> {
-    const r = (key: TemplateKey, vars?: Record<string, string | number>) => render(ctx.lang, key, vars);
+    const r = say(ctx);
     switch (intent) {
       case 'points_balance':
-        if (EXPIRY.test(text)) return this.answer(ctx, 'points_history', text);
+        if (EXPIRY.test(text)) return [await this.expiryAnswer(ctx)];
         return [{ text: await this.balanceText(ctx), suggestions: suggestions(ctx, ['suggest_coupons', 'suggest_tier']) }];
       case 'points_history': {
+        if (EXPIRY.test(text)) return [await this.expiryAnswer(ctx)];
         const h = await tools.get_points_history.run({ ctx, input: { limit: 5 } });
-        if (EXPIRY.test(text)) {
-          const b = await tools.get_points_balance.run({ ctx, input: {} });
-          const balance = r('points_balance', { balance: formatPoints(b.balance) });
-          return [
-            { text: `${this.expiryText(ctx, h.upcomingExpiries)}\n\n${balance}`, suggestions: suggestions(ctx, ['suggest_coupons']) },
-          ];
-        }
         const lines = h.entries.map((e) =>
           r('points_history_line', {
             date: e.date,
@@ -199,7 +205,7 @@ export class OfflineBrain implements Brain {
         ]);
         const parts = [r('earn_rules', { tier: tier.tier.name, multiplier: tier.tier.multiplier, months: ctx.domain.rules.expiryMonths })];
         if (coupons.redeemable.length) {
-          await ctx.state.set(redeemOfferKey(ctx.conversationId), '1', { ttlSeconds: REDEEM_OFFER_TTL_SECONDS });
+          await ctx.state.set(redeemOfferKey(ctx.conversationId), '1', { ttlSeconds: FOLLOW_UP_TTL_SECONDS });
           parts.push(
             [
               r('redeem_options_header', { balance: formatPoints(balance.balance) }),
@@ -289,7 +295,7 @@ export class OfflineBrain implements Brain {
         const o = await tools.get_order_status.run({ ctx, input: { orderId } });
         if (!o.orders.length) return [{ text: orderId ? r('order_not_found', { id: orderId }) : r('orders_none') }];
         if (ORDER_POINTS.test(text) || (orderId && MENTIONS_POINTS.test(text))) return [this.orderPoints(ctx, o.orders)];
-        if (!orderId && LAST_ORDER.test(text)) return [await this.lastPurchase(ctx)];
+        if (!orderId && LAST_ORDER.test(text)) return [this.lastPurchase(ctx, o.orders)];
         const lines = o.orders.flatMap((x) => {
           const line = r('order_line', {
             id: x.id,
@@ -361,7 +367,7 @@ export class OfflineBrain implements Brain {
    * "换一批" (the next three) or "便宜一点的" (cheaper than the cheapest of these).
    */
   private async recommend(ctx: TurnCtx, filter: RecsFilter, skip: string[]): Promise<OutboundReply[]> {
-    const r = (key: TemplateKey, vars?: Record<string, string | number>) => render(ctx.lang, key, vars);
+    const r = say(ctx);
     const limit = Math.min(RECS_MAX, skip.length + RECS_PER_ANSWER);
     const p =
       skip.length >= RECS_MAX ? { products: [], filtered: true } : await tools.recommend_products.run({ ctx, input: { limit, ...filter } });
@@ -371,7 +377,7 @@ export class OfflineBrain implements Brain {
       return [{ text: r(p.filtered ? 'recommend_none_filtered' : 'recommend_none') }];
     }
     const shown: RecsShown = { filter, ids: [...skip, ...fresh.map((x) => x.id)], cheapest: Math.min(...fresh.map((x) => x.price)) };
-    await ctx.state.set(recsOfferKey(ctx.conversationId), JSON.stringify(shown), { ttlSeconds: RECS_OFFER_TTL_SECONDS });
+    await ctx.state.set(recsOfferKey(ctx.conversationId), JSON.stringify(shown), { ttlSeconds: FOLLOW_UP_TTL_SECONDS });
     const lines = fresh.map((x) =>
       r('recommend_line', {
         name: x.name,
@@ -386,7 +392,7 @@ export class OfflineBrain implements Brain {
 
   /** The member's birthday on file, what their tier gives on it, and the birthday coupons they hold. */
   private async birthday(ctx: TurnCtx): Promise<OutboundReply> {
-    const r = (key: TemplateKey, vars?: Record<string, string | number>) => render(ctx.lang, key, vars);
+    const r = say(ctx);
     const [b, c] = await Promise.all([tools.get_tier_benefits.run({ ctx, input: {} }), tools.list_coupons.run({ ctx, input: {} })]);
     const parts: string[] = [];
     const day = /^\d{4}-(\d{2})-(\d{2})$/.exec(ctx.member.birthday ?? '');
@@ -404,10 +410,9 @@ export class OfflineBrain implements Brain {
   }
 
   /** The latest order with the names of its first products (the tool gives up to three), its status and tracking. */
-  private async lastPurchase(ctx: TurnCtx): Promise<OutboundReply> {
-    const r = (key: TemplateKey, vars?: Record<string, string | number>) => render(ctx.lang, key, vars);
-    const o = await tools.get_order_status.run({ ctx, input: {} });
-    const last = o.orders[0];
+  private lastPurchase(ctx: TurnCtx, orders: OrderRows): OutboundReply {
+    const r = say(ctx);
+    const last = orders[0];
     if (!last) return { text: r('orders_none') };
     const names = last.products.join(ctx.lang === 'zh-CN' ? '、' : ', ');
     const line = r('last_order', {
@@ -424,7 +429,7 @@ export class OfflineBrain implements Brain {
 
   /** "金卡和钻石有什么区别": each named tier's threshold, multiplier and benefits, lowest first. */
   private async compareTiers(ctx: TurnCtx, codes: string[]): Promise<OutboundReply> {
-    const r = (key: TemplateKey, vars?: Record<string, string | number>) => render(ctx.lang, key, vars);
+    const r = say(ctx);
     const blocks = await Promise.all(codes.map((tierCode) => tools.get_tier_benefits.run({ ctx, input: { tierCode } })));
     const { tiers } = blocks[0];
     const order = (code: string) => tiers.findIndex((x) => x.code === code);
@@ -443,14 +448,14 @@ export class OfflineBrain implements Brain {
 
   /** "how many points for a ¥500 order": the earning rule applied to the amount at the member's tier now. */
   private async earnEstimate(ctx: TurnCtx, amount: number): Promise<OutboundReply> {
-    const s = await tools.get_tier_status.run({ ctx, input: {} });
-    const points = pointsForAmount(Math.round(amount * 100), Math.round(s.tier.multiplier * 100));
+    const { tier } = await tools.get_tier_benefits.run({ ctx, input: {} });
+    const points = pointsForAmount(Math.round(amount * 100), Math.round(tier.multiplier * 100));
     return {
       text: render(ctx.lang, 'earn_estimate', {
         amount: money(amount),
         points: formatPoints(points),
-        tier: s.tier.name,
-        multiplier: s.tier.multiplier,
+        tier: tier.name,
+        multiplier: tier.multiplier,
       }),
       suggestions: suggestions(ctx, ['suggest_points', 'suggest_tier']),
     };
@@ -458,7 +463,7 @@ export class OfflineBrain implements Brain {
 
   /** Spend in the tier window and in this and last month, from the member's paid orders, then the next tier. */
   private async spendSummary(ctx: TurnCtx): Promise<OutboundReply> {
-    const r = (key: TemplateKey, vars?: Record<string, string | number>) => render(ctx.lang, key, vars);
+    const r = say(ctx);
     const [s, tier] = await Promise.all([tools.get_spend_summary.run({ ctx, input: {} }), tools.get_tier_status.run({ ctx, input: {} })]);
     const month = (m: { month: string; spend: number; orders: number }) =>
       r('spend_month', { month: m.month, spend: money(m.spend), orders: countOf(ctx.lang, m.orders, 'order') });
@@ -475,8 +480,8 @@ export class OfflineBrain implements Brain {
   }
 
   /** What each order earned, from its row: earned, not paid yet, taken back on a refund, or nothing recorded. */
-  private orderPoints(ctx: TurnCtx, orders: Awaited<ReturnType<typeof tools.get_order_status.run>>['orders']): OutboundReply {
-    const r = (key: TemplateKey, vars?: Record<string, string | number>) => render(ctx.lang, key, vars);
+  private orderPoints(ctx: TurnCtx, orders: OrderRows): OutboundReply {
+    const r = say(ctx);
     let missing = false;
     const lines = orders.map((x) => {
       const vars = { id: x.id, date: x.orderedOn, total: money(x.total), status: r(`order_status_${x.status}` as TemplateKey) };
@@ -496,12 +501,26 @@ export class OfflineBrain implements Brain {
     };
   }
 
-  private expiryText(ctx: TurnCtx, upcoming: { on: string; points: number }[]): string {
-    const r = (key: TemplateKey, vars?: Record<string, string | number>) => render(ctx.lang, key, vars);
+  /** "积分什么时候过期": the next expiry days with their points, the rule, then the balance. */
+  private async expiryAnswer(ctx: TurnCtx): Promise<OutboundReply> {
+    const r = say(ctx);
+    const [{ upcomingExpiries }, b] = await Promise.all([
+      tools.get_points_expiry.run({ ctx, input: {} }),
+      tools.get_points_balance.run({ ctx, input: {} }),
+    ]);
     const rule = r('points_expiry_rule', { months: ctx.domain.rules.expiryMonths });
-    if (!upcoming.length) return `${r('points_expiry_none')} ${rule}`;
-    const lines = upcoming.map((u) => r('points_expiry_line', { date: u.on, points: formatPoints(u.points) }));
-    return [r('points_expiry_header'), ...lines, '', rule].join('\n');
+    const head = upcomingExpiries.length
+      ? [
+          r('points_expiry_header'),
+          ...upcomingExpiries.map((u) => r('points_expiry_line', { date: u.on, points: formatPoints(u.points) })),
+          '',
+          rule,
+        ].join('\n')
+      : `${r('points_expiry_none')} ${rule}`;
+    return {
+      text: `${head}\n\n${r('points_balance', { balance: formatPoints(b.balance) })}`,
+      suggestions: suggestions(ctx, ['suggest_coupons']),
+    };
   }
 
   private gapText(ctx: TurnCtx, s: Awaited<ReturnType<typeof tools.get_tier_status.run>>): string {
@@ -512,7 +531,7 @@ export class OfflineBrain implements Brain {
 
   /** "redeem N": N is an option number from the list, or a points cost. */
   private async redeem(ctx: TurnCtx, n: number): Promise<BrainReply> {
-    const r = (key: TemplateKey, vars?: Record<string, string | number>) => render(ctx.lang, key, vars);
+    const r = say(ctx);
     const c = await tools.list_coupons.run({ ctx, input: {} });
     const choice = c.redeemable.find((x) => x.option === n) ?? c.redeemable.find((x) => x.pointsCost === n);
     if (!choice) {

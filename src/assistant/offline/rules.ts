@@ -16,12 +16,11 @@ export function redeemPick(text: string): number | undefined {
 }
 /**
  * A bare pick right after the options were listed: "2", "第2个", "选三", "option 2", "#2". Only while the list
- * the member is looking at is fresh (REDEEM_OFFER_TTL_SECONDS); any other time a lone number means nothing.
+ * the member is looking at is fresh (the offline brain remembers it for 10 minutes); any other time a lone number means nothing.
  */
 export const BARE_PICK =
   /^\s*(?:我要|我选|选|要|第|option|number|no\.?|#)?\s*(\d{1,2}|[一二两三四五六七八九十])\s*(?:个|号|张|种)?\s*[.!。！]*\s*$/i;
 export const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
-export const REDEEM_OFFER_TTL_SECONDS = 600;
 /** Right after recommendations: "换一批", "show me more". */
 export const MORE_RECS =
   /^\s*(?:换一批|换一换|换几个|换\s*\d{1,2}\s*(?:个|批)|换点别的|还有(?:别的|其他的?|其它的?)?(?:吗|呢|没有)?|再(?:推荐|来|看看)(?:几个|一些|点)?|more|show me more|more please|any others?|anything else|something else|others?)[\s!.。！?？~]*$/i;

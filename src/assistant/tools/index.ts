@@ -1,6 +1,7 @@
 // The tool set shared by the offline brain and the language-model brain.
 import { getOrderStatusTool } from './get-order-status.js';
 import { getPointsBalanceTool } from './get-points-balance.js';
+import { getPointsExpiryTool } from './get-points-expiry.js';
 import { getPointsHistoryTool } from './get-points-history.js';
 import { getTierBenefitsTool } from './get-tier-benefits.js';
 import { getSpendSummaryTool } from './get-spend-summary.js';
@@ -14,6 +15,7 @@ import { submitFeedbackTool } from './submit-feedback.js';
 export const tools = {
   get_points_balance: getPointsBalanceTool,
   get_points_history: getPointsHistoryTool,
+  get_points_expiry: getPointsExpiryTool,
   get_tier_status: getTierStatusTool,
   get_tier_benefits: getTierBenefitsTool,
   get_spend_summary: getSpendSummaryTool,
