@@ -347,8 +347,11 @@ describe('money questions', () => {
     expect(reply.text).toBe(
       `按您当前的${tier.nameZh}等级（积分 ${tier.multiplierPct / 100} 倍），¥500 的订单支付后可得 ${formatPoints(pointsForAmount(50_000, tier.multiplierPct))} 积分。`,
     );
+    const en1 = (await getTierStatus({ ctx: t.deps.domain, input: { memberId: 'en-1' } })).tier;
     const [en] = await say('u-en', 'how many points will I get for a ¥88.50 order?');
-    expect(en.text).toBe('A ¥88.50 order earns 88 points at your Regular tier (x1), added once it is paid.');
+    expect(en.text).toBe(
+      `A ¥88.50 order earns ${formatPoints(pointsForAmount(8_850, en1.multiplierPct))} points at your ${en1.nameEn} tier (x${en1.multiplierPct / 100}), added once it is paid.`,
+    );
   });
 
   it('lists the coupons an order of that amount can use, by their minimum spend', async () => {
