@@ -118,9 +118,11 @@ report(
 const ruled = results
   .map((r) => ({ r, q: ruledQuestion(r.row.text, r.pred) }))
   .filter((x): x is { r: Result; q: NonNullable<typeof x.q> } => x.q !== null);
+/** What a rule does, for the tables: its answer, or the intent it routes to. */
+const ruleLabel = (q: NonNullable<ReturnType<typeof ruledQuestion>>) => (q.kind === 'route' ? `route to ${q.intent}` : q.kind);
 const ruleCounts = new Map<string, number>();
 for (const { r, q } of ruled) {
-  const key = `${r.row.intent} -> ${q.kind === 'route' ? `route to ${q.intent}` : q.kind}`;
+  const key = `${r.row.intent} -> ${ruleLabel(q)}`;
   ruleCounts.set(key, (ruleCounts.get(key) ?? 0) + 1);
 }
 console.log(`\n== text rules (after the model): ${ruled.length} of ${results.length} rows`);
@@ -128,7 +130,7 @@ for (const [key, n] of [...ruleCounts].sort((a, b) => b[1] - a[1])) console.log(
 
 if (showErrors) {
   console.log('\n== rows a text rule answers (gold -> rule)');
-  for (const { r, q } of ruled) console.log(`${r.row.lang}\t${r.row.intent} -> ${q.kind === 'route' ? q.intent : q.kind}\t${r.row.text}`);
+  for (const { r, q } of ruled) console.log(`${r.row.lang}\t${r.row.intent} -> ${ruleLabel(q)}\t${r.row.text}`);
 
   console.log('\n== errors (gold -> predicted, confidence)');
   for (const r of results) {

@@ -56,7 +56,6 @@ const QUESTION_INTENTS = new Set([
   'coupons',
   'order_status',
   'recommend_products',
-  'spend_summary',
 ]);
 /** An unmistakable request for a person is never a comment. */
 const ASK_HUMAN = /^\s*(?:转人工|人工|人工客服|找客服|human|agent|a person|talk to (?:a )?(?:person|human|agent))\s*[.!。！]*\s*$/i;

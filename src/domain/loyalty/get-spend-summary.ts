@@ -1,6 +1,6 @@
 // Spend summary: what the member spent in the tier window and in this and last calendar month.
 import { executeSql } from '../../db/prepared.js';
-import { addMonths, formatDate } from '../../lib/time.js';
+import { addMonths, DAY_MS, formatDate } from '../../lib/time.js';
 import type { Verb } from '../context.js';
 import { SPEND_STATUSES } from './rolling-spend.js';
 
@@ -31,7 +31,7 @@ export const getSpendSummary: Verb<{ memberId: string; timeZone: string }, Spend
   const months = ctx.rules.tierWindowMonths;
   const windowStart = addMonths(now, -months);
   // Last month starts at most 62 days ago; read back to whichever is earlier.
-  const since = Math.min(windowStart.getTime(), now.getTime() - 62 * 86_400_000);
+  const since = Math.min(windowStart.getTime(), now.getTime() - 62 * DAY_MS);
   const { rows } = await executeSql(ctx.store.db, { sql: SPENT_SQL, args: [input.memberId, since, MAX_ORDERS] });
   const thisMonth = formatDate(now, input.timeZone).slice(0, 7);
   const lastMonth = monthBefore(thisMonth);
