@@ -38,7 +38,7 @@ describe('reply templates', () => {
 
   it('read naturally with every tier name of the default program ("普通会员" is not followed by another 会员)', () => {
     for (const tier of DEFAULT_TIERS) {
-      const zhText = render('zh-CN', 'tier_current', { tier: tier.nameZh, multiplier: 1, spend: '0' });
+      const zhText = render('zh-CN', 'tier_current', { tier: tier.nameZh, multiplier: 1, spend: '0', months: 12 });
       expect(zhText).toContain(`等级是${tier.nameZh}（`);
       expect(zhText).not.toMatch(/会员会员/);
     }

@@ -37,6 +37,9 @@ const THANKS = /谢|thank|thx|appreciate/i;
 const BYE = /再见|拜拜|bye|goodbye|see you/i;
 const HELLO = /你好|您好|嗨|哈喽|早上好|晚上好|^(hi|hello|hey|good (morning|afternoon|evening))\b/i;
 
+/** The tier window the program's rules count spend over (12 months by default). */
+const windowMonths = (ctx: TurnCtx) => ctx.domain.rules.tierWindowMonths;
+
 /** Renders templates in the turn's language. */
 const say =
   (ctx: TurnCtx) =>
@@ -235,7 +238,14 @@ export class OfflineBrain implements Brain {
         ]);
         const parts: string[] = [];
         if (b.isMemberTier)
-          parts.push(r('tier_current', { tier: s.tier.name, multiplier: s.tier.multiplier, spend: money(s.rollingSpend) }));
+          parts.push(
+            r('tier_current', {
+              tier: s.tier.name,
+              multiplier: s.tier.multiplier,
+              spend: money(s.rollingSpend),
+              months: windowMonths(ctx),
+            }),
+          );
         parts.push(
           [r('tier_benefits_header', { tier: b.tier.name }), ...b.tier.benefits.map((x) => r('tier_benefit_line', { benefit: x }))].join(
             '\n',
@@ -247,7 +257,7 @@ export class OfflineBrain implements Brain {
       case 'next_tier': {
         const s = await tools.get_tier_status.run({ ctx, input: {} });
         const parts = [
-          r('tier_current', { tier: s.tier.name, multiplier: s.tier.multiplier, spend: money(s.rollingSpend) }),
+          r('tier_current', { tier: s.tier.name, multiplier: s.tier.multiplier, spend: money(s.rollingSpend), months: windowMonths(ctx) }),
           this.gapText(ctx, s),
         ];
         // "怎么升级到金卡" from Regular: the gap to the tier they named too, not only to the next one.
@@ -256,7 +266,8 @@ export class OfflineBrain implements Brain {
           const { tiers } = await tools.get_tier_benefits.run({ ctx, input: {} });
           const target = tiers.find((x) => x.code === named);
           const gapCents = target ? Math.round(target.threshold * 100) - Math.round(s.rollingSpend * 100) : 0;
-          if (target && gapCents > 0) parts.push(r('next_tier_gap', { gap: formatMoney(gapCents), next: target.name }));
+          if (target && gapCents > 0)
+            parts.push(r('next_tier_gap', { gap: formatMoney(gapCents), next: target.name, months: windowMonths(ctx) }));
         }
         if (s.keep) {
           parts.push(
@@ -438,7 +449,12 @@ export class OfflineBrain implements Brain {
       .map((b) => {
         const t = tiers.find((x) => x.code === b.tier.code);
         return [
-          r('tier_compare_header', { tier: b.tier.name, threshold: money(t?.threshold ?? 0), multiplier: b.tier.multiplier }),
+          r('tier_compare_header', {
+            tier: b.tier.name,
+            threshold: money(t?.threshold ?? 0),
+            multiplier: b.tier.multiplier,
+            months: windowMonths(ctx),
+          }),
           ...b.tier.benefits.map((x) => r('tier_benefit_line', { benefit: x })),
         ].join('\n');
       })
@@ -525,7 +541,7 @@ export class OfflineBrain implements Brain {
 
   private gapText(ctx: TurnCtx, s: Awaited<ReturnType<typeof tools.get_tier_status.run>>): string {
     return s.nextTier
-      ? render(ctx.lang, 'next_tier_gap', { gap: money(s.nextTier.spendNeeded), next: s.nextTier.name })
+      ? render(ctx.lang, 'next_tier_gap', { gap: money(s.nextTier.spendNeeded), next: s.nextTier.name, months: windowMonths(ctx) })
       : render(ctx.lang, 'next_tier_top');
   }
 
