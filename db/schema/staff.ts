@@ -23,6 +23,8 @@ export const staff = sqliteTable(
     failedLogins: integer('failed_logins').notNull().default(0),
     /** Sign-in refused until then, even with the right password (kept in the store: survives restarts and instances). */
     lockedUntil: integer('locked_until', { mode: 'timestamp_ms' }),
+    /** IANA zone the console shows this person's times in, and reads the times they type in; null: CONSOLE_TIME_ZONE. */
+    timeZone: text('time_zone'),
   },
   (t) => [uniqueIndex('staff_email_idx').on(t.email)],
 );

@@ -33,6 +33,7 @@ button, input, select, textarea { font: inherit; color: inherit; }
 .side nav a[aria-current="page"] { background: rgba(129, 140, 248, 0.22); color: #fff; font-weight: 600; }
 .side .who { margin-top: auto; padding: 12px 10px 0; border-top: 1px solid rgba(255, 255, 255, 0.1); font-size: 13px; }
 .side .who strong { display: block; color: #fff; }
+.side .who a { display: block; color: rgba(255, 255, 255, 0.7); text-decoration: none; margin-top: 2px; }
 .side .who form { margin-top: 8px; }
 .side .who button { background: none; border: 1px solid rgba(255, 255, 255, 0.25); color: #fff; border-radius: 8px; padding: 4px 10px; cursor: pointer; }
 .count { min-width: 22px; padding: 0 7px; border-radius: 999px; background: #f04438; color: #fff; font-size: 12px; font-weight: 700; text-align: center; }

@@ -20,6 +20,7 @@ import {
 import { listSegments } from '../domain/segments/index.js';
 import type { AppEnv } from '../http/app-env.js';
 import { audit, currentStaff, requireStaff, type StaffPrincipal } from '../http/staff-auth.js';
+import { zonedTimeToUtc } from '../domain/handoffs/business-hours.js';
 import { DomainError, ERROR_STATUS } from '../lib/errors.js';
 import { formatMoney } from '../lib/money.js';
 import { BarChart, StackedBars } from './charts.js';
@@ -77,16 +78,21 @@ function intOf(v: string | undefined, fallback: number): number {
   return n;
 }
 
-/** A `datetime-local` value read as UTC (the page says so), or null. */
-function scheduleOf(v: string | undefined): string | null {
+/**
+ * A `datetime-local` value ("2026-12-24T09:00") read as wall-clock time in the staff member's time zone (the
+ * form says which), or null. Around a DST change the zone's offset at that moment is used.
+ */
+function scheduleOf(v: string | undefined, timeZone: string): string | null {
   if (!v?.trim()) return null;
-  const d = new Date(`${v.trim()}${v.length === 16 ? ':00' : ''}Z`);
-  if (Number.isNaN(d.getTime())) throw new DomainError('bad_request', 'The schedule must be a date and time');
-  return d.toISOString();
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?$/.exec(v.trim());
+  const [y, mo, d, h, mi] = m ? m.slice(1).map(Number) : [];
+  const valid = m && mo >= 1 && mo <= 12 && d >= 1 && d <= new Date(Date.UTC(y, mo, 0)).getUTCDate() && h <= 23 && mi <= 59;
+  if (!valid) throw new DomainError('bad_request', 'The schedule must be a date and time');
+  return zonedTimeToUtc(y, mo, d, h, mi, timeZone).toISOString();
 }
 
 /** The campaign input the editor form describes; variants without any template are left out. */
-function campaignInputOf(form: EditorValues) {
+function campaignInputOf(form: EditorValues, timeZone: string) {
   const variants = VARIANT_KEYS.flatMap((key) => {
     const templates: Partial<Record<'zh-CN' | 'en', string>> = {};
     for (const l of LOCALES) {
@@ -112,7 +118,7 @@ function campaignInputOf(form: EditorValues) {
     holdoutPct: intOf(form.holdoutPct, 0),
     costPerMessageCents: yuanToCents(form.cost),
     attributionDays: intOf(form.attributionDays, 7),
-    scheduleAt: scheduleOf(form.scheduleAt),
+    scheduleAt: scheduleOf(form.scheduleAt, timeZone),
   };
 }
 
@@ -179,7 +185,7 @@ function Editor(props: { staff: StaffPrincipal; values: EditorValues; segments: 
           <input type="number" min="1" max="90" name="attributionDays" value={v.attributionDays ?? '7'} />
         </label>
         <label class="field">
-          Schedule (UTC, optional)
+          Schedule ({props.staff.timeZone}, optional)
           <input type="datetime-local" name="scheduleAt" value={v.scheduleAt ?? ''} />
         </label>
       </div>
@@ -236,8 +242,8 @@ async function listPage(c: Context<AppEnv>) {
                     <StatusBadge status={r.status} />
                   </td>
                   <td>{r.plannedCount.toLocaleString('en-US')}</td>
-                  <td class="small">{formatInstant(r.createdAt)}</td>
-                  <td class="small">{r.scheduleAt ? `${formatInstant(r.scheduleAt)} UTC` : '–'}</td>
+                  <td class="small">{formatInstant(r.createdAt, me.timeZone)}</td>
+                  <td class="small">{r.scheduleAt ? formatInstant(r.scheduleAt, me.timeZone) : '–'}</td>
                 </tr>
               ))}
             </tbody>
@@ -309,9 +315,9 @@ function Controls(props: { staff: StaffPrincipal; campaign: Campaign; problems: 
       </form>,
       <form class="inline" method="post" action={`${base}/launch`}>
         <CsrfField staff={staff} />
-        <input type="datetime-local" name="scheduleAt" required aria-label="Schedule (UTC)" />
+        <input type="datetime-local" name="scheduleAt" required aria-label={`Schedule (${staff.timeZone})`} />
         <button type="submit" class="btn" disabled={props.problems.length > 0} data-testid="cmp-schedule">
-          Schedule (UTC)
+          Schedule ({staff.timeZone})
         </button>
       </form>,
     );
@@ -435,7 +441,7 @@ async function campaignPage(c: Context<AppEnv>, extra: { preview?: Child; error?
         subtitle={
           <>
             <StatusBadge status={cmp.status} /> · holdout {cmp.holdoutPct}% · {yuan(cmp.costPerMessageCents)} per message
-            {cmp.scheduleAt ? ` · scheduled ${formatInstant(cmp.scheduleAt)} UTC` : ''}
+            {cmp.scheduleAt ? ` · scheduled ${formatInstant(cmp.scheduleAt, me.timeZone)} ${me.timeZone}` : ''}
           </>
         }
         actions={<MarketingNav />}
@@ -519,7 +525,7 @@ export function campaignPages() {
   app.post('/console/marketing/campaigns', marketer, async (c) => {
     const form = await readForm(c);
     try {
-      const input = campaignInputOf(form);
+      const input = campaignInputOf(form, currentStaff(c).timeZone);
       const cmp = await createCampaign({ ctx: c.get('deps').domain, input: { ...input, createdBy: currentStaff(c).id } });
       await audit(c, 'campaign.create', `campaign:${cmp.id}`);
       return c.redirect(`/console/marketing/campaigns/${cmp.id}?notice=created`, 303);
@@ -567,7 +573,7 @@ export function campaignPages() {
     const form = await readForm(c);
     const id = c.req.param('id');
     try {
-      const scheduleAt = form.scheduleAt !== undefined ? scheduleOf(form.scheduleAt) : undefined;
+      const scheduleAt = form.scheduleAt !== undefined ? scheduleOf(form.scheduleAt, currentStaff(c).timeZone) : undefined;
       const cmp = await launchCampaign({ ctx: c.get('deps').domain, input: { id, scheduleAt } });
       // Sending starts within moments, not at the next dispatcher tick.
       if (cmp.status === 'running') c.get('deps').broadcast.kick();

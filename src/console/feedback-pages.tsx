@@ -55,7 +55,7 @@ async function feedbackPage(c: Context<AppEnv>) {
           <table class="data" data-testid="feedback-table">
             <thead>
               <tr>
-                <th>When (UTC)</th>
+                <th>When ({me.timeZone})</th>
                 <th>Member</th>
                 <th>Kind</th>
                 <th>Score</th>
@@ -68,7 +68,7 @@ async function feedbackPage(c: Context<AppEnv>) {
             <tbody>
               {rows.map((f) => (
                 <tr>
-                  <td>{formatInstant(f.createdAt)}</td>
+                  <td>{formatInstant(f.createdAt, me.timeZone)}</td>
                   <td>{f.memberName ?? f.memberId}</td>
                   <td>{f.kind}</td>
                   <td>{f.score ?? ''}</td>

@@ -40,6 +40,7 @@ export const NOTICES: Record<string, PageNotice> = {
   updated: { tone: 'ok', text: 'Account updated.' },
   revoked: { tone: 'ok', text: 'Token revoked.' },
   password_changed: { tone: 'ok', text: 'Password changed. Other sessions were signed out.' },
+  time_zone: { tone: 'ok', text: 'Time zone saved: the console shows your times in it.' },
   claimed: { tone: 'ok', text: 'You took this conversation. The member has been told.' },
   already_claimed: { tone: 'error', text: 'Someone else took this conversation first.' },
   sent: { tone: 'ok', text: 'Reply sent.' },

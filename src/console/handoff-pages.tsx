@@ -93,7 +93,7 @@ function InboxTable(props: { rows: HandoffRow[]; staff: StaffPrincipal; now: Dat
             </td>
             <td class="small">{h.lastMemberText ?? <span class="muted">–</span>}</td>
             {kind === 'others' ? <td>{h.agentName}</td> : null}
-            {kind === 'ticket' ? <td class="small">{h.replyBy ? `${formatInstant(h.replyBy)} UTC` : '–'}</td> : null}
+            {kind === 'ticket' ? <td class="small">{h.replyBy ? formatInstant(h.replyBy, staff.timeZone) : '–'}</td> : null}
             <td>
               {kind === 'live' || kind === 'ticket' ? (
                 <PostButton action={`/console/handoffs/${h.id}/claim`} staff={staff} label="Claim" variant="primary" small testid="claim" />
@@ -143,7 +143,7 @@ function DeliveryState(props: { line: TranscriptLine; staff: StaffPrincipal; han
   if (d.status === 'sent')
     return (
       <span class="delivery" data-testid="delivery-status">
-        Delivered{d.sentAt ? ` ${formatInstant(d.sentAt)} UTC` : ''}
+        Delivered{d.sentAt ? ` ${formatInstant(d.sentAt, props.staff.timeZone)}` : ''}
       </span>
     );
   if (d.status === 'pending')
@@ -155,7 +155,9 @@ function DeliveryState(props: { line: TranscriptLine; staff: StaffPrincipal; han
   return (
     <span class="delivery failed" data-testid="delivery-status">
       Not delivered{d.httpStatus ? ` (HTTP ${d.httpStatus})` : ''}: {d.lastError ?? 'error'}.{' '}
-      {d.retryable && d.nextAttemptAt ? `Retrying automatically at ${formatInstant(d.nextAttemptAt)} UTC. ` : 'No automatic retry. '}
+      {d.retryable && d.nextAttemptAt
+        ? `Retrying automatically at ${formatInstant(d.nextAttemptAt, props.staff.timeZone)}. `
+        : 'No automatic retry. '}
       <PostButton
         action={`/console/handoffs/${props.handoffId}/deliveries/${d.id}/retry`}
         staff={props.staff}
@@ -181,7 +183,7 @@ function Transcript(props: { view: HandoffView; staff: StaffPrincipal; now: Date
         return (
           <div class={`msg ${cls}`} data-testid="transcript-message" data-author={m.author}>
             <span class="meta">
-              {who} · {formatInstant(m.createdAt)}
+              {who} · {formatInstant(m.createdAt, props.staff.timeZone)}
               {requested ? ' · handoff requested' : ''}
               {m.conversationId !== view.handoff.conversationId ? ` · earlier chat (${m.conversationId.split(':')[0]})` : ''}
             </span>
@@ -291,7 +293,7 @@ function Side(props: { view: HandoffView; staff: StaffPrincipal }) {
                 {card.consentHistory.map((h) => (
                   <li>
                     {h.granted ? 'opted in' : 'opted out'} · {h.source}
-                    {h.channelId ? ` (${h.channelId})` : ''} · {formatInstant(h.createdAt).slice(0, 16)}
+                    {h.channelId ? ` (${h.channelId})` : ''} · {formatInstant(h.createdAt, staff.timeZone).slice(0, 16)}
                   </li>
                 ))}
               </ul>
@@ -328,7 +330,7 @@ function Side(props: { view: HandoffView; staff: StaffPrincipal }) {
           <ul class="plain small">
             {card.recentOrders.map((o) => (
               <li>
-                {o.id} · {formatInstant(o.orderedAt).slice(0, 10)} · ¥{formatMoney(o.totalCents)} · {o.itemCount} items ·{' '}
+                {o.id} · {formatInstant(o.orderedAt, staff.timeZone).slice(0, 10)} · ¥{formatMoney(o.totalCents)} · {o.itemCount} items ·{' '}
                 <Badge>{o.status}</Badge>
                 {o.trackingNo ? ` ${o.carrier ?? ''} ${o.trackingNo}` : ''}
               </li>
@@ -342,7 +344,7 @@ function Side(props: { view: HandoffView; staff: StaffPrincipal }) {
           <ul class="plain small">
             {card.coupons.map((x) => (
               <li>
-                {zh ? x.nameZh : x.name} · until {formatInstant(x.expiresAt).slice(0, 10)}
+                {zh ? x.nameZh : x.name} · until {formatInstant(x.expiresAt, staff.timeZone).slice(0, 10)}
               </li>
             ))}
           </ul>
@@ -355,7 +357,7 @@ function Side(props: { view: HandoffView; staff: StaffPrincipal }) {
             {card.ratings.map((r) => (
               <li>
                 {r.kind.toUpperCase()} {r.score}
-                {r.kind === 'csat' ? '/5' : '/10'} · {formatInstant(r.createdAt).slice(0, 10)}
+                {r.kind === 'csat' ? '/5' : '/10'} · {formatInstant(r.createdAt, staff.timeZone).slice(0, 10)}
                 {r.text ? ` — “${r.text}”` : ''}
               </li>
             ))}
@@ -386,7 +388,7 @@ function Side(props: { view: HandoffView; staff: StaffPrincipal }) {
             {view.notes.map((n) => (
               <li class="note">
                 <span class="small muted">
-                  {n.staffName ?? n.staffId} · {formatInstant(n.createdAt)}
+                  {n.staffName ?? n.staffId} · {formatInstant(n.createdAt, staff.timeZone)}
                 </span>
                 <br />
                 {n.text}

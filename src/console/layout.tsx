@@ -132,6 +132,9 @@ export function ConsolePage(props: PageProps) {
           <div class="who">
             <strong data-testid="staff-name">{staff.name}</strong>
             <span>{staff.role}</span>
+            <a href="/console/account" class="small" title="Times on these pages are in this zone" data-testid="staff-tz">
+              {staff.timeZone}
+            </a>
             {staff.via === 'session' ? (
               <form method="post" action="/console/logout">
                 <CsrfField staff={staff} />
@@ -246,13 +249,20 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(h / 24)}d`;
 }
 
-/** An instant in a time zone, for staff ("2026-06-01 16:05"). */
-export function formatInstant(d: Date, timeZone = 'UTC'): string {
+/** An instant in the staff member's time zone (`StaffPrincipal.timeZone`), for staff ("2026-06-01 16:05"). */
+export function formatInstant(d: Date, timeZone: string): string {
   try {
     return new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'short' }).format(d);
   } catch {
     return d.toISOString().slice(0, 16).replace('T', ' ');
   }
+}
+
+let zoneNames: string[] | undefined;
+/** The IANA zones this runtime knows (UTC first), for a staff member's time-zone choice. */
+export function timeZoneNames(): string[] {
+  zoneNames ??= ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
+  return zoneNames;
 }
 
 /** Sends a console page: strict CSP, never cached (pages show personal data). */

@@ -184,7 +184,7 @@ async function segmentsPage(c: Context<AppEnv>, error?: string, values?: Record<
               <ul class="plain" data-testid="saved-segments">
                 {saved.map((s) => (
                   <li>
-                    <strong>{s.name}</strong> <span class="muted small">{formatInstant(s.createdAt)}</span>{' '}
+                    <strong>{s.name}</strong> <span class="muted small">{formatInstant(s.createdAt, me.timeZone)}</span>{' '}
                     <a href={`/console/marketing/campaigns/new?segment=${encodeURIComponent(s.id)}`}>New campaign</a>
                   </li>
                 ))}

@@ -23,7 +23,20 @@ import type { AppEnv } from '../http/app-env.js';
 import { parseWith } from '../http/middleware.js';
 import { audit, currentStaff, requireStaff, type StaffPrincipal } from '../http/staff-auth.js';
 import { noticeFrom, readForm } from './forms.js';
-import { Badge, Card, ConsolePage, CsrfField, EmptyState, formatInstant, Notice, PageHeader, PostButton, renderPage } from './layout.js';
+import { isValidTimeZone } from '../domain/handoffs/business-hours.js';
+import {
+  Badge,
+  Card,
+  ConsolePage,
+  CsrfField,
+  EmptyState,
+  formatInstant,
+  Notice,
+  PageHeader,
+  PostButton,
+  renderPage,
+  timeZoneNames,
+} from './layout.js';
 
 type Flash = { tone: 'ok' | 'error' | 'info'; text: string; secret?: string };
 
@@ -47,6 +60,7 @@ function FlashBox(props: { flash?: Flash }) {
 
 function TokenTable(props: { tokens: StaffApiToken[]; staff: StaffPrincipal; revokeBase: string; owners?: Map<string, Staff> }) {
   const live = props.tokens.filter((t) => !t.revokedAt);
+  const tz = props.staff.timeZone;
   if (!live.length) return <EmptyState>No API tokens.</EmptyState>;
   return (
     <table class="data">
@@ -69,9 +83,9 @@ function TokenTable(props: { tokens: StaffApiToken[]; staff: StaffPrincipal; rev
             <td>
               <code>{t.prefix}…</code>
             </td>
-            <td>{formatInstant(t.createdAt)}</td>
-            <td>{t.lastUsedAt ? formatInstant(t.lastUsedAt) : '–'}</td>
-            <td>{t.expiresAt ? formatInstant(t.expiresAt) : 'never'}</td>
+            <td>{formatInstant(t.createdAt, tz)}</td>
+            <td>{t.lastUsedAt ? formatInstant(t.lastUsedAt, tz) : '–'}</td>
+            <td>{t.expiresAt ? formatInstant(t.expiresAt, tz) : 'never'}</td>
             <td>
               <PostButton
                 action={`${props.revokeBase}/${t.id}/revoke`}
@@ -176,9 +190,11 @@ async function staffListPage(c: Context<AppEnv>, flash?: Flash, status: 200 | 40
                   </td>
                   <td>
                     {a.active ? <Badge tone="ok">active</Badge> : <Badge tone="danger">disabled</Badge>}
-                    {lockedUntil(a, now) ? <Badge tone="danger">{`locked until ${formatInstant(a.lockedUntil as Date)}`}</Badge> : null}
+                    {lockedUntil(a, now) ? (
+                      <Badge tone="danger">{`locked until ${formatInstant(a.lockedUntil as Date, me.timeZone)}`}</Badge>
+                    ) : null}
                   </td>
-                  <td>{a.lastLoginAt ? formatInstant(a.lastLoginAt) : '–'}</td>
+                  <td>{a.lastLoginAt ? formatInstant(a.lastLoginAt, me.timeZone) : '–'}</td>
                   <td class="actions">
                     {a.passwordHash !== null && a.id !== me.id ? (
                       <PostButton
@@ -290,6 +306,31 @@ async function accountPage(c: Context<AppEnv>, flash?: Flash, status: 200 | 400 
           <TokenTable tokens={tokens} staff={me} revokeBase="/console/account/tokens" />
           <h3>New token</h3>
           <TokenForm action="/console/account/tokens" staff={me} />
+        </Card>
+        <Card title="Time zone">
+          <p class="muted small">
+            The console shows times in this zone, and reads the times you type (a campaign's schedule) in it. Now:{' '}
+            <span data-testid="tz-now">{formatInstant(c.get('deps').domain.clock(), me.timeZone)}</span> ({me.timeZone}).
+          </p>
+          <form method="post" action="/console/account/time-zone" data-testid="tz-form">
+            <CsrfField staff={me} />
+            <label class="field">
+              Time zone
+              <select name="timeZone" data-testid="tz-select">
+                <option value="" selected={!account?.timeZone}>
+                  {`The console's default (${c.get('deps').config.CONSOLE_TIME_ZONE})`}
+                </option>
+                {timeZoneNames().map((z) => (
+                  <option value={z} selected={account?.timeZone === z}>
+                    {z}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="submit" class="btn primary">
+              Save
+            </button>
+          </form>
         </Card>
         {account?.passwordHash ? (
           <Card title="Change password">
@@ -439,6 +480,18 @@ export function staffPages() {
     return c.redirect('/console/login?notice=password_changed', 303);
   });
 
+  app.post('/console/account/time-zone', anyone, async (c) => {
+    const me = currentStaff(c);
+    const form = await readForm(c);
+    const timeZone = form.timeZone?.trim() || null;
+    if (timeZone !== null && !isValidTimeZone(timeZone)) {
+      return accountPage(c, { tone: 'error', text: `"${timeZone.slice(0, 64)}" is not a time zone this server knows.` }, 400);
+    }
+    await updateStaff({ ctx: c.get('deps').domain, input: { staffId: me.id, timeZone } });
+    await audit(c, 'staff.change_time_zone', `staff:${me.id}`, { timeZone });
+    return c.redirect('/console/account?notice=time_zone', 303);
+  });
+
   app.post('/console/account/tokens', anyone, async (c) => {
     const me = currentStaff(c);
     const parsed = tokenForm.safeParse(await readForm(c));
@@ -504,7 +557,7 @@ export function staffPages() {
           <table class="data" data-testid="audit-table">
             <thead>
               <tr>
-                <th>When (UTC)</th>
+                <th>When ({me.timeZone})</th>
                 <th>Who</th>
                 <th>Action</th>
                 <th>Target</th>
@@ -515,7 +568,7 @@ export function staffPages() {
             <tbody>
               {entries.map((e) => (
                 <tr>
-                  <td>{formatInstant(e.createdAt)}</td>
+                  <td>{formatInstant(e.createdAt, me.timeZone)}</td>
                   <td>{e.staffId ? (names.get(e.staffId) ?? e.staffId) : '–'}</td>
                   <td>
                     <code>{e.action}</code>

@@ -1,7 +1,7 @@
 // Staff authentication for pages and the JSON API: session cookie (+ CSRF on mutations) or bearer token, then roles.
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { StaffRole } from '../../db/schema/index.js';
+import type { Staff, StaffRole } from '../../db/schema/index.js';
 import { auditLog, type AuditVia } from '../domain/audit/index.js';
 import { ensureAdminTokenStaff, resolveApiToken, resolveSession, type SessionPolicy } from '../domain/staff/index.js';
 import { DomainError } from '../lib/errors.js';
@@ -15,6 +15,8 @@ export interface StaffPrincipal {
   name: string;
   displayName: string;
   role: StaffRole;
+  /** The IANA zone the console shows and reads this person's times in: their own choice, else CONSOLE_TIME_ZONE. */
+  timeZone: string;
   via: Exclude<AuditVia, 'cli' | 'system'>;
   csrfToken?: string;
 }
@@ -64,8 +66,9 @@ export function clearSessionCookie(c: Context<AppEnv>): void {
   deleteCookie(c, SESSION_COOKIE, { path: '/' });
 }
 
-function principalOf(s: { id: string; email: string; name: string; displayName: string; role: StaffRole }, via: StaffPrincipal['via']) {
-  return { id: s.id, email: s.email, name: s.name, displayName: s.displayName, role: s.role, via };
+function principalOf(c: Context<AppEnv>, s: Staff, via: StaffPrincipal['via']): StaffPrincipal {
+  const timeZone = s.timeZone ?? c.get('deps').config.CONSOLE_TIME_ZONE;
+  return { id: s.id, email: s.email, name: s.name, displayName: s.displayName, role: s.role, timeZone, via };
 }
 
 /**
@@ -79,16 +82,19 @@ export async function authenticateStaff(c: Context<AppEnv>): Promise<{ principal
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
     if (!token) return { principal: null, hadCredentials: true };
     if (safeEqual(token, deps.adminToken)) {
-      return { principal: principalOf(await ensureAdminTokenStaff({ ctx: deps.domain, input: {} }), 'admin_token'), hadCredentials: true };
+      return {
+        principal: principalOf(c, await ensureAdminTokenStaff({ ctx: deps.domain, input: {} }), 'admin_token'),
+        hadCredentials: true,
+      };
     }
     const found = await resolveApiToken({ ctx: deps.domain, input: { token } });
-    return { principal: found ? principalOf(found.staff, 'api_token') : null, hadCredentials: true };
+    return { principal: found ? principalOf(c, found.staff, 'api_token') : null, hadCredentials: true };
   }
   const cookie = readSessionToken(c);
   if (!cookie) return { principal: null, hadCredentials: false };
   const found = await resolveSession({ ctx: deps.domain, input: { token: cookie, policy: sessionPolicy(c) } });
   if (!found) return { principal: null, hadCredentials: true };
-  return { principal: { ...principalOf(found.staff, 'session'), csrfToken: found.session.csrfToken }, hadCredentials: true };
+  return { principal: { ...principalOf(c, found.staff, 'session'), csrfToken: found.session.csrfToken }, hadCredentials: true };
 }
 
 /** The host the browser talked to (behind a proxy, the forwarded one). */

@@ -273,3 +273,68 @@ describe('launching from the console', () => {
     expect(html).toContain('no_consent 1');
   });
 });
+
+describe("a staff member's time zone", () => {
+  it('shows times and reads a schedule in the zone the marketer chose, and refuses a zone the server does not know', async () => {
+    const mia = await addStaff(t.deps, 'marketer', 'Mei Shanghai');
+    const s = await login(server.url, mia.email, mia.password);
+    // Until they choose, the console's default (CONSOLE_TIME_ZONE, UTC here) is used and named.
+    const before = await (await page('/console/account', s)).text();
+    expect(before).toContain('data-testid="staff-tz">UTC<');
+    expect(before).toContain('data-testid="tz-now">2026-06-01 08:00<');
+
+    const bad = await postForm('/console/account/time-zone', { timeZone: 'Mars/Olympus' }, s);
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('not a time zone this server knows');
+    const chosen = await postForm('/console/account/time-zone', { timeZone: 'Asia/Shanghai' }, s);
+    expect(chosen.headers.get('location')).toBe('/console/account?notice=time_zone');
+    const account = await (await page('/console/account', s)).text();
+    expect(account).toContain('data-testid="tz-now">2026-06-01 16:00<');
+    expect(account).toContain('<option value="Asia/Shanghai" selected="">');
+
+    // 09:30 typed in Shanghai is 01:30 UTC, and the pages show it back as 09:30 in that zone.
+    const res = await postForm(
+      '/console/marketing/campaigns',
+      campaignForm({ name: 'Shanghai morning', scheduleAt: '2026-06-02T09:30' }),
+      s,
+    );
+    const cid = (res.headers.get('location') ?? '').split('/').pop()?.split('?')[0] ?? '';
+    const [row] = await t.store.db.select().from(campaigns).where(eq(campaigns.id, cid));
+    expect(row.scheduleAt).toEqual(new Date('2026-06-02T01:30:00Z'));
+    const launched = await postForm(`/console/marketing/campaigns/${cid}/launch`, { scheduleAt: '2026-06-03T20:15' }, s);
+    expect(launched.headers.get('location')).toContain('notice=scheduled');
+    const [scheduled] = await t.store.db.select().from(campaigns).where(eq(campaigns.id, cid));
+    expect(scheduled.scheduleAt).toEqual(new Date('2026-06-03T12:15:00Z'));
+    const view = await (await page(`/console/marketing/campaigns/${cid}`, s)).text();
+    expect(view).toContain('scheduled 2026-06-03 20:15 Asia/Shanghai');
+    // Another marketer on the default sees the same instant in UTC.
+    expect(await (await page(`/console/marketing/campaigns/${cid}`)).text()).toContain('scheduled 2026-06-03 12:15 UTC');
+    // A date that does not exist is a clear error, and nothing changes.
+    const nonsense = await postForm(`/console/marketing/campaigns/${cid}/launch`, { scheduleAt: '2026-02-30T09:00' }, s);
+    expect(nonsense.status).toBe(400);
+    expect((await t.store.db.select().from(campaigns).where(eq(campaigns.id, cid)))[0].scheduleAt).toEqual(
+      new Date('2026-06-03T12:15:00Z'),
+    );
+
+    // Back to the default.
+    await postForm('/console/account/time-zone', { timeZone: '' }, s);
+    expect(await (await page('/console/account', s)).text()).toContain('data-testid="staff-tz">UTC<');
+    const me = await (await fetch(`${server.url}/api/staff/me`, { headers: { cookie: s.cookie } })).json();
+    expect(me.timeZone).toBe('UTC');
+  });
+
+  it('reads a schedule across a daylight-saving change at the offset of that day', async () => {
+    const s = await login(server.url, marketer.email, marketer.password);
+    await postForm('/console/account/time-zone', { timeZone: 'America/New_York' }, s);
+    for (const [typed, utc] of [
+      ['2026-03-07T09:00', '2026-03-07T14:00:00Z'], // EST, UTC-5
+      ['2026-03-09T09:00', '2026-03-09T13:00:00Z'], // EDT, UTC-4
+    ]) {
+      const res = await postForm('/console/marketing/campaigns', campaignForm({ name: `NY ${typed}`, scheduleAt: typed }), s);
+      const cid = (res.headers.get('location') ?? '').split('/').pop()?.split('?')[0] ?? '';
+      const [row] = await t.store.db.select().from(campaigns).where(eq(campaigns.id, cid));
+      expect(row.scheduleAt, typed).toEqual(new Date(utc));
+    }
+    await postForm('/console/account/time-zone', { timeZone: '' }, s);
+  });
+});

@@ -39,5 +39,6 @@ export function publicStaff(s: Staff) {
     createdAt: s.createdAt.toISOString(),
     lastLoginAt: s.lastLoginAt?.toISOString() ?? null,
     lockedUntil: s.lockedUntil?.toISOString() ?? null,
+    timeZone: s.timeZone,
   };
 }

@@ -1,10 +1,11 @@
-// Change an account: role, names, active flag or password. Deactivating or a new password ends its sessions.
+// Change an account: role, names, active flag, password or console time zone. Deactivating or a new password ends its sessions.
 import { and, eq, isNull } from 'drizzle-orm';
 import * as z from 'zod/v4';
 import { STAFF_ROLES, staff, staffApiTokens, staffSessions, type Staff } from '../../../db/schema/index.js';
 import { DomainError, validate } from '../../lib/errors.js';
 import { generatePassword, hashPassword } from '../../lib/password.js';
 import type { Verb } from '../context.js';
+import { isValidTimeZone } from '../handoffs/business-hours.js';
 import { passwordSchema } from './create-staff.js';
 
 export const updateStaffSchema = z
@@ -16,6 +17,15 @@ export const updateStaffSchema = z
     password: passwordSchema.optional(),
     /** Set a new random password and return it once. */
     resetPassword: z.boolean().optional(),
+    /** The console's time zone for this person (an IANA name); null goes back to CONSOLE_TIME_ZONE. */
+    timeZone: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .refine(isValidTimeZone, 'unknown time zone (an IANA name such as Asia/Shanghai)')
+      .nullable()
+      .optional(),
   })
   .strict();
 
@@ -34,7 +44,14 @@ export const updateStaff: Verb<UpdateStaffInput, { staff: Staff; generatedPasswo
     if (current.passwordHash === null && (passwordHash || data.role)) {
       throw new DomainError('bad_request', 'The admin token account cannot be given a password or another role');
     }
-    const changes = { name: data.name, displayName: data.displayName, role: data.role, active: data.active, passwordHash };
+    const changes = {
+      name: data.name,
+      displayName: data.displayName,
+      role: data.role,
+      active: data.active,
+      passwordHash,
+      timeZone: data.timeZone,
+    };
     // Nothing to change (an empty form or body) is a no-op, not an UPDATE without columns.
     if (Object.values(changes).every((v) => v === undefined)) return current;
     const [updated] = await tx.update(staff).set(changes).where(eq(staff.id, staffId)).returning();

@@ -34,6 +34,7 @@ const staffSchema = z.object({
   createdAt: z.string(),
   lastLoginAt: z.string().nullable(),
   lockedUntil: z.string().nullable().describe('Sign-in refused until then after too many wrong passwords'),
+  timeZone: z.string().nullable().describe("The console's time zone for this person; null: CONSOLE_TIME_ZONE"),
 });
 const tokenSchema = z.object({
   id: z.string(),
@@ -60,6 +61,7 @@ const meSchema = z.object({
   name: z.string(),
   displayName: z.string(),
   role: z.enum(STAFF_ROLES),
+  timeZone: z.string().describe('The time zone the console shows and reads times in'),
   via: z.enum(['session', 'api_token', 'admin_token']),
   csrfToken: z.string().optional().describe('Console sessions only: send it as X-CSRF-Token on every non-GET request'),
 });
@@ -96,7 +98,7 @@ export const staffDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/api/admin/staff/{id}',
-    summary: 'Change an account (role, names, active, password or resetPassword); disabling or a new password ends its sessions',
+    summary: 'Change an account (role, names, active, password or resetPassword, timeZone); disabling or a new password ends its sessions',
     tag: 'staff',
     security: 'admin',
     body: updateStaffSchema,
