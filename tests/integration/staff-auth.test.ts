@@ -252,6 +252,28 @@ describe('roles and tokens', () => {
     expect((await postLogin(server.url, helper.email, helper.password)).status).toBe(401);
   });
 
+  it("sets an account's console time zone through the admin API, refusing unknown zones; the session then uses it", async () => {
+    const helper = await addStaff(t.deps, 'agent');
+    const set = (timeZone: unknown) =>
+      fetch(url(`/api/admin/staff/${helper.id}`), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ timeZone }),
+      });
+    const bad = await set('Europe/Atlantis');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('unknown time zone');
+    const ok = await set('Europe/London');
+    expect(((await ok.json()) as { staff: { timeZone: string } }).staff.timeZone).toBe('Europe/London');
+    const me = await fetch(url('/api/staff/me'), { headers: { authorization: `Bearer ${helper.token}` } });
+    expect(await me.json()).toMatchObject({ id: helper.id, timeZone: 'Europe/London' });
+    // Null goes back to the console's default.
+    expect(((await (await set(null)).json()) as { staff: { timeZone: string | null } }).staff.timeZone).toBeNull();
+    expect(await (await fetch(url('/api/staff/me'), { headers: { authorization: `Bearer ${helper.token}` } })).json()).toMatchObject({
+      timeZone: 'UTC',
+    });
+  });
+
   it('lets an admin create an account from the staff page; the password is shown once', async () => {
     const s = await login(server.url, admin.email, admin.password);
     const res = await fetch(url('/console/staff'), {
