@@ -44,6 +44,7 @@ const MEMBERS = [
   { id: 'cp-1', name: '孙丽', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-cp' },
   { id: 'ex-1', name: 'Ella Expiry', locale: 'en', timeZone: 'Europe/London', user: 'u-ex1' },
   { id: 'ex-2', name: '钱进', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-ex2' },
+  { id: 'tr-1', name: 'Tom Rule', locale: 'en', timeZone: 'Europe/London', user: 'u-tr' },
 ] as const;
 
 beforeAll(async () => {
@@ -66,6 +67,7 @@ beforeAll(async () => {
   await paidOrder(t.deps.domain, 'zh-1', 'Z3', '450', '2026-03-03T02:00:00Z');
   await paidOrder(t.deps.domain, 'en-1', 'N1', '700', '2026-04-02T00:00:00Z');
   await paidOrder(t.deps.domain, 'zh-2', 'L1', '2000', '2026-04-02T00:00:00Z');
+  await paidOrder(t.deps.domain, 'tr-1', 'TR1', '2345.60', '2026-02-02T00:00:00Z');
   // zh-3: one order earned points, one was refunded (its points taken back), one is not paid yet.
   await paidOrder(t.deps.domain, 'zh-3', 'SO2605010001', '320', '2026-05-01T02:00:00Z');
   await paidOrder(t.deps.domain, 'zh-3', 'SO2605100002', '150', '2026-05-10T02:00:00Z');
@@ -449,5 +451,32 @@ describe('the last purchase and deals', () => {
     expect(lastOrder.text).toMatch(/^您最近一笔订单 CP1/);
     const [deals] = await say('u-ex2', 'do you have any deals?');
     expect(deals.text).toMatch(/coupon|优惠券/);
+  });
+});
+
+describe('how tiers and refunds work', () => {
+  it('answers "how are tiers calculated?" with the thresholds of the tier table and then the member\'s own standing', async () => {
+    const tiers = (await listTiers(t.store.db)).filter((x) => x.thresholdCents > 0);
+    const status = await getTierStatus({ ctx: t.deps.domain, input: { memberId: 'tr-1' } });
+    expect(status.rollingSpendCents).toBe(234_560);
+    const [reply] = await say('u-tr', 'how are tiers calculated?');
+    expect(reply.text).toContain(
+      `over the last 12 months, a rolling window: ${tiers.map((x) => `${x.nameEn} from ¥${formatMoney(x.thresholdCents)}`).join(', ')}.`,
+    );
+    expect(reply.text).toContain(`Your spend in the last 12 months is ¥${formatMoney(status.rollingSpendCents)}.`);
+    const [zh] = await say('u-zh2', '我会被降级吗');
+    const zhStatus = await getTierStatus({ ctx: t.deps.domain, input: { memberId: 'zh-2' } });
+    expect(zh.text).toContain(`${tiers.map((x) => `${x.nameZh} ¥${formatMoney(x.thresholdCents)}`).join('，')}。`);
+    expect(zh.text).toContain(`您当前的会员等级是${zhStatus.tier.nameZh}`);
+  });
+
+  it('says what a refund does to points, with a person for the refund itself, and opens no ticket on its own', async () => {
+    const [zh] = await say('u-cp', '我退货了积分会怎样');
+    expect(zh.text).toContain('这笔订单获得的积分会被扣回');
+    expect(buttons(zh)).toContain('转人工');
+    const [en] = await say('u-ex1', 'do I lose points if I return something?');
+    expect(en.text).toContain('the points it earned are taken back');
+    expect(buttons(en)).toContain('Talk to a person');
+    expect(await handoffsOf('emulator:conv-u-cp')).toHaveLength(0);
   });
 });

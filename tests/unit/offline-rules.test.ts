@@ -20,6 +20,10 @@ describe('offline text rules', () => {
     ['200元的订单能用哪张券', { kind: 'route', intent: 'coupons' }],
     ['帮我取消订单', { kind: 'order_change' }],
     ['I want to return an item', { kind: 'order_change' }],
+    ['I want a refund', { kind: 'order_change' }],
+    ['我想退货', { kind: 'order_change' }],
+    ['how long does a refund take', { kind: 'order_change' }],
+    ['I returned an item, will my points be taken back?', { kind: 'points_policy', topic: 'refund' }],
     ['上个月我花了多少钱', { kind: 'spend' }],
     ['我的生日礼券呢', { kind: 'birthday' }],
     ['unsubscribe me from marketing', { kind: 'consent_how', to: 'out' }],
@@ -39,6 +43,14 @@ describe('offline text rules', () => {
     ['do reviews earn points?', { kind: 'points_policy', topic: 'earning' }],
     ['what do I get on my birthday?', { kind: 'birthday' }],
     ['how much have I spent this year?', { kind: 'spend' }],
+    ['我退货了积分会怎样', { kind: 'points_policy', topic: 'refund' }],
+    ['退款后积分还给我吗', { kind: 'points_policy', topic: 'refund' }],
+    ['do I lose points if I return something?', { kind: 'points_policy', topic: 'refund' }],
+    ['what happens to my points if I cancel an order', { kind: 'points_policy', topic: 'refund' }],
+    ['会员等级多久评一次', { kind: 'tier_rule' }],
+    ['我会被降级吗', { kind: 'tier_rule' }],
+    ['how are tiers calculated?', { kind: 'tier_rule' }],
+    ['will I be downgraded', { kind: 'tier_rule' }],
   ])('%s', (text, expected) => {
     expect(ruled(text)).toEqual(expected);
   });
@@ -62,6 +74,8 @@ describe('offline text rules', () => {
     'what did I buy for order SO26050100001',
     '我订阅了什么',
     'birthday gift ideas for my wife',
+    'how do I get to gold',
+    'what are the return policies for points cards',
   ])('leaves "%s" to the model', (text) => {
     expect(ruled(text)).toBeNull();
   });

@@ -146,9 +146,28 @@ export class OfflineBrain implements Brain {
         const key = `points_policy_${ruled.topic}` as const;
         const reply = {
           text: render(ctx.lang, key, { tier: tier.name, multiplier: tier.multiplier }),
-          suggestions: suggestions(ctx, ['suggest_redeem', 'suggest_points']),
+          // A refund itself is the support team's: the rule, then the way to them.
+          suggestions: suggestions(
+            ctx,
+            ruled.topic === 'refund' ? ['suggest_human', 'suggest_points'] : ['suggest_redeem', 'suggest_points'],
+          ),
         };
         return { replies: [reply], intent: 'earn_redeem_points' };
+      }
+      case 'tier_rule': {
+        const [{ tiers }, [standing]] = await Promise.all([
+          tools.get_tier_benefits.run({ ctx, input: {} }),
+          this.answer(ctx, 'next_tier', text),
+        ]);
+        const ladder = tiers
+          .filter((t) => t.threshold > 0)
+          .map((t) => render(ctx.lang, 'tier_ladder_step', { tier: t.name, threshold: money(t.threshold) }))
+          .join(ctx.lang === 'zh-CN' ? '，' : ', ');
+        const reply = {
+          text: `${render(ctx.lang, 'tier_rule', { months: windowMonths(ctx), ladder })}\n\n${standing.text}`,
+          suggestions: suggestions(ctx, ['suggest_points', 'suggest_coupons']),
+        };
+        return { replies: [reply], intent: 'next_tier' };
       }
       case 'earn_estimate':
         return { replies: [await this.earnEstimate(ctx, ruled.amount)], intent: 'earn_redeem_points' };
@@ -535,7 +554,8 @@ export class OfflineBrain implements Brain {
       : `${r('points_expiry_none')} ${rule}`;
     return {
       text: `${head}\n\n${r('points_balance', { balance: formatPoints(b.balance) })}`,
-      suggestions: suggestions(ctx, ['suggest_coupons']),
+      // Points about to go are best spent: the coupons points buy, one tap away.
+      suggestions: suggestions(ctx, upcomingExpiries.length ? ['suggest_redeem', 'suggest_coupons'] : ['suggest_coupons']),
     };
   }
 

@@ -92,6 +92,18 @@ const CONSENT_OUT =
   /unsubscribe|取消订阅|opt(?: me)? out|stop (?:sending|messaging|texting|emailing) (?:me )?(?:any )?(?:marketing|promotions?|offers|ads|adverts|deals|spam|newsletters?|these)|no more (?:marketing|promotions?|offers|ads|adverts|deals|messages)|(?:don'?t|do not) (?:send|message|text|email) me (?:any )?(?:more )?(?:marketing|promotions?|offers|ads|adverts|deals|spam|newsletters?)|不要再?(?:给我)?(?:发|推送?)(?:广告|营销|促销|优惠|活动|消息)|别再?(?:给我)?(?:发|推送?)(?:广告|营销|促销|优惠|活动|消息)|(?:取消|关闭|停止)(?:营销|推送|促销|广告)|不想(?:再)?(?:收到|接收)(?:广告|营销|促销|优惠|推送)/i;
 const CONSENT_IN =
   /resubscribe|re-subscribe|subscribe (?:me )?again|opt(?: me)? (?:back )?in|(?:start|resume) (?:sending|receiving)|(?:receive|get) (?:offers|promotions|deals|marketing)(?: messages)? again|重新订阅|恢复(?:推送|订阅|接收)|(?:想|要)(?:收到|接收)(?:优惠|活动|促销)(?:信息|消息)?/i;
+/**
+ * What a refund does to points ("我退货了积分会怎样", "do I lose points if I return something"): the program's
+ * refund rule, ahead of the order-change answer (a person still does the return itself).
+ */
+const POINTS_REFUND =
+  /(?:退货|退款|退单|取消订单|取消了订单|退掉).{0,12}积分|积分.{0,8}(?:退货|退款|退单)|\b(?:if|when|after) i (?:return|refund|cancel)\b.{0,40}\bpoints?\b|\bpoints?\b.{0,40}\b(?:if|when|after) (?:i |you )?(?:return|refund|cancel)|\bpoints?\b.{0,20}\b(?:on|for|after) (?:a |my )?(?:returns?|refunds?|cancell?ations?)\b|\b(?:return|refund|cancel)\w* (?:an? |my |the |this |that )?(?:orders?|items?|purchases?|products?|something)\b.{0,40}\bpoints?\b/i;
+/**
+ * How tiers are worked out ("会员等级多久评一次", "会降级吗", "how are tiers calculated"): the rule, then the
+ * member's own standing. "How do I reach Gold" is a next-tier question the model already answers.
+ */
+const TIER_RULE =
+  /(?:等级|级别).{0,6}(?:多久|怎么|如何|什么时候|何时|多长时间)(?:才|会)?(?:评|算|计算|更新|调整|变|重新)|(?:会|怎么|为什么|为啥)(?:被)?降级|降级(?:规则|吗|了)|保级(?:规则|条件)|等级(?:规则|怎么算)|how (?:are|is) (?:my |the )?(?:tiers?|membership levels?|tier status|status) (?:calculated|worked out|decided|reviewed|determined|updated)|how (?:do|does) (?:the )?(?:tiers?|membership levels?) work|how often (?:are|is|do|does) (?:my |the )?(?:tiers?|status|level)|(?:can|will|could|would) i (?:be |get )?(?:downgraded|lose my (?:tier|status))|\bdowngrad/i;
 /** "我上次买了什么", "what did I buy last time": the latest order with what was in it. */
 const LAST_PURCHASE =
   /(?:我|上次|最近|上一次)(?:都)?买了(?:些)?(?:什么|啥)|买过(?:什么|啥)|上一单(?:是|买)|what did i (?:buy|order|purchase|get)\b|what (?:was|is) in my (?:last |latest )?order|last thing i (?:bought|ordered)|what i (?:bought|ordered) last/i;
@@ -119,7 +131,8 @@ export type RuledQuestion =
   | { kind: 'birthday' }
   | { kind: 'last_purchase' }
   | { kind: 'consent_how'; to: 'out' | 'in' }
-  | { kind: 'points_policy'; topic: 'transfer' | 'cash' | 'earning' }
+  | { kind: 'points_policy'; topic: 'transfer' | 'cash' | 'earning' | 'refund' }
+  | { kind: 'tier_rule' }
   | { kind: 'earn_estimate'; amount: number }
   | { kind: 'points_wrong' }
   | { kind: 'order_change' }
@@ -142,6 +155,8 @@ export function ruledQuestion(text: string, intent: Intent): RuledQuestion | nul
   if (POINTS_OTHER_EARNING.test(text)) return { kind: 'points_policy', topic: 'earning' };
   if (ORDER_POINTS.test(text)) return intent === 'order_status' ? null : { kind: 'route', intent: 'order_status' };
   if (COUPON_WORDS.test(text) && intent === 'order_status' && !ORDER_ID.test(text)) return { kind: 'route', intent: 'coupons' };
+  if (POINTS_REFUND.test(text)) return { kind: 'points_policy', topic: 'refund' };
+  if (TIER_RULE.test(text) && intent !== 'feedback_complaint' && intent !== 'human_agent') return { kind: 'tier_rule' };
   if (ORDER_CHANGE.test(text) && (intent === 'out_of_scope' || intent === 'order_status')) return { kind: 'order_change' };
   if (SPEND.test(text) && SPEND_OVERRIDES.has(intent)) return { kind: 'spend' };
   if (DEALS.test(text) && (intent === 'out_of_scope' || intent === 'greeting_chitchat')) return { kind: 'route', intent: 'coupons' };
