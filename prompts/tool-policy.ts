@@ -12,5 +12,5 @@ export default `Tool policy:
   must confirm in their next message and the system checks that confirmation. Never say points were redeemed.
 - Feedback or complaints: submit_feedback (with the member's words, a category and the sentiment); a complaint opens a
   support ticket. A person: request_human; the system itself tells the member their place in the queue or when the
-  team is back, so do not promise a time.
+  team is back, so do not promise a time. When the support team is in: get_support_hours.
 - Call tools as often as needed, at most a few per message; never invent tool arguments the member did not give.`;

@@ -2,7 +2,8 @@
 // by its number, closing a topic with "不了"/"no thanks", shopping by category and price, and expiry dates.
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handoffs, members, orders, pointLots } from '../../db/schema/index.js';
+import { coupons, handoffs, memberCoupons, members, orders, pointLots } from '../../db/schema/index.js';
+import { updateHandoffSettings } from '../../src/domain/handoffs/index.js';
 import { getPointsSummary, getTierStatus, listTiers, pointsForAmount, redeemCoupon } from '../../src/domain/loyalty/index.js';
 import { formatMoney, formatPoints } from '../../src/lib/money.js';
 import { formatDate } from '../../src/lib/time.js';
@@ -45,6 +46,8 @@ const MEMBERS = [
   { id: 'ex-1', name: 'Ella Expiry', locale: 'en', timeZone: 'Europe/London', user: 'u-ex1' },
   { id: 'ex-2', name: '钱进', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-ex2' },
   { id: 'tr-1', name: 'Tom Rule', locale: 'en', timeZone: 'Europe/London', user: 'u-tr' },
+  { id: 'sh-1', name: '吴静', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-sh1' },
+  { id: 'sh-2', name: 'Sara Ship', locale: 'en', timeZone: 'Europe/London', user: 'u-sh2' },
 ] as const;
 
 beforeAll(async () => {
@@ -68,6 +71,7 @@ beforeAll(async () => {
   await paidOrder(t.deps.domain, 'en-1', 'N1', '700', '2026-04-02T00:00:00Z');
   await paidOrder(t.deps.domain, 'zh-2', 'L1', '2000', '2026-04-02T00:00:00Z');
   await paidOrder(t.deps.domain, 'tr-1', 'TR1', '2345.60', '2026-02-02T00:00:00Z');
+  await paidOrder(t.deps.domain, 'sh-2', 'SH2', '5200', '2026-03-02T00:00:00Z');
   // zh-3: one order earned points, one was refunded (its points taken back), one is not paid yet.
   await paidOrder(t.deps.domain, 'zh-3', 'SO2605010001', '320', '2026-05-01T02:00:00Z');
   await paidOrder(t.deps.domain, 'zh-3', 'SO2605100002', '150', '2026-05-10T02:00:00Z');
@@ -478,5 +482,74 @@ describe('how tiers and refunds work', () => {
     expect(en.text).toContain('the points it earned are taken back');
     expect(buttons(en)).toContain('Talk to a person');
     expect(await handoffsOf('emulator:conv-u-cp')).toHaveLength(0);
+  });
+});
+
+describe('shipping and support hours', () => {
+  it('answers "包邮吗" with the tier\'s shipping benefits from the tier table, the first tier that has one, and the coupons held', async () => {
+    const tiers = await listTiers(t.store.db);
+    const silver = tiers.find((x) => x.code === 'silver');
+    const ship = (x: string) => /运费|包邮|shipping/i.test(x);
+    if (!silver) throw new Error('fixture tiers missing');
+    // A Regular member: no shipping benefit of their own, so the first tier up that has one, with its threshold.
+    const [zh] = await say('u-sh1', '包邮吗');
+    expect(zh.text).toContain('您当前的普通会员等级暂无免运费权益。');
+    expect(zh.text).toContain(
+      `银卡（近 12 个月消费满 ¥${formatMoney(silver.thresholdCents)}）起可享：${silver.benefitsZh.filter(ship).join('、')}。`,
+    );
+    expect(zh.text).not.toContain('您持有的免运费券');
+    expect(zh.text).toContain('以下单结算页显示为准');
+
+    // A Gold member holding a free-shipping coupon: their own benefit and the coupon, with its expiry.
+    const { tier } = await getTierStatus({ ctx: t.deps.domain, input: { memberId: 'sh-2' } });
+    expect(tier.code).toBe('gold');
+    await t.store.db.insert(coupons).values({ id: 'SHIP', nameZh: '免运费券', nameEn: 'Free shipping coupon', valueCents: 1_000 });
+    await t.store.db.insert(memberCoupons).values({
+      id: 'mc-ship',
+      memberId: 'sh-2',
+      couponId: 'SHIP',
+      source: 'gift',
+      idempotencyKey: 'gift:sh-2:ship',
+      issuedAt: clock(),
+      expiresAt: new Date('2026-06-20T12:00:00Z'),
+    });
+    const [en] = await say('u-sh2', 'do I get free shipping?');
+    expect(en.text).toContain('Shipping with your Gold tier:');
+    for (const b of tier.benefitsEn.filter(ship)) expect(en.text).toContain(`- ${b}`);
+    for (const b of tier.benefitsEn.filter((x) => !ship(x))) expect(en.text).not.toContain(`- ${b}`);
+    expect(en.text).toContain('Free-shipping coupons you hold:\n- Free shipping coupon, valid until 2026-06-20');
+    // Shipping words in a complaint stay a complaint.
+    expect((await say('u-sh2', 'the shipping fee on my last order was a rip-off, terrible service'))[0].text).not.toContain(
+      'Shipping with',
+    );
+  });
+
+  it("says when the member's support team is in, and when it next opens, from the handoff settings", async () => {
+    // Monday 2026-06-01 08:00 UTC: 16:00 in Shanghai, the Chinese team (every day 09:00-21:00) is in.
+    const [zh] = await say('u-sh1', '你们几点上班');
+    expect(zh.text).toBe('人工客服服务时间：每天 09:00–21:00（Asia/Shanghai）。客服现在在线，点击「转人工」即可联系。');
+    expect(buttons(zh)).toContain('转人工');
+    // The English team moved to weekends: closed now, next in on Saturday 09:00 London time.
+    await updateHandoffSettings({
+      ctx: t.deps.domain,
+      input: {
+        settings: {
+          hours: {
+            'zh-CN': { timeZone: 'Asia/Shanghai', days: [1, 2, 3, 4, 5, 6, 7], open: '09:00', close: '21:00', closedDates: [] },
+            en: { timeZone: 'Europe/London', days: [6, 7], open: '09:00', close: '17:00', closedDates: [] },
+          },
+          queueTimeoutMinutes: 15,
+          minutesPerWaitingMember: 3,
+          csatWindowHours: 24,
+        },
+      },
+    });
+    const [en] = await say('u-sh2', 'when is customer service available?');
+    expect(en.text).toContain(
+      "Our support team's hours: Sat, Sun 09:00–17:00 (Europe/London). They are not in now; they are next in on Sat 6 Jun, 09:00.",
+    );
+    expect(buttons(en)).toContain('Talk to a person');
+    // Asking is not asking for a person: no ticket until they tap it.
+    expect(await handoffsOf('emulator:conv-u-sh2')).toHaveLength(0);
   });
 });

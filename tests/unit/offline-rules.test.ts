@@ -51,6 +51,12 @@ describe('offline text rules', () => {
     ['我会被降级吗', { kind: 'tier_rule' }],
     ['how are tiers calculated?', { kind: 'tier_rule' }],
     ['will I be downgraded', { kind: 'tier_rule' }],
+    ['包邮吗', { kind: 'shipping' }],
+    ['运费多少', { kind: 'shipping' }],
+    ['do I get free shipping?', { kind: 'shipping' }],
+    ['你们几点上班', { kind: 'support_hours' }],
+    ['客服什么时候在', { kind: 'support_hours' }],
+    ['when is customer service available?', { kind: 'support_hours' }],
   ])('%s', (text, expected) => {
     expect(ruled(text)).toEqual(expected);
   });
@@ -75,6 +81,10 @@ describe('offline text rules', () => {
     '我订阅了什么',
     'birthday gift ideas for my wife',
     'how do I get to gold',
+    '这家餐厅的营业时间是几点',
+    'what are the opening hours of the museum',
+    '我的免运费券什么时候过期',
+    'when will order SO26050100001 arrive',
     'what are the return policies for points cards',
   ])('leaves "%s" to the model', (text) => {
     expect(ruled(text)).toBeNull();

@@ -79,6 +79,7 @@ function parseShown(raw: string | null): RecsShown | null {
   }
 }
 const BIRTHDAY_WORD = /生日|birthday/i;
+const SHIPPING_WORD = /运费|包邮|免邮|shipping|delivery/i;
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 /** "3月14日" / "March 14": a birthday is a calendar day, shown without a year. */
 const monthDay = (lang: 'zh-CN' | 'en', month: number, day: number) =>
@@ -153,6 +154,17 @@ export class OfflineBrain implements Brain {
           ),
         };
         return { replies: [reply], intent: 'earn_redeem_points' };
+      }
+      case 'shipping':
+        return { replies: [await this.shipping(ctx)], intent: 'shipping' };
+      case 'support_hours': {
+        const h = await tools.get_support_hours.run({ ctx, input: {} });
+        const text = h.openNow
+          ? render(ctx.lang, 'support_hours_open', { hours: h.hours })
+          : h.nextOpening
+            ? render(ctx.lang, 'support_hours_closed', { hours: h.hours, opens: h.nextOpening })
+            : render(ctx.lang, 'support_hours_unknown', { hours: h.hours });
+        return { replies: [{ text, suggestions: suggestions(ctx, ['suggest_human']) }], intent: 'support_hours' };
       }
       case 'tier_rule': {
         const [{ tiers }, [standing]] = await Promise.all([
@@ -436,6 +448,43 @@ export class OfflineBrain implements Brain {
     const held = c.coupons.filter((x) => BIRTHDAY_WORD.test(x.name));
     if (held.length)
       parts.push([r('birthday_coupons'), ...held.map((x) => r('coupon_line', { name: x.name, expires: x.expiresOn }))].join('\n'));
+    return { text: parts.join('\n\n'), suggestions: suggestions(ctx, ['suggest_coupons', 'suggest_tier']) };
+  }
+
+  /**
+   * "包邮吗": the shipping benefits of the member's tier (from the tier table's wording), else the first tier up that
+   * has one; the shipping coupons they hold; the fee itself is the checkout's.
+   */
+  private async shipping(ctx: TurnCtx): Promise<OutboundReply> {
+    const r = say(ctx);
+    const [b, c] = await Promise.all([tools.get_tier_benefits.run({ ctx, input: {} }), tools.list_coupons.run({ ctx, input: {} })]);
+    const parts: string[] = [];
+    const perks = b.tier.benefits.filter((x) => SHIPPING_WORD.test(x));
+    if (perks.length) {
+      parts.push([r('shipping_benefits', { tier: b.tier.name }), ...perks.map((x) => r('tier_benefit_line', { benefit: x }))].join('\n'));
+    } else {
+      parts.push(r('shipping_no_benefit', { tier: b.tier.name }));
+      const mine = b.tiers.findIndex((x) => x.code === b.tier.code);
+      for (const up of b.tiers.slice(mine + 1)) {
+        const upPerks = (await tools.get_tier_benefits.run({ ctx, input: { tierCode: up.code } })).tier.benefits.filter((x) =>
+          SHIPPING_WORD.test(x),
+        );
+        if (!upPerks.length) continue;
+        parts.push(
+          r('shipping_from_tier', {
+            tier: up.name,
+            threshold: money(up.threshold),
+            months: windowMonths(ctx),
+            benefit: upPerks.join(ctx.lang === 'zh-CN' ? '、' : ', '),
+          }),
+        );
+        break;
+      }
+    }
+    const held = c.coupons.filter((x) => SHIPPING_WORD.test(x.name));
+    if (held.length)
+      parts.push([r('shipping_coupons'), ...held.map((x) => r('coupon_line', { name: x.name, expires: x.expiresOn }))].join('\n'));
+    parts.push(r('shipping_fee_checkout'));
     return { text: parts.join('\n\n'), suggestions: suggestions(ctx, ['suggest_coupons', 'suggest_tier']) };
   }
 

@@ -1,6 +1,7 @@
 // The offline brain's text rules: questions the intent model has no label for ("积分不对", "我的会员号"), and
 // words that re-route its answer ("200元的订单能用哪张券" is about coupons, not orders). Pure functions of the
 // text, so `npm run eval:intents` can show what they do to every dev row.
+import { sentimentOf } from '../../domain/feedback/categorize.js';
 import type { Intent } from './nlu/index.js';
 
 /**
@@ -104,6 +105,15 @@ const POINTS_REFUND =
  */
 const TIER_RULE =
   /(?:等级|级别).{0,6}(?:多久|怎么|如何|什么时候|何时|多长时间)(?:才|会)?(?:评|算|计算|更新|调整|变|重新)|(?:会|怎么|为什么|为啥)(?:被)?降级|降级(?:规则|吗|了)|保级(?:规则|条件)|等级(?:规则|怎么算)|how (?:are|is) (?:my |the )?(?:tiers?|membership levels?|tier status|status) (?:calculated|worked out|decided|reviewed|determined|updated)|how (?:do|does) (?:the )?(?:tiers?|membership levels?) work|how often (?:are|is|do|does) (?:my |the )?(?:tiers?|status|level)|(?:can|will|could|would) i (?:be |get )?(?:downgraded|lose my (?:tier|status))|\bdowngrad/i;
+/** "包邮吗", "运费多少", "do I get free shipping": the member's shipping benefits and shipping coupons. */
+export const SHIPPING =
+  /包邮|免运费|免邮|运费|邮费|配送费|快递费|free (?:shipping|delivery)|shipping (?:fees?|costs?|charges?)|delivery (?:fees?|charges?|costs?)|pay (?:for )?(?:shipping|delivery)/i;
+/**
+ * "你们几点上班", "客服什么时候在", "when is customer service available": the support team's hours. A place's opening
+ * hours ("这家餐厅营业时间") are not ours, so the team or "you" must be named.
+ */
+const SUPPORT_HOURS =
+  /(?:客服|人工)(?:的)?.{0,4}(?:几点|什么时候|何时|时间|上班|下班|在线|营业)|(?:你们|您们)(?:几点|什么时候|每天几点)(?:上班|下班|开门|营业|有人|在)|几点(?:有|才有)人工|\b(?:support|customer service|customer care|agents?|your team|live chat|staff)\b.{0,30}\b(?:hours|opening times|open|available|online)\b|\bwhat (?:are )?your (?:opening |business |working |support )?hours\b|\bwhen (?:are|is|do|does) (?:you|your team|support|customer service|an agent|agents|someone|a person) (?:open|available|online|in|start)\b/i;
 /** "我上次买了什么", "what did I buy last time": the latest order with what was in it. */
 const LAST_PURCHASE =
   /(?:我|上次|最近|上一次)(?:都)?买了(?:些)?(?:什么|啥)|买过(?:什么|啥)|上一单(?:是|买)|what did i (?:buy|order|purchase|get)\b|what (?:was|is) in my (?:last |latest )?order|last thing i (?:bought|ordered)|what i (?:bought|ordered) last/i;
@@ -115,6 +125,8 @@ const DEALS =
   /\b(?:any|good|best|current|member|special) deals\b|\bspecial offers?\b|\bpromotions?\b|\bpromo codes?\b|\bdiscounts?\b|优惠活动|有什么活动|有啥活动|促销|打折|折扣|特价/i;
 /** "我的会员号是多少", "what's my member number". */
 const MEMBER_NUMBER = /会员号|会员卡号|会员编号|会员\s*id|member(?:ship)?\s+(?:number|no\.?|id|card number)|loyalty (?:number|id)/i;
+/** Shipping words in a complaint, a request for a person or an order question belong to those answers. */
+const NOT_SHIPPING_INTENTS = new Set<Intent>(['feedback_complaint', 'human_agent', 'order_status']);
 export const MENTIONS_POINTS = /积分|\bpoints?\b/i;
 export const ORDER_ID = /\b([A-Za-z]{0,4}\d[\w-]{5,40})\b/;
 export const TIER_WORDS: [RegExp, string][] = [
@@ -133,6 +145,8 @@ export type RuledQuestion =
   | { kind: 'consent_how'; to: 'out' | 'in' }
   | { kind: 'points_policy'; topic: 'transfer' | 'cash' | 'earning' | 'refund' }
   | { kind: 'tier_rule' }
+  | { kind: 'shipping' }
+  | { kind: 'support_hours' }
   | { kind: 'earn_estimate'; amount: number }
   | { kind: 'points_wrong' }
   | { kind: 'order_change' }
@@ -156,6 +170,13 @@ export function ruledQuestion(text: string, intent: Intent): RuledQuestion | nul
   if (ORDER_POINTS.test(text)) return intent === 'order_status' ? null : { kind: 'route', intent: 'order_status' };
   if (COUPON_WORDS.test(text) && intent === 'order_status' && !ORDER_ID.test(text)) return { kind: 'route', intent: 'coupons' };
   if (POINTS_REFUND.test(text)) return { kind: 'points_policy', topic: 'refund' };
+  if (SUPPORT_HOURS.test(text) && intent !== 'feedback_complaint') return { kind: 'support_hours' };
+  // A shipping grumble ("运费怎么这么贵，太坑了") is feedback, even when the model did not see it: left to the model.
+  const shippingQuestion =
+    !COUPON_WORDS.test(text) && !ORDER_ID.test(text) && !NOT_SHIPPING_INTENTS.has(intent) && sentimentOf(text) !== 'negative';
+  if (SHIPPING.test(text) && shippingQuestion) {
+    return { kind: 'shipping' };
+  }
   if (TIER_RULE.test(text) && intent !== 'feedback_complaint' && intent !== 'human_agent') return { kind: 'tier_rule' };
   if (ORDER_CHANGE.test(text) && (intent === 'out_of_scope' || intent === 'order_status')) return { kind: 'order_change' };
   if (SPEND.test(text) && SPEND_OVERRIDES.has(intent)) return { kind: 'spend' };

@@ -5,6 +5,7 @@ import { getPointsExpiryTool } from './get-points-expiry.js';
 import { getPointsHistoryTool } from './get-points-history.js';
 import { getTierBenefitsTool } from './get-tier-benefits.js';
 import { getSpendSummaryTool } from './get-spend-summary.js';
+import { getSupportHoursTool } from './get-support-hours.js';
 import { getTierStatusTool } from './get-tier-status.js';
 import { listCouponsTool } from './list-coupons.js';
 import { recommendProductsTool } from './recommend-products.js';
@@ -25,6 +26,7 @@ export const tools = {
   redeem_points: redeemPointsTool,
   submit_feedback: submitFeedbackTool,
   request_human: requestHumanTool,
+  get_support_hours: getSupportHoursTool,
 } as const;
 
 export type ToolName = keyof typeof tools;

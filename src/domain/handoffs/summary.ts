@@ -15,6 +15,8 @@ const TOPICS: Record<string, string> = {
   order_change: 'changing an order (cancel, return, refund, address or invoice)',
   spend_summary: 'their spending',
   member_number: 'their member number',
+  shipping: 'shipping costs',
+  support_hours: "the support team's hours",
   recommend_products: 'recommendations',
   feedback_complaint: 'feedback or a complaint',
   out_of_scope: 'something the assistant could not answer',
