@@ -553,3 +553,14 @@ describe('shipping and support hours', () => {
     expect(await handoffsOf('emulator:conv-u-sh2')).toHaveLength(0);
   });
 });
+
+describe('after redeeming', () => {
+  it('answers "what did I just redeem" with the coupons held, the new one among them, not the list of what points buy', async () => {
+    await paidOrder(t.deps.domain, 'sh-1', 'SH1', '800', '2026-05-20T02:00:00Z');
+    await redeemCoupon({ ctx: t.deps.domain, input: { memberId: 'sh-1', couponId: 'C5', idempotencyKey: 'sh-1-C5' } });
+    const [h] = await t.store.db.select().from(memberCoupons).where(eq(memberCoupons.memberId, 'sh-1'));
+    const [zh] = await say('u-sh1', '我刚兑换了什么');
+    expect(zh.text).toContain(`· 5 元无门槛券，有效期至 ${formatDate(h.expiresAt, 'Asia/Shanghai')}`);
+    expect(zh.text).not.toContain('可用积分兑换的优惠券');
+  });
+});

@@ -64,6 +64,9 @@ const AMOUNT =
 const EARN_QUESTION =
   /(?:得|获得|赚|给|返|送)\S{0,4}(?:多少|几)\s*(?:个)?积分|多少积分|几个积分|how many points|points (?:will|would|do|does|can) (?:i|it|that|this)/i;
 const COUPON_WORDS = /券|coupon|voucher/i;
+/** "what did I just redeem", "我刚兑换了什么": the coupons held (a redeemed coupon is one), not the redeem list. */
+const REDEEMED =
+  /what (?:did|have) i (?:just |already )?redeem|(?:my|the) redeemed (?:coupons?|vouchers?)|coupons? i (?:just )?redeemed|我(?:刚才?|刚刚|之前|已经)?兑换(?:了)?(?:什么|啥|哪些|的(?:券|优惠券|东西))|兑换(?:到|成功)的(?:券|优惠券)(?:在哪|呢)/i;
 /** "积分不对", "my points balance seems wrong": the history that explains a balance, and a person to check it. */
 const POINTS_WRONG =
   /积分(?:好像|似乎)?(?:不对|有误|错了|少了|不见了|对不上|不准)|(?:points?|balance)(?: balance)? (?:is |are |seems |looks )?(?:wrong|incorrect|off|missing)|wrong (?:points|balance)/i;
@@ -168,7 +171,10 @@ export function ruledQuestion(text: string, intent: Intent): RuledQuestion | nul
   if (POINTS_CASH.test(text)) return { kind: 'points_policy', topic: 'cash' };
   if (POINTS_OTHER_EARNING.test(text)) return { kind: 'points_policy', topic: 'earning' };
   if (ORDER_POINTS.test(text)) return intent === 'order_status' ? null : { kind: 'route', intent: 'order_status' };
-  if (COUPON_WORDS.test(text) && intent === 'order_status' && !ORDER_ID.test(text)) return { kind: 'route', intent: 'coupons' };
+  if (REDEEMED.test(text)) return intent === 'coupons' ? null : { kind: 'route', intent: 'coupons' };
+  if (COUPON_WORDS.test(text) && (intent === 'order_status' || intent === 'out_of_scope') && !ORDER_ID.test(text)) {
+    return { kind: 'route', intent: 'coupons' };
+  }
   if (POINTS_REFUND.test(text)) return { kind: 'points_policy', topic: 'refund' };
   if (SUPPORT_HOURS.test(text) && intent !== 'feedback_complaint') return { kind: 'support_hours' };
   // A shipping grumble ("运费怎么这么贵，太坑了") is feedback, even when the model did not see it: left to the model.
