@@ -79,6 +79,7 @@ describe('language-model brain', () => {
         'get_points_expiry',
         'get_points_history',
         'get_spend_summary',
+        'get_support_hours',
         'get_tier_benefits',
         'get_tier_status',
         'list_coupons',
