@@ -16,6 +16,7 @@ import { sendNpsSurvey } from '../handoff/nps.js';
 import { loadHandoffView, type HandoffView } from '../handoff/view.js';
 import { DomainError } from '../lib/errors.js';
 import { formatMoney, formatPoints } from '../lib/money.js';
+import { formatDate } from '../lib/time.js';
 import { noticeFrom, readForm } from './forms.js';
 import {
   Badge,
@@ -276,13 +277,20 @@ function Side(props: { view: HandoffView; staff: StaffPrincipal }) {
           <dt>Points</dt>
           <dd data-testid="card-points">{formatPoints(c.points.balance)}</dd>
           <dt>Expiring</dt>
-          <dd>
-            {c.points.expiringSoon.points > 0
-              ? `${formatPoints(c.points.expiringSoon.points)} before ${c.points.expiringSoon.before.slice(0, 10)}`
-              : 'none soon'}
+          <dd data-testid="card-expiring">
+            {/* The day the member is told (their time zone), then all that goes within the "soon" window. */}
+            {c.points.nextExpiry && c.points.expiringSoon.points > 0
+              ? `${formatPoints(c.points.nextExpiry.points)} on ${c.points.nextExpiry.on}${
+                  c.points.expiringSoon.points > c.points.nextExpiry.points
+                    ? ` · ${formatPoints(c.points.expiringSoon.points)} by ${formatDate(new Date(c.points.expiringSoon.before), c.timeZone)}`
+                    : ''
+                }`
+              : c.points.nextExpiry
+                ? `none soon (next: ${formatPoints(c.points.nextExpiry.points)} on ${c.points.nextExpiry.on})`
+                : 'none'}
           </dd>
           <dt>Next tier</dt>
-          <dd>{c.nextTier ? `${c.nextTier.code}: spend ¥${formatMoney(Math.round(c.nextTier.spendNeeded * 100))} more` : 'top tier'}</dd>
+          <dd>{c.nextTier ? `${c.nextTier.name}: spend ¥${formatMoney(Math.round(c.nextTier.spendNeeded * 100))} more` : 'top tier'}</dd>
           <dt>12-month spend</dt>
           <dd>¥{formatMoney(Math.round(c.rollingSpend * 100))}</dd>
           <dt>Marketing consent</dt>
@@ -510,7 +518,7 @@ export function handoffPages() {
   app.post('/console/handoffs/:id/consent', agent, async (c) => {
     const form = await readForm(c);
     const deps = c.get('deps');
-    const view = await loadHandoffView(deps.domain, c.req.param('id'));
+    const view = await loadHandoffView(deps.domain, c.req.param('id'), currentStaff(c).timeZone);
     if (form.granted !== 'true' && form.granted !== 'false') throw new DomainError('bad_request', 'granted must be true or false');
     const r = await setMarketingConsent({
       ctx: deps.domain,
@@ -524,7 +532,7 @@ export function handoffPages() {
   app.get('/console/handoffs/:id', agent, async (c) => {
     const deps = c.get('deps');
     const me = currentStaff(c);
-    const view = await loadHandoffView(deps.domain, c.req.param('id'));
+    const view = await loadHandoffView(deps.domain, c.req.param('id'), currentStaff(c).timeZone);
     await audit(c, 'handoff.view', `handoff:${view.handoff.id}`, { memberId: view.handoff.memberId });
     const now = deps.domain.clock();
     const flash = noticeFrom(c);
@@ -559,7 +567,7 @@ export function handoffPages() {
     app.get(`/console/handoffs/:id/${part}`, agent, async (c) => {
       const deps = c.get('deps');
       const me = currentStaff(c);
-      const view = await loadHandoffView(deps.domain, c.req.param('id'));
+      const view = await loadHandoffView(deps.domain, c.req.param('id'), currentStaff(c).timeZone);
       const now = deps.domain.clock();
       if (part === 'status') return renderFragment(c, <StatusBar view={view} staff={me} now={now} />);
       if (part === 'transcript') return renderFragment(c, <Transcript view={view} staff={me} now={now} />);
@@ -623,7 +631,7 @@ export function handoffPages() {
   app.post('/console/handoffs/:id/nps', agent, async (c) => {
     const deps = c.get('deps');
     const id = c.req.param('id');
-    const view = await loadHandoffView(deps.domain, id);
+    const view = await loadHandoffView(deps.domain, id, currentStaff(c).timeZone);
     const r = await sendNpsSurvey({
       ctx: deps.domain,
       outbound: deps.outbound,

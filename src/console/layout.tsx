@@ -250,13 +250,7 @@ export function formatDuration(ms: number): string {
 }
 
 /** An instant in the staff member's time zone (`StaffPrincipal.timeZone`), for staff ("2026-06-01 16:05"). */
-export function formatInstant(d: Date, timeZone: string): string {
-  try {
-    return new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'short' }).format(d);
-  } catch {
-    return d.toISOString().slice(0, 16).replace('T', ' ');
-  }
-}
+export { formatInstant } from '../lib/time.js';
 
 let zoneNames: string[] | undefined;
 /** The IANA zones this runtime knows (UTC first), for a staff member's time-zone choice. */

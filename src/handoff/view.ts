@@ -16,8 +16,8 @@ import { DomainError } from '../lib/errors.js';
 /** How far before the request the member's other conversations are shown (context for the agent). */
 const TRANSCRIPT_CONTEXT_MS = 24 * 3_600_000;
 
-/** Loads the conversation view of a handoff (404 when it does not exist). */
-export async function loadHandoffView(ctx: DomainCtx, handoffId: string) {
+/** Loads the conversation view of a handoff (404 when it does not exist); the summary's times are in `timeZone`. */
+export async function loadHandoffView(ctx: DomainCtx, handoffId: string, timeZone: string) {
   const h = await getHandoff({ ctx, input: { handoffId } });
   if (!h) throw new DomainError('not_found', 'No such handoff');
   const [transcript, notes, card, previousRow, rating, canned] = await Promise.all([
@@ -48,7 +48,7 @@ export async function loadHandoffView(ctx: DomainCtx, handoffId: string) {
     transcript,
     notes,
     card,
-    summary: summarizeHandoff(h, transcript, previous),
+    summary: summarizeHandoff(h, transcript, previous, timeZone),
     previous,
     csat: rating[0] ?? null,
     canned,

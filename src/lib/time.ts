@@ -56,6 +56,22 @@ export function formatDate(date: Date, timeZone: string): string {
   return first;
 }
 
+const INSTANT_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
+/** An instant as wall-clock time in a zone, for staff ("2026-06-01 16:05"); an unknown zone falls back to UTC. */
+export function formatInstant(d: Date, timeZone: string): string {
+  let f = INSTANT_FORMATS.get(timeZone);
+  if (!f) {
+    try {
+      f = new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'short' });
+    } catch {
+      return d.toISOString().slice(0, 16).replace('T', ' ');
+    }
+    if (INSTANT_FORMATS.size < 1_000) INSTANT_FORMATS.set(timeZone, f);
+  }
+  return f.format(d);
+}
+
 /** A clock that tests can pin. */
 export type Clock = () => Date;
 export const systemClock: Clock = () => new Date();

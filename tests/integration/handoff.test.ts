@@ -12,7 +12,8 @@ import { emulatorActivity, postActivity, startLocalConnector, type LocalConnecto
 import { addMember, alwaysOpen, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { openEventStream } from '../support/sse.js';
-import { addStaff, type TestStaff } from '../support/staff.js';
+import { addStaff, login, type TestStaff } from '../support/staff.js';
+import { updateStaff } from '../../src/domain/staff/index.js';
 
 /** Monday 08:00 UTC: 16:00 in Shanghai, 09:00 in London. */
 const START = '2026-06-01T08:00:00Z';
@@ -305,6 +306,19 @@ describe('handoff end to end (Bot Framework, local connector)', () => {
     expect(h.replyBy?.toISOString()).toBe('2026-06-01T09:00:00.000Z');
     const [answer] = await say(m.userId, 'how many points do I have');
     expect(answer.text).toContain('You have 1,234 points');
+    // The agent reads that promise in their own time zone; another on the default reads it in UTC.
+    await updateStaff({ ctx: t.deps.domain, input: { staffId: amy.id, timeZone: 'Asia/Shanghai' } });
+    const amyView = await api(amy.token, 'GET', `/api/agent/handoffs/${h.id}`);
+    expect(amyView.body.summary).toContain('The member was told to expect an answer after 2026-06-01 17:00 (Asia/Shanghai).');
+    expect((await api(bob.token, 'GET', `/api/agent/handoffs/${h.id}`)).body.summary).toContain(
+      'The member was told to expect an answer after 2026-06-01 09:00 (UTC).',
+    );
+    // The loyalty card names the day the member's points expire, in the member's time zone, as the member is told.
+    const session = await login(server.url, amy.email, amy.password);
+    const html = await (await fetch(`${server.url}/console/handoffs/${h.id}`, { headers: { cookie: session.cookie } })).text();
+    expect(html).toContain('data-testid="card-expiring">none soon (next: 1,234 on 2027-05-01)<');
+    expect(html).toContain('The member was told to expect an answer after 2026-06-01 17:00 (Asia/Shanghai).');
+    await updateStaff({ ctx: t.deps.domain, input: { staffId: amy.id, timeZone: null } });
 
     // On Saturday the next opening is Monday.
     const s = await member('en');

@@ -222,8 +222,8 @@ describe('admin API', () => {
       name: 'Amy Lee',
       locale: 'en',
       tier: { code: 'silver', name: 'Silver' },
-      points: { balance: 2100, expiringSoon: { points: 0 } },
-      nextTier: { code: 'gold', spendNeeded: 2900 },
+      points: { balance: 2100, expiringSoon: { points: 0 }, nextExpiry: { points: 2100, on: '2027-05-01' } },
+      nextTier: { code: 'gold', name: 'Gold', spendNeeded: 2900 },
     });
     expect(new Date(card.points.expiringSoon.before).toISOString()).toBe('2026-07-01T08:00:00.000Z');
     const byChannel = await t.app.request('/api/admin/members?channel=emulator&channelUserId=u-api', { headers: admin });

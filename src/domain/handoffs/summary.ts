@@ -1,5 +1,6 @@
 // A short, deterministic summary of a handoff for the agent: why, what the member asked about, mood, history.
 import type { Handoff, Message } from '../../../db/schema/index.js';
+import { formatInstant } from '../../lib/time.js';
 import { sentimentOf } from '../feedback/categorize.js';
 
 const TOPICS: Record<string, string> = {
@@ -40,11 +41,15 @@ export interface HandoffSummary {
   lines: string[];
 }
 
-/** Built from the transcript only (no model): the same facts every time, nothing invented. */
+/**
+ * Built from the transcript only (no model): the same facts every time, nothing invented. Times are written in
+ * `timeZone`, the reading staff member's.
+ */
 export function summarizeHandoff(
   h: Handoff,
   transcript: Pick<Message, 'author' | 'intent' | 'text' | 'createdAt'>[],
   previous: number,
+  timeZone = 'UTC',
 ): HandoffSummary {
   const before = transcript.filter((m) => m.createdAt.getTime() <= h.requestedAt.getTime());
   const memberBefore = before.filter((m) => m.author === 'member');
@@ -72,6 +77,6 @@ export function summarizeHandoff(
   ];
   if (h.timedOutAt) lines.push('Nobody claimed it in time: the member was told someone will follow up here.');
   if (h.mode === 'ticket' && h.replyBy)
-    lines.push(`The member was told to expect an answer after ${h.replyBy.toISOString().slice(0, 16).replace('T', ' ')} UTC.`);
+    lines.push(`The member was told to expect an answer after ${formatInstant(h.replyBy, timeZone)} (${timeZone}).`);
   return { reason: REASONS[h.reason], topics, mood, lastWords, messagesSinceRequest: since.length, lines };
 }

@@ -1,5 +1,6 @@
 // The member card: one member's loyalty facts as staff and the admin API see them.
 import { DomainError } from '../../lib/errors.js';
+import { formatDate } from '../../lib/time.js';
 import type { Verb } from '../context.js';
 import { getPointsSummary } from '../loyalty/get-points-summary.js';
 import { getTierStatus } from '../loyalty/get-tier-status.js';
@@ -12,8 +13,13 @@ export interface MemberCard {
   timeZone: string;
   marketingConsent: boolean;
   tier: { code: string; name: string; nameZh: string; nameEn: string };
-  points: { balance: number; expiringSoon: { points: number; before: string } };
-  nextTier: { code: string; spendNeeded: number } | null;
+  points: {
+    balance: number;
+    expiringSoon: { points: number; before: string };
+    /** The first day points expire (YYYY-MM-DD in the member's time zone, as the member is told) and how many go then. */
+    nextExpiry: { points: number; on: string } | null;
+  };
+  nextTier: { code: string; name: string; spendNeeded: number } | null;
   rollingSpend: number;
 }
 
@@ -37,8 +43,15 @@ export const getMemberCard: Verb<{ memberId: string }, MemberCard> = async ({ ct
     points: {
       balance: points.balance,
       expiringSoon: { points: points.expiringSoon.points, before: points.expiringSoon.before.toISOString() },
+      nextExpiry: points.nextExpiry ? { points: points.nextExpiry.points, on: formatDate(points.nextExpiry.at, member.timeZone) } : null,
     },
-    nextTier: tier.nextTier ? { code: tier.nextTier.tier.code, spendNeeded: tier.nextTier.spendNeededCents / 100 } : null,
+    nextTier: tier.nextTier
+      ? {
+          code: tier.nextTier.tier.code,
+          name: member.locale === 'zh-CN' ? tier.nextTier.tier.nameZh : tier.nextTier.tier.nameEn,
+          spendNeeded: tier.nextTier.spendNeededCents / 100,
+        }
+      : null,
     rollingSpend: tier.rollingSpendCents / 100,
   };
 };

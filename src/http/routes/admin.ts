@@ -26,8 +26,15 @@ export const memberCardSchema = z.object({
   timeZone: z.string(),
   marketingConsent: z.boolean(),
   tier: z.object({ code: z.string(), name: z.string(), nameZh: z.string(), nameEn: z.string() }),
-  points: z.object({ balance: z.number().int(), expiringSoon: z.object({ points: z.number().int(), before: z.string() }) }),
-  nextTier: z.object({ code: z.string(), spendNeeded: z.number().describe('yuan') }).nullable(),
+  points: z.object({
+    balance: z.number().int(),
+    expiringSoon: z.object({ points: z.number().int(), before: z.string() }),
+    nextExpiry: z
+      .object({ points: z.number().int(), on: z.string().describe("YYYY-MM-DD, the member's time zone") })
+      .nullable()
+      .describe('The first day points expire and how many go then'),
+  }),
+  nextTier: z.object({ code: z.string(), name: z.string(), spendNeeded: z.number().describe('yuan') }).nullable(),
   rollingSpend: z.number().describe('yuan, rolling 12 months'),
 });
 

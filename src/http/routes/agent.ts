@@ -360,7 +360,7 @@ export function agentRoutes() {
 
   app.get('/api/agent/handoffs/:id', agent, async (c) => {
     const deps = c.get('deps');
-    const view = await loadHandoffView(deps.domain, c.req.param('id'));
+    const view = await loadHandoffView(deps.domain, c.req.param('id'), currentStaff(c).timeZone);
     await audit(c, 'handoff.view', `handoff:${view.handoff.id}`, { memberId: view.handoff.memberId });
     return c.json(handoffViewJson(view, deps.domain.clock()));
   });
