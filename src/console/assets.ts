@@ -95,6 +95,8 @@ legend { font-weight: 650; padding: 0 6px; }
 .checks { display: flex; gap: 10px; flex-wrap: wrap; }
 fieldset.checks { border: 0; padding: 0; margin: 0 0 12px; align-items: center; }
 fieldset.checks legend { font-weight: 600; font-size: 13px; padding: 0; margin-right: 6px; float: left; }
+fieldset.seg-group { border-color: #c7cbe0; background: var(--surface-2); }
+fieldset.seg-group > legend { font-weight: 700; }
 .checks label { display: flex; gap: 4px; align-items: center; font-weight: 400; }
 
 .login { min-height: 100vh; display: grid; place-items: center; padding: 24px; background: radial-gradient(900px 500px at 10% -10%, rgba(124, 58, 237, 0.16), transparent 60%), var(--bg); }

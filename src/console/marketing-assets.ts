@@ -2,7 +2,8 @@
 /**
  * Plain ES5, no framework, no build step:
  * - [data-segment-builder] forms turn their controls into a segment definition (the JSON textarea), and ask
- *   POST /api/marketing/segments/preview for the live count and a sample as the marketer edits;
+ *   POST /api/marketing/segments/preview for the live count and a sample as the marketer edits; "Add a group" makes
+ *   more condition groups joined by AND or OR (one nesting level; deeper trees are written in the JSON box);
  * - [data-campaign-progress] regions poll GET /api/marketing/campaigns/{id}/progress and redraw the counts until done;
  * JSON calls carry the session's CSRF token (X-CSRF-Token) from the element's data-csrf.
  */
@@ -43,33 +44,70 @@ export const MARKETING_JS = `(function () {
     if (max !== undefined) c.max = max;
     return c;
   }
-  /** The definition the controls describe; the same shape the API validates (src/domain/segments/definition.ts). */
-  function definitionOf(form) {
+  /** One group's conditions, from the controls inside it (the same shape the API validates: src/domain/segments/definition.ts). */
+  function groupDefinition(group) {
     var rules = [];
     [['tier', 'tier'], ['lifecycle', 'lifecycle'], ['rfm_segment', 'rfm_segment'], ['locale', 'locale'], ['channel', 'channel']].forEach(function (p) {
-      var v = checked(form, p[0]);
+      var v = checked(group, p[0]);
       if (v.length) rules.push({ field: p[1], in: v });
     });
-    var months = checked(form, 'birthday_month').map(Number);
+    var months = checked(group, 'birthday_month').map(Number);
     if (months.length) rules.push({ field: 'birthday_month', in: months });
     [
-      range('points_balance', num(form, 'points_min'), num(form, 'points_max')),
-      range('days_since_last_order', num(form, 'recency_min'), num(form, 'recency_max')),
-      range('total_spend', num(form, 'spend_min', 100), num(form, 'spend_max', 100)),
+      range('points_balance', num(group, 'points_min'), num(group, 'points_max')),
+      range('days_since_last_order', num(group, 'recency_min'), num(group, 'recency_max')),
+      range('total_spend', num(group, 'spend_min', 100), num(group, 'spend_max', 100)),
     ].forEach(function (c) { if (c) rules.push(c); });
-    var within = num(form, 'expiring_days');
+    var within = num(group, 'expiring_days');
     if (within) {
       var e = { field: 'points_expiring', withinDays: within };
-      var least = num(form, 'expiring_min');
+      var least = num(group, 'expiring_min');
       if (least) e.min = least;
       rules.push(e);
     }
-    var tags = (form.querySelector('[name="tags"]') || { value: '' }).value.split(',').map(function (s) { return s.trim(); }).filter(Boolean);
+    var tags = (group.querySelector('[name="tags"]') || { value: '' }).value.split(',').map(function (s) { return s.trim(); }).filter(Boolean);
     if (tags.length) rules.push({ field: 'tags', any: tags });
-    var consent = (form.querySelector('[name="consent"]') || { value: '' }).value;
+    var consent = (group.querySelector('[name="consent"]') || { value: '' }).value;
     if (consent === 'yes' || consent === 'no') rules.push({ field: 'marketing_consent', value: consent === 'yes' });
-    var op = (form.querySelector('[name="op"]') || { value: 'and' }).value === 'or' ? 'or' : 'and';
+    var op = (group.querySelector('[name="op"]') || { value: 'and' }).value === 'or' ? 'or' : 'and';
     return { op: op, rules: rules };
+  }
+  function groupsOf(form) { return Array.prototype.slice.call(form.querySelectorAll('[data-seg-group]')); }
+  /**
+   * The definition the form describes: one group as it is; several as a root group of the non-empty ones, joined
+   * by the form's "every / any group" choice (a group with no condition would match everyone, so it is left out).
+   */
+  function definitionOf(form) {
+    var groups = groupsOf(form);
+    if (groups.length === 1) return groupDefinition(groups[0]);
+    var parts = groups.map(groupDefinition).filter(function (d) { return d.rules.length > 0; });
+    if (parts.length === 0) return { op: 'and', rules: [] };
+    if (parts.length === 1) return parts[0];
+    var op = (form.querySelector('[name="groups_op"]') || { value: 'and' }).value === 'or' ? 'or' : 'and';
+    return { op: op, rules: parts };
+  }
+  /** A new empty group after the last one; the first group cannot be removed. */
+  function addGroup(form) {
+    var groups = groupsOf(form);
+    var fresh = groups[0].cloneNode(true);
+    Array.prototype.slice.call(fresh.querySelectorAll('input, select')).forEach(function (el) {
+      if (el.type === 'checkbox') el.checked = false;
+      else if (el.tagName === 'SELECT') el.selectedIndex = 0;
+      else el.value = '';
+    });
+    groups[groups.length - 1].parentNode.insertBefore(fresh, groups[groups.length - 1].nextSibling);
+    renumber(form);
+    return fresh;
+  }
+  function renumber(form) {
+    var groups = groupsOf(form);
+    groups.forEach(function (g, i) {
+      text(g.querySelector('[data-group-title]'), groups.length > 1 ? 'Group ' + (i + 1) : 'Conditions');
+      var remove = g.querySelector('[data-remove-group]');
+      if (remove) remove.hidden = i === 0;
+    });
+    var joiner = form.querySelector('[data-groups-op]');
+    if (joiner) joiner.hidden = groups.length < 2;
   }
 
   function setupBuilder(form) {
@@ -109,6 +147,20 @@ export const MARKETING_JS = `(function () {
     form.addEventListener('change', function (ev) {
       if (ev.target !== box) box.value = JSON.stringify(definitionOf(form), null, 2);
       later();
+    });
+    function rewrite() { box.value = JSON.stringify(definitionOf(form), null, 2); later(); }
+    var add = form.querySelector('[data-add-group]');
+    if (add) {
+      add.hidden = false;
+      var hint = form.querySelector('[data-add-group-hint]');
+      if (hint) hint.hidden = false;
+      add.addEventListener('click', function () { addGroup(form); rewrite(); });
+    }
+    form.addEventListener('click', function (ev) {
+      var remove = ev.target.closest && ev.target.closest('[data-remove-group]');
+      if (!remove) return;
+      var group = remove.closest('[data-seg-group]');
+      if (group && groupsOf(form).length > 1) { group.parentNode.removeChild(group); renumber(form); rewrite(); }
     });
     if (!box.value.trim()) box.value = JSON.stringify(definitionOf(form), null, 2);
     preview();

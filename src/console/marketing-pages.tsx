@@ -84,54 +84,78 @@ function SegmentBuilder(props: { staff: StaffPrincipal; tiers: { code: string; n
       data-testid="segment-builder"
     >
       <CsrfField staff={props.staff} />
-      <label class="field">
+      <label class="field" data-groups-op hidden>
         Members must match
-        <select name="op" data-testid="seg-op">
-          <option value="and">every condition (AND)</option>
-          <option value="or">any condition (OR)</option>
+        <select name="groups_op" data-testid="seg-groups-op">
+          <option value="and">every group (AND)</option>
+          <option value="or">any group (OR)</option>
         </select>
       </label>
-      <Checks name="tier" legend="Tier" options={props.tiers.map((t) => [t.code, t.nameEn] as const)} />
-      <Checks name="lifecycle" legend="Lifecycle stage" options={LIFECYCLE_STAGES.map((s) => [s, s.replace('_', ' ')] as const)} />
-      <Checks name="rfm_segment" legend="RFM segment" options={RFM_SEGMENTS.map((s) => [s, s.replace('_', ' ')] as const)} />
-      <MinMax legend="Points balance" min="points_min" max="points_max" />
-      <fieldset>
-        <legend>Points expiring</legend>
-        <div class="row-form">
-          <label class="field">
-            Within days
-            <input type="number" min="1" max="3660" name="expiring_days" data-testid="seg-expiring-days" />
-          </label>
-          <label class="field">
-            At least points
-            <input type="number" min="1" name="expiring_min" />
-          </label>
-        </div>
+      {/* One group without the page script; the script adds more ("Gold AND (birthday this month OR points expiring)"). */}
+      <fieldset class="seg-group" data-seg-group data-testid="seg-group">
+        <legend>
+          <span data-group-title>Conditions</span>{' '}
+          <button type="button" class="btn small" data-remove-group hidden>
+            Remove group
+          </button>
+        </legend>
+        <label class="field">
+          Match
+          <select name="op" data-testid="seg-op">
+            <option value="and">every condition (AND)</option>
+            <option value="or">any condition (OR)</option>
+          </select>
+        </label>
+        <Checks name="tier" legend="Tier" options={props.tiers.map((t) => [t.code, t.nameEn] as const)} />
+        <Checks name="lifecycle" legend="Lifecycle stage" options={LIFECYCLE_STAGES.map((s) => [s, s.replace('_', ' ')] as const)} />
+        <Checks name="rfm_segment" legend="RFM segment" options={RFM_SEGMENTS.map((s) => [s, s.replace('_', ' ')] as const)} />
+        <MinMax legend="Points balance" min="points_min" max="points_max" />
+        <fieldset>
+          <legend>Points expiring</legend>
+          <div class="row-form">
+            <label class="field">
+              Within days
+              <input type="number" min="1" max="3660" name="expiring_days" data-testid="seg-expiring-days" />
+            </label>
+            <label class="field">
+              At least points
+              <input type="number" min="1" name="expiring_min" />
+            </label>
+          </div>
+        </fieldset>
+        <Checks name="birthday_month" legend="Birthday month" options={MONTHS.map((m, i) => [String(i + 1), m] as const)} />
+        <MinMax legend="Days since last order" min="recency_min" max="recency_max" />
+        <MinMax legend="Total spend" min="spend_min" max="spend_max" hint="yuan" />
+        <Checks
+          name="locale"
+          legend="Language"
+          options={[
+            ['zh-CN', 'Chinese'],
+            ['en', 'English'],
+          ]}
+        />
+        <Checks name="channel" legend="Reachable on" options={CHANNELS.map((c) => [c, c] as const)} />
+        <label class="field">
+          Tags <span class="hint">(any of, comma separated)</span>
+          <input type="text" name="tags" />
+        </label>
+        <label class="field">
+          Marketing consent
+          <select name="consent">
+            <option value="">any (consent is checked again at send time)</option>
+            <option value="yes">opted in only</option>
+            <option value="no">opted out only</option>
+          </select>
+        </label>
       </fieldset>
-      <Checks name="birthday_month" legend="Birthday month" options={MONTHS.map((m, i) => [String(i + 1), m] as const)} />
-      <MinMax legend="Days since last order" min="recency_min" max="recency_max" />
-      <MinMax legend="Total spend" min="spend_min" max="spend_max" hint="yuan" />
-      <Checks
-        name="locale"
-        legend="Language"
-        options={[
-          ['zh-CN', 'Chinese'],
-          ['en', 'English'],
-        ]}
-      />
-      <Checks name="channel" legend="Reachable on" options={CHANNELS.map((c) => [c, c] as const)} />
-      <label class="field">
-        Tags <span class="hint">(any of, comma separated)</span>
-        <input type="text" name="tags" />
-      </label>
-      <label class="field">
-        Marketing consent
-        <select name="consent">
-          <option value="">any (consent is checked again at send time)</option>
-          <option value="yes">opted in only</option>
-          <option value="no">opted out only</option>
-        </select>
-      </label>
+      <p>
+        <button type="button" class="btn" data-add-group hidden data-testid="seg-add-group">
+          Add a group
+        </button>{' '}
+        <span class="hint" data-add-group-hint hidden>
+          Groups combine with AND or OR, e.g. Gold members AND (birthday this month OR points expiring).
+        </span>
+      </p>
       <label class="field">
         Definition <span class="hint">(JSON; the controls above write it, you may also edit it)</span>
         <textarea name="definition" rows={8} class="mono" data-testid="seg-definition">

@@ -1,7 +1,7 @@
 // The marketer console in real Chromium: sign in, build a segment with a live count, create a campaign, preview, launch, watch it finish.
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { members } from '../../db/schema/index.js';
+import { members, segments } from '../../db/schema/index.js';
 import { eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { emulatorActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
@@ -152,6 +152,63 @@ describe.skipIf(!haveChromium)('marketer console in Chromium', () => {
     // The report shows the variant's recipients.
     await page.reload();
     expect(await page.getByTestId('report-A').locator('td').nth(1).textContent()).toBe('2');
+    expect(errors).toEqual([]);
+  });
+
+  it('combines condition groups with AND / OR: gold members AND (born in June OR big spenders), then either', async () => {
+    // g-1 (gold) and s-1 (silver) were born in June; nobody has spent ¥100,000.
+    for (const id of ['g-1', 's-1']) await t.store.db.update(members).set({ birthday: '1990-06-15' }).where(eq(members.id, id));
+    const { page, errors } = await openPage();
+    await page.goto(`${server.url}/console/login?next=/console/marketing/segments`);
+    await page.getByTestId('login-email').fill(marketer.email);
+    await page.getByTestId('login-password').fill(marketer.password);
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL(`${server.url}/console/marketing/segments`);
+    const counted = (n: number) => page.locator(`[data-testid="segment-count"][data-count="${n}"]`).waitFor();
+    await counted(4);
+
+    const first = page.getByTestId('seg-group').nth(0);
+    await first.locator('input[name="tier"][value="gold"]').check();
+    await counted(3);
+    await page.getByTestId('seg-add-group').click();
+    const second = page.getByTestId('seg-group').nth(1);
+    expect(await second.locator('input[name="tier"][value="gold"]').isChecked()).toBe(false);
+    await second.locator('select[name="op"]').selectOption('or');
+    await second.locator('input[name="birthday_month"][value="6"]').check();
+    await second.locator('[name="spend_min"]').fill('100000');
+    // Gold AND (June OR ¥100,000+): g-1 only, which neither group alone gives (3 and 2).
+    await counted(1);
+    expect(JSON.parse(await page.getByTestId('seg-definition').inputValue())).toEqual({
+      op: 'and',
+      rules: [
+        { op: 'and', rules: [{ field: 'tier', in: ['gold'] }] },
+        {
+          op: 'or',
+          rules: [
+            { field: 'birthday_month', in: [6] },
+            { field: 'total_spend', min: 10_000_000 },
+          ],
+        },
+      ],
+    });
+    // Either group: the three gold members and s-1.
+    await page.getByTestId('seg-groups-op').selectOption('or');
+    await counted(4);
+    await page.getByTestId('seg-groups-op').selectOption('and');
+    await counted(1);
+    await page.getByTestId('seg-name').fill('Gold June birthdays');
+    await page.getByTestId('seg-save').click();
+    await page.waitForURL(/notice=segment_saved/);
+    const [saved] = await t.store.db.select().from(segments).where(eq(segments.name, 'Gold June birthdays'));
+    expect(saved.definition).toMatchObject({ op: 'and', rules: [{ op: 'and' }, { op: 'or' }] });
+
+    // Removing the second group leaves the first as it was.
+    await page.getByTestId('seg-add-group').click();
+    await page.getByTestId('seg-group').nth(1).locator('input[name="locale"][value="zh-CN"]').check();
+    await counted(0);
+    await page.getByTestId('seg-group').nth(1).locator('[data-remove-group]').click();
+    await counted(4);
+    expect(await page.getByTestId('seg-group').count()).toBe(1);
     expect(errors).toEqual([]);
   });
 });
