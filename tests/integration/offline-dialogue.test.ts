@@ -564,3 +564,31 @@ describe('after redeeming', () => {
     expect(zh.text).not.toContain('可用积分兑换的优惠券');
   });
 });
+
+describe('how the program works', () => {
+  it("explains earning, spending and tiers with every number from the tier table and rules, then the member's standing", async () => {
+    const tiers = await listTiers(t.store.db);
+    const balance = await balanceOf('sh-2');
+    const { tier } = await getTierStatus({ ctx: t.deps.domain, input: { memberId: 'sh-2' } });
+    const [en] = await say('u-sh2', 'how does the loyalty program work?');
+    expect(en.text).toContain(`(${tiers.map((x) => `${x.nameEn} x${x.multiplierPct / 100}`).join(', ')})`);
+    expect(en.text).toContain(
+      tiers
+        .filter((x) => x.thresholdCents > 0)
+        .map((x) => `${x.nameEn} from ¥${formatMoney(x.thresholdCents)}`)
+        .join(', '),
+    );
+    expect(en.text).toContain('Points expire 12 months after you earn them.');
+    expect(en.text).toContain(`You are ${tier.nameEn} with ${formatPoints(balance)} points.`);
+    expect(en.text).not.toContain('Your coupons');
+    // A newcomer's question also lists the coupons they hold (a welcome coupon among them, when the shop gave one).
+    const held = await t.store.db
+      .select()
+      .from(memberCoupons)
+      .where(and(eq(memberCoupons.memberId, 'sh-1'), eq(memberCoupons.status, 'available')));
+    expect(held.length).toBeGreaterThan(0);
+    const [zh] = await say('u-sh1', '有什么新人福利');
+    expect(zh.text).toContain('会员计划是这样运作的');
+    expect(zh.text).toContain(`您的优惠券（${held.length} 张）`);
+  });
+});

@@ -13,6 +13,7 @@ import { recsOfferKey, redeemOfferKey } from '../../state/keys.js';
 import { estimateTokens } from '../memory.js';
 import {
   amountIn,
+  NEWCOMER,
   BARE_PICK,
   CHEAPER_RECS,
   CN_DIGITS,
@@ -166,6 +167,8 @@ export class OfflineBrain implements Brain {
             : render(ctx.lang, 'support_hours_unknown', { hours: h.hours });
         return { replies: [{ text, suggestions: suggestions(ctx, ['suggest_human']) }], intent: 'support_hours' };
       }
+      case 'program':
+        return { replies: [await this.programOverview(ctx, NEWCOMER.test(text))], intent: 'earn_redeem_points' };
       case 'tier_rule': {
         const [{ tiers }, [standing]] = await Promise.all([
           tools.get_tier_benefits.run({ ctx, input: {} }),
@@ -449,6 +452,43 @@ export class OfflineBrain implements Brain {
     if (held.length)
       parts.push([r('birthday_coupons'), ...held.map((x) => r('coupon_line', { name: x.name, expires: x.expiresOn }))].join('\n'));
     return { text: parts.join('\n\n'), suggestions: suggestions(ctx, ['suggest_coupons', 'suggest_tier']) };
+  }
+
+  /**
+   * "how does the program work": earning (every tier's multiplier), spending (coupons), expiry and the tier ladder,
+   * all from the tier table and the rules, then the member's tier and balance; a newcomer also gets their coupons.
+   */
+  private async programOverview(ctx: TurnCtx, newcomer: boolean): Promise<OutboundReply> {
+    const r = say(ctx);
+    const [{ tiers, tier }, balance, coupons] = await Promise.all([
+      tools.get_tier_benefits.run({ ctx, input: {} }),
+      tools.get_points_balance.run({ ctx, input: {} }),
+      newcomer ? tools.list_coupons.run({ ctx, input: {} }) : Promise.resolve(null),
+    ]);
+    const sep = ctx.lang === 'zh-CN' ? '，' : ', ';
+    const multipliers = tiers.map((x) => r('program_multiplier', { tier: x.name, multiplier: x.multiplier })).join(sep);
+    const ladder = tiers
+      .filter((x) => x.threshold > 0)
+      .map((x) => r('tier_ladder_step', { tier: x.name, threshold: money(x.threshold) }))
+      .join(sep);
+    const parts = [
+      [
+        r('program_header'),
+        r('program_earn', { multipliers }),
+        r('program_spend', { months: ctx.domain.rules.expiryMonths }),
+        r('program_tiers', { months: windowMonths(ctx), ladder }),
+      ].join('\n'),
+      r('program_you', { tier: tier.name, balance: formatPoints(balance.balance) }),
+    ];
+    if (coupons?.coupons.length) {
+      parts.push(
+        [
+          r('coupons_header', { count: coupons.coupons.length }),
+          ...coupons.coupons.map((x) => r('coupon_line', { name: x.name, expires: x.expiresOn })),
+        ].join('\n'),
+      );
+    }
+    return { text: parts.join('\n\n'), suggestions: suggestions(ctx, ['suggest_redeem', 'suggest_tier', 'suggest_coupons']) };
   }
 
   /**

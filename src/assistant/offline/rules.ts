@@ -117,6 +117,14 @@ export const SHIPPING =
  */
 const SUPPORT_HOURS =
   /(?:客服|人工)(?:的)?.{0,4}(?:几点|什么时候|何时|时间|上班|下班|在线|营业)|(?:你们|您们)(?:几点|什么时候|每天几点)(?:上班|下班|开门|营业|有人|在)|几点(?:有|才有)人工|\b(?:support|customer service|customer care|agents?|your team|live chat|staff)\b.{0,30}\b(?:hours|opening times|open|available|online)\b|\bwhat (?:are )?your (?:opening |business |working |support )?hours\b|\bwhen (?:are|is|do|does) (?:you|your team|support|customer service|an agent|agents|someone|a person) (?:open|available|online|in|start)\b/i;
+/**
+ * How the program works ("会员制度是怎样的", "how does the loyalty program work"), and what a newcomer gets
+ * ("有什么新人福利", "is there a welcome gift"): earning, spending, tiers, then the member's own standing.
+ */
+const PROGRAM_HOW =
+  /会员(?:制度|规则|体系|计划|权益有哪些|怎么玩)|(?:积分|会员)(?:制度|体系)|怎么(?:玩|参与)会员|how (?:does|do) (?:the |your |this )?(?:loyalty |rewards? |member(?:ship)? )?(?:program(?:me)?|scheme|club|membership|rewards|loyalty)(?: program(?:me)?)? work|tell me about (?:the |your )?(?:loyalty |rewards? |member(?:ship)? )?(?:program(?:me)?|membership|scheme|club)|how (?:does|do) (?:points and tiers|tiers and points) work/i;
+export const NEWCOMER =
+  /新人(?:福利|礼|专享|优惠)|新会员(?:福利|礼|专享|优惠|怎么|有什么)|我是新会员|刚(?:注册|加入)(?:的)?会员|welcome (?:gift|offer|coupon|bonus|reward)|new member (?:gift|offer|coupon|bonus|benefits?|perks?)|sign[- ]?up (?:bonus|gift|offer|reward)|i(?:'m| am) a new member|just joined/i;
 /** "我上次买了什么", "what did I buy last time": the latest order with what was in it. */
 const LAST_PURCHASE =
   /(?:我|上次|最近|上一次)(?:都)?买了(?:些)?(?:什么|啥)|买过(?:什么|啥)|上一单(?:是|买)|what did i (?:buy|order|purchase|get)\b|what (?:was|is) in my (?:last |latest )?order|last thing i (?:bought|ordered)|what i (?:bought|ordered) last/i;
@@ -148,6 +156,7 @@ export type RuledQuestion =
   | { kind: 'consent_how'; to: 'out' | 'in' }
   | { kind: 'points_policy'; topic: 'transfer' | 'cash' | 'earning' | 'refund' }
   | { kind: 'tier_rule' }
+  | { kind: 'program' }
   | { kind: 'shipping' }
   | { kind: 'support_hours' }
   | { kind: 'earn_estimate'; amount: number }
@@ -184,6 +193,9 @@ export function ruledQuestion(text: string, intent: Intent): RuledQuestion | nul
     return { kind: 'shipping' };
   }
   if (TIER_RULE.test(text) && intent !== 'feedback_complaint' && intent !== 'human_agent') return { kind: 'tier_rule' };
+  if ((PROGRAM_HOW.test(text) || NEWCOMER.test(text)) && intent !== 'feedback_complaint' && intent !== 'human_agent') {
+    return { kind: 'program' };
+  }
   if (ORDER_CHANGE.test(text) && (intent === 'out_of_scope' || intent === 'order_status')) return { kind: 'order_change' };
   if (SPEND.test(text) && SPEND_OVERRIDES.has(intent)) return { kind: 'spend' };
   if (DEALS.test(text) && (intent === 'out_of_scope' || intent === 'greeting_chitchat')) return { kind: 'route', intent: 'coupons' };
