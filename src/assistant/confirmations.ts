@@ -23,10 +23,11 @@ export interface PendingRedemption {
 
 const key = (ctx: TurnCtx) => confirmKey(ctx.conversationId);
 
+// A thumbs-up, OK hand or check mark answers "yes" and a thumbs-down or cross "no", as chat users do (skin tones too).
 const YES =
-  /^(y|yes|yeah|yep|ok|okay|confirm|confirmed|sure|do it|go ahead|是|是的|确认|确定|好|好的|可以|对|嗯|兑换吧|确认兑换)[\s!.。！~]*$/i;
+  /^(y|yes|yeah|yep|ok|okay|confirm|confirmed|sure|do it|go ahead|是|是的|确认|确定|好|好的|可以|对|嗯|兑换吧|确认兑换|(?:👍|👌|✅|✔️?)[\u{1f3fb}-\u{1f3ff}]?)[\s!.。！~]*$/iu;
 const NO =
-  /^(n|no|no thanks|nope|cancel|stop|don'?t|never ?mind|不|不了|不要|不要了|不换了|不兑换了?|取消|算了|否|不用了|不用)[\s!.。！~]*$/i;
+  /^(n|no|no thanks|nope|cancel|stop|don'?t|never ?mind|不|不了|不要|不要了|不换了|不兑换了?|取消|算了|否|不用了|不用|(?:👎|❌|✖️?)[\u{1f3fb}-\u{1f3ff}]?)[\s!.。！~]*$/iu;
 
 /** Records a redemption waiting for the member's confirmation (replacing any earlier one). */
 export async function requestConfirmation(ctx: TurnCtx, pending: Omit<PendingRedemption, 'nonce' | 'memberId'>): Promise<void> {

@@ -48,6 +48,7 @@ const MEMBERS = [
   { id: 'tr-1', name: 'Tom Rule', locale: 'en', timeZone: 'Europe/London', user: 'u-tr' },
   { id: 'sh-1', name: '吴静', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-sh1' },
   { id: 'sh-2', name: 'Sara Ship', locale: 'en', timeZone: 'Europe/London', user: 'u-sh2' },
+  { id: 'th-1', name: 'Theo Thumb', locale: 'en', timeZone: 'Europe/London', user: 'u-th' },
 ] as const;
 
 beforeAll(async () => {
@@ -171,6 +172,33 @@ describe('closing a topic', () => {
       // Three in a row, yet no handoff: two answers the assistant could not give would have opened one.
       expect(await handoffsOf(`emulator:conv-${user}`)).toHaveLength(0);
     }
+  });
+
+  it('takes a 👍 as an acknowledgement and "???" as a cue to say what it can do, neither a failed answer', async () => {
+    const [thumb] = await say('u-th', '👍');
+    expect(thumb.text).toContain('just ask');
+    const [puzzled] = await say('u-th', '???');
+    expect(puzzled.text).toContain('I can check your points');
+    expect(buttons(puzzled)).toContain('My points');
+    await say('u-th', '???');
+    expect(await handoffsOf('emulator:conv-u-th')).toHaveLength(0);
+  });
+
+  it('confirms a redemption with 👍 (once) and cancels one with 👎', async () => {
+    await paidOrder(t.deps.domain, 'th-1', 'TH1', '600', '2026-05-20T02:00:00Z');
+    const before = await balanceOf('th-1');
+    await say('u-th', 'redeem');
+    expect((await say('u-th', '1'))[0].text).toContain('Redeem 500 points');
+    expect((await say('u-th', '👎'))[0].text).toContain('did not redeem anything');
+    expect(await balanceOf('th-1')).toBe(before);
+    await say('u-th', 'redeem');
+    await say('u-th', '1');
+    const [done] = await say('u-th', '👍🏻');
+    expect(done.text).toContain('500 points were redeemed');
+    expect(await balanceOf('th-1')).toBe(before - 500);
+    // A second thumbs-up has nothing left to confirm: just an acknowledgement.
+    expect((await say('u-th', '👍'))[0].text).toContain('just ask');
+    expect(await balanceOf('th-1')).toBe(before - 500);
   });
 });
 

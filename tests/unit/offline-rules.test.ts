@@ -8,6 +8,12 @@ const ruled = (text: string) => ruledQuestion(text, classify(text).intent);
 describe('offline text rules', () => {
   it.each([
     ['不了', { kind: 'ack' }],
+    ['👍', { kind: 'ack' }],
+    ['🙏😊', { kind: 'ack' }],
+    ['👍🏽', { kind: 'ack' }],
+    ['???', { kind: 'confused' }],
+    ['huh?', { kind: 'confused' }],
+    ['啥？', { kind: 'confused' }],
     ['no thanks', { kind: 'ack' }],
     ['好的谢谢', { kind: 'ack' }],
     ['我的会员号是多少', { kind: 'member_number' }],
@@ -90,6 +96,9 @@ describe('offline text rules', () => {
     'how do I get to gold',
     '这家餐厅的营业时间是几点',
     'how does the wifi work',
+    '👎',
+    '😡😡',
+    'what is my tier?',
     'tell me about the weather',
     'what are the opening hours of the museum',
     '我的免运费券什么时候过期',

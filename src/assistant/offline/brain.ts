@@ -119,6 +119,11 @@ export class OfflineBrain implements Brain {
     switch (ruled?.kind) {
       case 'ack':
         return { replies: [{ text: render(ctx.lang, 'chitchat_ack') }], intent: 'greeting_chitchat' };
+      case 'confused':
+        return {
+          replies: [{ text: render(ctx.lang, 'chitchat_other'), suggestions: suggestions(ctx, MENU) }],
+          intent: 'greeting_chitchat',
+        };
       case 'member_number': {
         // The member's tier from the tier table (read once per turn); no spend query is needed for its name.
         const { tier } = await tools.get_tier_benefits.run({ ctx, input: {} });

@@ -31,6 +31,10 @@ export const CHEAPER_RECS =
 /** "No thanks", "不了", "ok": a member closing a topic with nothing pending gets a short acknowledgement. */
 const ACK =
   /^\s*(?:不了|不用了|不用|不需要|暂时不用|没有了|没了|没有|没事了|没事|好的|好|嗯+|行|知道了|明白了|了解|no|no thanks?|nope|nothing|nothing else|that'?s all|that'?s it|ok|okay|got it|alright|all right|fine|cool|great)(?:[\s,，]*(?:谢谢|thanks?|thank you))?[\s!.。！~]*$/i;
+/** A reaction instead of words ("👍", "🙏😊"): an acknowledgement. A thumbs-down or an angry face is not one. */
+const ACK_EMOJI = /^(?:(?![👎😡😠🤬💢😤😞😢😭])[\s\p{Extended_Pictographic}\u200d\ufe0f\u{1f3fb}-\u{1f3ff}])+$/u;
+/** Puzzlement without a question ("???", "huh?", "啥？"): what the assistant can do, not a failed answer. */
+const CONFUSED = /^\s*(?:[?？!！.。…]+|huh|what|eh|hmm+|啊|啥|什么|嗯|哈)\s*[?？!！.。…]*\s*$/i;
 /** Questions about when points run out, answered with the expiry days first. */
 export const EXPIRY = /过期|到期|失效|有效期|expir|run out|\bvalid/i;
 /** Intents the NLU falls back to that a price band or a category name in the text outranks: "100元以内的零食". */
@@ -150,6 +154,7 @@ export const TIER_WORDS: [RegExp, string][] = [
 /** A question a rule answers on its own, or the intent a rule routes the message to instead of the model's. */
 export type RuledQuestion =
   | { kind: 'ack' }
+  | { kind: 'confused' }
   | { kind: 'member_number' }
   | { kind: 'birthday' }
   | { kind: 'last_purchase' }
@@ -167,7 +172,8 @@ export type RuledQuestion =
 
 /** What the rules make of a message the model classified as `intent`; null leaves the model's answer. In order. */
 export function ruledQuestion(text: string, intent: Intent): RuledQuestion | null {
-  if (ACK.test(text)) return { kind: 'ack' };
+  if (ACK.test(text) || ACK_EMOJI.test(text)) return { kind: 'ack' };
+  if (CONFUSED.test(text)) return { kind: 'confused' };
   if (CONSENT_IN.test(text)) return { kind: 'consent_how', to: 'in' };
   if (CONSENT_OUT.test(text)) return { kind: 'consent_how', to: 'out' };
   if (MEMBER_NUMBER.test(text) && !ORDER_ID.test(text)) return { kind: 'member_number' };
