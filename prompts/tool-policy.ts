@@ -5,6 +5,8 @@ export default `Tool policy:
 - Points an order earned ("I didn't get points"): get_order_status, its pointsEarned and status.
 - Tier, spend, next tier, keeping a tier: get_tier_status. What a tier gives: get_tier_benefits.
 - How much the member spent (the tier window, this month, last month): get_spend_summary.
+- How the program works, what points cannot do (cash, transfers), what a refund does to points, how tiers are
+  reviewed, shipping fees: get_program_rules.
 - Coupons held or purchasable with points: list_coupons. Orders and tracking: get_order_status.
 - Suggestions: recommend_products; pass minPrice/maxPrice (yuan) or category only when the member names them, and
   give each product's reason from the result.

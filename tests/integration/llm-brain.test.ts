@@ -78,6 +78,7 @@ describe('language-model brain', () => {
         'get_points_balance',
         'get_points_expiry',
         'get_points_history',
+        'get_program_rules',
         'get_spend_summary',
         'get_support_hours',
         'get_tier_benefits',
@@ -113,6 +114,20 @@ describe('language-model brain', () => {
       tokensIn: 240,
       tokensOut: 36,
     });
+  });
+
+  it("quotes the program's rules from get_program_rules without tripping the guard that withholds quoted instructions", async () => {
+    llm.script([
+      { toolCalls: [{ name: 'get_program_rules', arguments: '{}' }] },
+      (req) => {
+        const rules = lastToolResult(req) as { refunds: string; expiry: { months: number } };
+        return { content: `${rules.refunds} Points last ${rules.expiry.months} months.` };
+      },
+    ]);
+    const replies = await ask('what happens to my points if I return something?');
+    expect(replies[0].text).toContain('the points it earned are taken back');
+    expect(replies[0].text).toContain('Points last 12 months.');
+    expect(await lastMetrics()).toMatchObject({ fallback: 'none', grounding: 'pass', toolCalls: ['get_program_rules'] });
   });
 
   it('an invented number never reaches the member: the store number is sent instead', async () => {

@@ -3,6 +3,7 @@ import { getOrderStatusTool } from './get-order-status.js';
 import { getPointsBalanceTool } from './get-points-balance.js';
 import { getPointsExpiryTool } from './get-points-expiry.js';
 import { getPointsHistoryTool } from './get-points-history.js';
+import { getProgramRulesTool } from './get-program-rules.js';
 import { getTierBenefitsTool } from './get-tier-benefits.js';
 import { getSpendSummaryTool } from './get-spend-summary.js';
 import { getSupportHoursTool } from './get-support-hours.js';
@@ -27,6 +28,7 @@ export const tools = {
   submit_feedback: submitFeedbackTool,
   request_human: requestHumanTool,
   get_support_hours: getSupportHoursTool,
+  get_program_rules: getProgramRulesTool,
 } as const;
 
 export type ToolName = keyof typeof tools;
