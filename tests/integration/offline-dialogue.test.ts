@@ -620,3 +620,30 @@ describe('how the program works', () => {
     expect(zh.text).toContain(`您的优惠券（${held.length} 张）`);
   });
 });
+
+describe('account requests', () => {
+  it('sends profile changes to the shop account page and closing the membership to a person, opening no ticket unasked', async () => {
+    const [phone] = await say('u-th', 'how do I change my email address?');
+    expect(phone.text).toContain('changed in My Account on our shop');
+    expect(buttons(phone)).toContain('Talk to a person');
+    const [close] = await say('u-sh1', '注销会员');
+    expect(close.text).toContain('需要客服核实身份后为您办理');
+    expect(buttons(close)).toContain('转人工');
+    expect(await handoffsOf('emulator:conv-u-th')).toHaveLength(0);
+    expect(await handoffsOf('emulator:conv-u-sh1')).toHaveLength(0);
+  });
+
+  it('says how a coupon is used when asked how, after the coupons held', async () => {
+    const [how] = await say('u-sh2', 'how do I use my coupon?');
+    expect(how.text).toContain('Free shipping coupon, valid until 2026-06-20');
+    expect(how.text).toContain('pick it under Coupons at checkout');
+    const [list] = await say('u-sh2', 'my coupons');
+    expect(list.text).not.toContain('at checkout');
+  });
+
+  it('answers "when will I get my points" order by order from the store, with the rule that points come on payment', async () => {
+    const [zh] = await say('u-zh2', '我的积分什么时候到账');
+    expect(zh.text).toContain('订单 L1');
+    expect(zh.text).toContain('积分在订单支付后自动发放');
+  });
+});

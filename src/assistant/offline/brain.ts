@@ -81,6 +81,8 @@ function parseShown(raw: string | null): RecsShown | null {
 }
 const BIRTHDAY_WORD = /生日|birthday/i;
 const SHIPPING_WORD = /运费|包邮|免邮|shipping|delivery/i;
+/** "优惠券怎么用", "how do I use my coupon": the coupons held, and how one is used at checkout. */
+const COUPON_HOW = /怎么用|怎样用|如何用|如何使用|怎么使用|在哪(?:里)?用|how (?:do|can|should) i use|how to use|where (?:do|can) i use/i;
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 /** "3月14日" / "March 14": a birthday is a calendar day, shown without a year. */
 const monthDay = (lang: 'zh-CN' | 'en', month: number, day: number) =>
@@ -171,6 +173,11 @@ export class OfflineBrain implements Brain {
             ? render(ctx.lang, 'support_hours_closed', { hours: h.hours, opens: h.nextOpening })
             : render(ctx.lang, 'support_hours_unknown', { hours: h.hours });
         return { replies: [{ text, suggestions: suggestions(ctx, ['suggest_human']) }], intent: 'support_hours' };
+      }
+      case 'profile_change':
+      case 'account_close': {
+        const key = ruled.kind === 'profile_change' ? 'profile_change_shop' : 'account_close_human';
+        return { replies: [{ text: render(ctx.lang, key), suggestions: suggestions(ctx, ['suggest_human']) }], intent: ruled.kind };
       }
       case 'program':
         return { replies: [await this.programOverview(ctx, NEWCOMER.test(text))], intent: 'earn_redeem_points' };
@@ -332,13 +339,14 @@ export class OfflineBrain implements Brain {
             },
           ];
         }
+        const howTo = COUPON_HOW.test(text) ? `\n\n${r('coupons_how_to_use')}` : '';
         const head = c.coupons.length
           ? [
               r('coupons_header', { count: c.coupons.length }),
               ...c.coupons.map((x) => r('coupon_line', { name: x.name, expires: x.expiresOn })),
             ].join('\n')
           : r('coupons_none');
-        return [{ text: c.redeemable.length ? `${head}\n\n${r('coupons_redeem_hint')}` : head }];
+        return [{ text: `${head}${c.coupons.length ? howTo : ''}${c.redeemable.length ? `\n\n${r('coupons_redeem_hint')}` : ''}` }];
       }
       case 'order_status': {
         const orderId = ORDER_ID.exec(text)?.[1];

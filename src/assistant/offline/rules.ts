@@ -42,7 +42,7 @@ export const WEAK_INTENTS = new Set<Intent>(['out_of_scope', 'greeting_chitchat'
 export const SHORT_MESSAGE_TOKENS = 3;
 /** "我的积分没到账", "didn't get points for my order": points of orders, answered per order. */
 export const ORDER_POINTS =
-  /(?:没|未|没有)(?:收到|到账|拿到|获得|给|加|发).{0,4}积分|积分.{0,6}(?:没|未|没有)(?:到账|收到|给|加|发)|(?:didn'?t|did not|never|haven'?t|have not|not)\s+(?:get|got|receive|received|see|seen|earn|earned)\s+(?:my |any |the )?points|missing points|points?\s+(?:are |is )?missing|no points for|points for (?:my |this |that |the )?(?:last |latest |recent )?order/i;
+  /积分(?:什么时候|多久|几天|何时)(?:才|会)?(?:到账|到|发放|给|加上)|(?:when|how soon) (?:will|do|does|would) (?:i|my) (?:get|receive|see|earn) (?:my |the )?points|how long (?:until|before|for) (?:my |the )?points|(?:没|未|没有)(?:收到|到账|拿到|获得|给|加|发).{0,4}积分|积分.{0,6}(?:没|未|没有)(?:到账|收到|给|加|发)|(?:didn'?t|did not|never|haven'?t|have not|not)\s+(?:get|got|receive|received|see|seen|earn|earned)\s+(?:my |any |the )?points|missing points|points?\s+(?:are |is )?missing|no points for|points for (?:my |this |that |the )?(?:last |latest |recent )?order/i;
 /** "上个月我花了多少钱", "how much have I spent": the spend summary (tier window, this and last month). */
 const SPEND =
   /花了多少|花了几|消费了多少|消费多少|消费额|消费金额|消费记录|花费|how much (?:did|have|had) i (?:spend|spent)|how much i(?:'ve| have)? spent|(?:my |total )spend\b(?! limit)/i;
@@ -129,6 +129,15 @@ const PROGRAM_HOW =
   /会员(?:制度|规则|体系|计划|权益有哪些|怎么玩)|(?:积分|会员)(?:制度|体系)|怎么(?:玩|参与)会员|how (?:does|do) (?:the |your |this )?(?:loyalty |rewards? |member(?:ship)? )?(?:program(?:me)?|scheme|club|membership|rewards|loyalty)(?: program(?:me)?)? work|tell me about (?:the |your )?(?:loyalty |rewards? |member(?:ship)? )?(?:program(?:me)?|membership|scheme|club)|how (?:does|do) (?:points and tiers|tiers and points) work/i;
 export const NEWCOMER =
   /新人(?:福利|礼|专享|优惠)|新会员(?:福利|礼|专享|优惠|怎么|有什么)|我是新会员|刚(?:注册|加入)(?:的)?会员|welcome (?:gift|offer|coupon|bonus|reward)|new member (?:gift|offer|coupon|bonus|benefits?|perks?)|sign[- ]?up (?:bonus|gift|offer|reward)|i(?:'m| am) a new member|just joined/i;
+/**
+ * Changing the member's own details ("修改手机号", "change my email"): the shop's account page does that, not
+ * the chat. A delivery address belongs to an order (ORDER_CHANGE).
+ */
+const PROFILE_CHANGE =
+  /(?:修改|更改|更换|改|换)(?:一下)?(?:我的)?(?:绑定的)?(?:手机号码?|手机|电话号码?|邮箱|生日|出生日期|姓名|名字|昵称|登录密码|密码|会员资料|个人资料|资料)|(?:手机号码?|邮箱|生日|姓名|名字|密码|资料)(?:填错了|写错了|不对|错了|怎么改|如何修改|能改吗|可以改吗)|\b(?:change|update|edit|correct|fix) (?:my )?(?:phone(?: number)?|mobile(?: number)?|e-?mail(?: address)?|birthday|date of birth|name|password|profile|account details|personal details)\b/i;
+/** Closing the membership or erasing personal data ("注销会员", "delete my account"): a person verifies and does it. */
+const ACCOUNT_CLOSE =
+  /注销(?:会员|账户|账号|我的)?|删除(?:我的)?(?:账户|账号|数据|个人信息|个人数据|资料|会员)|(?:不想|不要)(?:再)?(?:当|做)会员|\b(?:delete|close|cancel|remove|deactivate|terminate) (?:my )?(?:account|membership|loyalty account|data|personal data|profile)\b|\b(?:erase|forget) (?:all )?(?:my )?(?:data|details|me)\b|right to be forgotten/i;
 /** "我上次买了什么", "what did I buy last time": the latest order with what was in it. */
 const LAST_PURCHASE =
   /(?:我|上次|最近|上一次)(?:都)?买了(?:些)?(?:什么|啥)|买过(?:什么|啥)|上一单(?:是|买)|what did i (?:buy|order|purchase|get)\b|what (?:was|is) in my (?:last |latest )?order|last thing i (?:bought|ordered)|what i (?:bought|ordered) last/i;
@@ -162,6 +171,8 @@ export type RuledQuestion =
   | { kind: 'points_policy'; topic: 'transfer' | 'cash' | 'earning' | 'refund' }
   | { kind: 'tier_rule' }
   | { kind: 'program' }
+  | { kind: 'profile_change' }
+  | { kind: 'account_close' }
   | { kind: 'shipping' }
   | { kind: 'support_hours' }
   | { kind: 'earn_estimate'; amount: number }
@@ -176,6 +187,8 @@ export function ruledQuestion(text: string, intent: Intent): RuledQuestion | nul
   if (CONFUSED.test(text)) return { kind: 'confused' };
   if (CONSENT_IN.test(text)) return { kind: 'consent_how', to: 'in' };
   if (CONSENT_OUT.test(text)) return { kind: 'consent_how', to: 'out' };
+  if (ACCOUNT_CLOSE.test(text) && intent !== 'feedback_complaint') return { kind: 'account_close' };
+  if (PROFILE_CHANGE.test(text) && intent !== 'feedback_complaint') return { kind: 'profile_change' };
   if (MEMBER_NUMBER.test(text) && !ORDER_ID.test(text)) return { kind: 'member_number' };
   if (LAST_PURCHASE.test(text) && !ORDER_ID.test(text)) return { kind: 'last_purchase' };
   if (BIRTHDAY.test(text) && intent !== 'feedback_complaint' && intent !== 'human_agent') return { kind: 'birthday' };

@@ -18,6 +18,8 @@ const TOPICS: Record<string, string> = {
   member_number: 'their member number',
   shipping: 'shipping costs',
   support_hours: "the support team's hours",
+  profile_change: 'changing their details (phone, email, birthday, name)',
+  account_close: 'closing their membership or deleting their data',
   recommend_products: 'recommendations',
   feedback_complaint: 'feedback or a complaint',
   out_of_scope: 'something the assistant could not answer',
