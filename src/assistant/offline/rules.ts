@@ -32,7 +32,7 @@ export const CHEAPER_RECS =
 const ACK =
   /^\s*(?:不了|不用了|不用|不需要|暂时不用|没有了|没了|没有|没事了|没事|好的|好|嗯+|行|知道了|明白了|了解|no|no thanks?|nope|nothing|nothing else|that'?s all|that'?s it|ok|okay|got it|alright|all right|fine|cool|great)(?:[\s,，]*(?:谢谢|thanks?|thank you))?[\s!.。！~]*$/i;
 /** A reaction instead of words ("👍", "🙏😊"): an acknowledgement. A thumbs-down or an angry face is not one. */
-const ACK_EMOJI = /^(?:(?![👎😡😠🤬💢😤😞😢😭])[\s\p{Extended_Pictographic}\u200d\ufe0f\u{1f3fb}-\u{1f3ff}])+$/u;
+const ACK_EMOJI = /^(?:(?!👎|😡|😠|🤬|💢|😤|😞|😢|😭)(?:\s|\p{Extended_Pictographic}|\u200d|\ufe0f|\p{Emoji_Modifier}))+$/u;
 /** Puzzlement without a question ("???", "huh?", "啥？"): what the assistant can do, not a failed answer. */
 const CONFUSED = /^\s*(?:[?？!！.。…]+|huh|what|eh|hmm+|啊|啥|什么|嗯|哈)\s*[?？!！.。…]*\s*$/i;
 /** Questions about when points run out, answered with the expiry days first. */
