@@ -647,3 +647,21 @@ describe('account requests', () => {
     expect(zh.text).toContain('积分在订单支付后自动发放');
   });
 });
+
+describe('two facts in one message', () => {
+  it('answers "what\'s my tier and how many points do I have" with both, from the store', async () => {
+    const balance = await balanceOf('sh-2');
+    const status = await getTierStatus({ ctx: t.deps.domain, input: { memberId: 'sh-2' } });
+    const [reply] = await say('u-sh2', "what's my tier and how many points do I have?");
+    expect(reply.text).toContain(`You have ${formatPoints(balance)} points.`);
+    expect(reply.text).toContain(`You are a ${status.tier.nameEn} member`);
+    expect(reply.text?.indexOf('You have')).toBeLessThan(reply.text?.indexOf('You are a') ?? -1);
+    const [zh] = await say('u-zh2', '我的积分和优惠券');
+    expect(zh.text).toContain(`您当前有 ${formatPoints(await balanceOf('zh-2'))} 积分`);
+    const held = await t.store.db
+      .select()
+      .from(memberCoupons)
+      .where(and(eq(memberCoupons.memberId, 'zh-2'), eq(memberCoupons.status, 'available')));
+    expect(zh.text).toContain(held.length ? `您的优惠券（${held.length} 张）` : '您目前没有可用的优惠券。');
+  });
+});

@@ -179,6 +179,16 @@ export class OfflineBrain implements Brain {
         const key = ruled.kind === 'profile_change' ? 'profile_change_shop' : 'account_close_human';
         return { replies: [{ text: render(ctx.lang, key), suggestions: suggestions(ctx, ['suggest_human']) }], intent: ruled.kind };
       }
+      case 'topics': {
+        // One answer per fact asked, each as its own intent would give it, in one message.
+        const intentOf = { points: 'points_balance', tier: 'next_tier', coupons: 'coupons', orders: 'order_status' } as const;
+        const answers = await Promise.all(ruled.topics.map((t) => this.answer(ctx, intentOf[t], text)));
+        const reply = {
+          text: answers.map(([a]) => a.text).join('\n\n'),
+          suggestions: suggestions(ctx, ['suggest_redeem', 'suggest_orders']),
+        };
+        return { replies: [reply], intent: intentOf[ruled.topics[0]] };
+      }
       case 'program':
         return { replies: [await this.programOverview(ctx, NEWCOMER.test(text))], intent: 'earn_redeem_points' };
       case 'tier_rule': {

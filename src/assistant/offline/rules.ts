@@ -138,6 +138,22 @@ const PROFILE_CHANGE =
 /** Closing the membership or erasing personal data ("注销会员", "delete my account"): a person verifies and does it. */
 const ACCOUNT_CLOSE =
   /注销(?:会员|账户|账号|我的)?|删除(?:我的)?(?:账户|账号|数据|个人信息|个人数据|资料|会员)|(?:不想|不要)(?:再)?(?:当|做)会员|\b(?:delete|close|cancel|remove|deactivate|terminate) (?:my )?(?:account|membership|loyalty account|data|personal data|profile)\b|\b(?:erase|forget) (?:all )?(?:my )?(?:data|details|me)\b|right to be forgotten/i;
+/**
+ * Two or three of the member's own facts asked together ("我的积分和等级", "what's my tier and how many points do I
+ * have", "points and coupons?"): each is answered, in the order points, tier, coupons, orders. A joining word is
+ * needed, so "how many points for gold" stays one question.
+ */
+const TOPIC_WORDS: [Topic, RegExp][] = [
+  ['points', /积分|\bpoints?\b|\bbalance\b/i],
+  ['tier', /等级|级别|\btier\b|\bstatus\b|\blevel\b/i],
+  ['coupons', /券|\bcoupons?\b|\bvouchers?\b/i],
+  ['orders', /订单|快递|物流|\borders?\b|\bdeliver(?:y|ies)\b|\bparcels?\b/i],
+];
+const JOINED = /和|跟|与|以及|还有|、|，|,|&|\band\b|\bplus\b/i;
+/** Words that make one question out of two topics: spending points on a tier, points of an order, a coupon for points. */
+const ONE_QUESTION =
+  /需要|还差|升|多少积分.*(?:金卡|银卡|钻石)|兑换|换|redeem|exchange|need|reach|for (?:gold|silver|diamond)|earn|得|没到账|didn'?t get|missing|refund|退/i;
+export type Topic = 'points' | 'tier' | 'coupons' | 'orders';
 /** "我上次买了什么", "what did I buy last time": the latest order with what was in it. */
 const LAST_PURCHASE =
   /(?:我|上次|最近|上一次)(?:都)?买了(?:些)?(?:什么|啥)|买过(?:什么|啥)|上一单(?:是|买)|what did i (?:buy|order|purchase|get)\b|what (?:was|is) in my (?:last |latest )?order|last thing i (?:bought|ordered)|what i (?:bought|ordered) last/i;
@@ -171,6 +187,7 @@ export type RuledQuestion =
   | { kind: 'points_policy'; topic: 'transfer' | 'cash' | 'earning' | 'refund' }
   | { kind: 'tier_rule' }
   | { kind: 'program' }
+  | { kind: 'topics'; topics: Topic[] }
   | { kind: 'profile_change' }
   | { kind: 'account_close' }
   | { kind: 'shipping' }
@@ -214,6 +231,10 @@ export function ruledQuestion(text: string, intent: Intent): RuledQuestion | nul
   if (TIER_RULE.test(text) && intent !== 'feedback_complaint' && intent !== 'human_agent') return { kind: 'tier_rule' };
   if ((PROGRAM_HOW.test(text) || NEWCOMER.test(text)) && intent !== 'feedback_complaint' && intent !== 'human_agent') {
     return { kind: 'program' };
+  }
+  const topics = TOPIC_WORDS.filter(([, re]) => re.test(text)).map(([t]) => t);
+  if (topics.length >= 2 && JOINED.test(text) && !ONE_QUESTION.test(text) && text.length <= 80 && !ORDER_ID.test(text)) {
+    return { kind: 'topics', topics };
   }
   if (ORDER_CHANGE.test(text) && (intent === 'out_of_scope' || intent === 'order_status')) return { kind: 'order_change' };
   if (SPEND.test(text) && SPEND_OVERRIDES.has(intent)) return { kind: 'spend' };
