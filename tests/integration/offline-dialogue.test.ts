@@ -665,3 +665,17 @@ describe('two facts in one message', () => {
     expect(zh.text).toContain(held.length ? `您的优惠券（${held.length} 张）` : '您目前没有可用的优惠券。');
   });
 });
+
+describe('asking for a coupon by what it is', () => {
+  it('"我想要那个满99减12的券" asks to confirm that coupon, and redeems it on "确认", once', async () => {
+    await paidOrder(t.deps.domain, 'zh-2', 'L2', '1500', '2026-05-21T02:00:00Z');
+    const before = await balanceOf('zh-2');
+    const [ask] = await say('u-zh2', '我想要那个满99减12的券');
+    expect(ask.text).toContain('满 99 减 12 元券');
+    expect(ask.text).toContain(`从 ${formatPoints(before)} 变为 ${formatPoints(before - 1_000)}`);
+    await say('u-zh2', '确认');
+    expect(await balanceOf('zh-2')).toBe(before - 1_000);
+    await say('u-zh2', '确认');
+    expect(await balanceOf('zh-2')).toBe(before - 1_000);
+  });
+});

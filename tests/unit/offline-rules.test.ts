@@ -1,7 +1,7 @@
 // The offline brain's text rules: what each answers, and the look-alikes they must leave to the intent model.
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/assistant/offline/nlu/index.js';
-import { amountIn, MORE_RECS, redeemPick, ruledQuestion } from '../../src/assistant/offline/rules.js';
+import { amountIn, couponNamed, MORE_RECS, redeemPick, ruledQuestion, WANT_COUPON } from '../../src/assistant/offline/rules.js';
 
 const ruled = (text: string) => ruledQuestion(text, classify(text).intent);
 
@@ -120,6 +120,22 @@ describe('offline text rules', () => {
     'what are the return policies for points cards',
   ])('leaves "%s" to the model', (text) => {
     expect(ruled(text)).toBeNull();
+  });
+
+  it('finds the one coupon a member names by its amounts, and none when it is ambiguous', () => {
+    const options = [
+      { option: 1, value: 5, minSpend: 0 },
+      { option: 2, value: 12, minSpend: 99 },
+      { option: 3, value: 40, minSpend: 299 },
+      { option: 4, value: 100, minSpend: 999 },
+    ];
+    expect(WANT_COUPON.test('我想要那个满299减40的券')).toBe(true);
+    expect(couponNamed('我想要那个满299减40的券', options)?.option).toBe(3);
+    expect(couponNamed("I'd like the ¥12 off ¥99 coupon", options)?.option).toBe(2);
+    expect(couponNamed('换一张5元无门槛券', options)?.option).toBe(1);
+    expect(couponNamed('满1,000减100的券', options)).toBeUndefined();
+    expect(couponNamed('要一张券', options)).toBeUndefined();
+    expect(WANT_COUPON.test('满299减40的券还有吗')).toBe(false);
   });
 
   it('reads amounts in yuan however they are written', () => {

@@ -13,7 +13,9 @@ import { recsOfferKey, redeemOfferKey } from '../../state/keys.js';
 import { estimateTokens } from '../memory.js';
 import {
   amountIn,
+  couponNamed,
   NEWCOMER,
+  WANT_COUPON,
   BARE_PICK,
   CHEAPER_RECS,
   CN_DIGITS,
@@ -101,6 +103,12 @@ export class OfflineBrain implements Brain {
   async respond(ctx: TurnCtx, text: string): Promise<BrainReply> {
     const pick = redeemPick(text);
     if (pick !== undefined) return this.redeem(ctx, pick);
+    if (WANT_COUPON.test(text) && /\d/.test(text)) {
+      // "我想要那个满299减40的券": the redeemable coupon whose amounts the member named, confirmed like any other.
+      const { redeemable } = await tools.list_coupons.run({ ctx, input: {} });
+      const named = couponNamed(text, redeemable);
+      if (named) return this.redeem(ctx, named.option);
+    }
     const bare = BARE_PICK.exec(text);
     if (bare && (await ctx.state.get(redeemOfferKey(ctx.conversationId)))) {
       return this.redeem(ctx, CN_DIGITS[bare[1]] ?? Number(bare[1]));

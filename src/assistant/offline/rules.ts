@@ -15,6 +15,20 @@ export function redeemPick(text: string): number | undefined {
   const m = REDEEM_PICK.exec(text);
   return m ? Number(m[1] ?? m[2] ?? m[3]) : undefined;
 }
+/** Asking for one coupon by what it is ("我想要那个满299减40的券", "I'd like the ¥12 off ¥99 coupon"). */
+export const WANT_COUPON =
+  /(?:要|想要|换|兑换|兑|来一张|来张|领).{0,16}券|\bredeem\b|\b(?:get|want|like|take)\b.{0,30}\b(?:coupon|voucher)\b/i;
+
+/**
+ * The one coupon of `options` the text names by its amounts: every amount of the coupon (its value, and its
+ * minimum spend when it has one) is a number in the text, and no other option fits as well. Undefined otherwise.
+ */
+export function couponNamed<T extends { value: number; minSpend: number }>(text: string, options: T[]): T | undefined {
+  const numbers = new Set((text.replaceAll(',', '').match(/\d+(?:\.\d+)?/g) ?? []).map(Number));
+  if (!numbers.size) return undefined;
+  const fits = options.filter((o) => numbers.has(o.value) && (o.minSpend === 0 ? numbers.size === 1 : numbers.has(o.minSpend)));
+  return fits.length === 1 ? fits[0] : undefined;
+}
 /**
  * A bare pick right after the options were listed: "2", "第2个", "选三", "option 2", "#2". Only while the list
  * the member is looking at is fresh (the offline brain remembers it for 10 minutes); any other time a lone number means nothing.
