@@ -110,14 +110,14 @@ function Tile(props: { label: string; value: string; testid?: string }) {
 async function reportsPage(c: Context<AppEnv>) {
   const me = currentStaff(c);
   const weeks = parseWith(z.object({ weeks: z.coerce.number().int().min(1).max(104).default(8) }), c.req.query()).weeks;
-  const r = await feedbackReport({ ctx: c.get('deps').domain, input: { weeks } });
+  const r = await feedbackReport({ ctx: c.get('deps').domain, input: { weeks, timeZone: me.timeZone } });
   const npsTone = (s: number) => (s >= 9 ? 'ok' : s >= 7 ? 'alt' : 'danger');
   return renderPage(
     c,
     <ConsolePage title="Reports" staff={me} active="reports">
       <PageHeader
         title="Reports"
-        subtitle={`${r.from.slice(0, 10)} to ${r.to.slice(0, 10)} (UTC weeks from Monday)`}
+        subtitle={`${formatInstant(new Date(r.from), me.timeZone).slice(0, 10)} to ${formatInstant(new Date(r.to), me.timeZone).slice(0, 10)} (weeks from Monday, ${me.timeZone})`}
         actions={
           <form method="get" action="/console/reports" class="row-form">
             <label class="field">

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedback } from '../../db/schema/index.js';
 import { DEFAULT_HANDOFF_SETTINGS } from '../../src/domain/handoffs/index.js';
+import { updateStaff } from '../../src/domain/staff/index.js';
 import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/app.js';
 import { addMember, fixedClock, seedProgram } from '../support/fixtures.js';
 import { startServer, type RunningServer } from '../support/server.js';
@@ -96,6 +97,14 @@ describe('NPS survey', () => {
     expect(report.body.nps).toMatchObject({ count: 1, score: 100, promoters: 1 });
     expect(report.body.nps.distribution[9]).toBe(1);
     expect(report.body.perWeek).toHaveLength(4);
+    // Weeks start on Monday in the reader's zone: UTC for this agent, Shanghai once they choose it.
+    expect(report.body.perWeek.map((w: { week: string }) => w.week)).toEqual(['2026-05-11', '2026-05-18', '2026-05-25', '2026-06-01']);
+    expect(report.body.from).toBe('2026-05-11T00:00:00.000Z');
+    await updateStaff({ ctx: t.deps.domain, input: { staffId: agent.id, timeZone: 'Asia/Shanghai' } });
+    const local = await api(agent.token, 'GET', '/api/agent/reports?weeks=4');
+    expect(local.body.from).toBe('2026-05-10T16:00:00.000Z');
+    expect(local.body.nps).toMatchObject({ count: 1 });
+    await updateStaff({ ctx: t.deps.domain, input: { staffId: agent.id, timeZone: null } });
   });
 
   it('reports a member who never chatted, and refuses unknown members', async () => {

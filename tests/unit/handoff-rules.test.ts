@@ -121,4 +121,13 @@ describe('report arithmetic', () => {
     expect(weekStart(new Date('2026-06-07T23:59:00Z')).toISOString()).toBe('2026-06-01T00:00:00.000Z');
     expect(weekStart(new Date('2026-06-08T00:00:00Z')).toISOString()).toBe('2026-06-08T00:00:00.000Z');
   });
+
+  it("starts weeks on Monday 00:00 in the reader's time zone", () => {
+    // Sunday 20:00 UTC is already Monday 04:00 in Shanghai: a new week there.
+    expect(weekStart(new Date('2026-06-07T20:00:00Z'), 'Asia/Shanghai').toISOString()).toBe('2026-06-07T16:00:00.000Z');
+    expect(weekStart(new Date('2026-06-07T15:59:00Z'), 'Asia/Shanghai').toISOString()).toBe('2026-05-31T16:00:00.000Z');
+    // New York's Monday midnight is 05:00 UTC in winter and 04:00 in summer (DST began on 2026-03-08).
+    expect(weekStart(new Date('2026-03-04T12:00:00Z'), 'America/New_York').toISOString()).toBe('2026-03-02T05:00:00.000Z');
+    expect(weekStart(new Date('2026-03-11T12:00:00Z'), 'America/New_York').toISOString()).toBe('2026-03-09T04:00:00.000Z');
+  });
 });

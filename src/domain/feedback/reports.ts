@@ -2,6 +2,7 @@
 import { and, gte, inArray, lte } from 'drizzle-orm';
 import { FEEDBACK_CATEGORIES, feedback, handoffs, staff, type FeedbackCategory } from '../../../db/schema/index.js';
 import type { Verb } from '../context.js';
+import { localParts, zonedTimeToUtc } from '../handoffs/business-hours.js';
 
 export interface WaitStats {
   count: number;
@@ -48,11 +49,18 @@ export interface FeedbackReport {
 
 const WEEK_MS = 7 * 86_400_000;
 
-/** Monday 00:00 UTC of an instant's week. */
-export function weekStart(d: Date): Date {
-  const day = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
-  const dow = (day.getUTCDay() + 6) % 7;
-  return new Date(day.getTime() - dow * 86_400_000);
+/** Monday 00:00 of an instant's week, as the clock reads in `timeZone` (UTC by default). */
+export function weekStart(d: Date, timeZone = 'UTC'): Date {
+  const l = localParts(d, timeZone);
+  const monday = new Date(Date.UTC(l.year, l.month - 1, l.day - (l.weekday - 1)));
+  return zonedTimeToUtc(monday.getUTCFullYear(), monday.getUTCMonth() + 1, monday.getUTCDate(), 0, 0, timeZone);
+}
+
+/** The Monday 00:00 after a week's start in `timeZone` (a week across a DST change is 167 or 169 hours). */
+function nextWeekStart(start: Date, timeZone: string): Date {
+  const l = localParts(start, timeZone);
+  const next = new Date(Date.UTC(l.year, l.month - 1, l.day + 7));
+  return zonedTimeToUtc(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), 0, 0, timeZone);
 }
 
 function stats(values: number[]): WaitStats {
@@ -73,11 +81,15 @@ export function npsScore(scores: number[]): number | null {
   return Math.round(((promoters - detractors) / scores.length) * 100);
 }
 
-/** The report from the Monday `weeks − 1` weeks ago up to now (inclusive), in UTC weeks starting on Monday. */
-export const feedbackReport: Verb<{ weeks?: number }, FeedbackReport> = async ({ ctx, input }) => {
+/**
+ * The report from the Monday `weeks − 1` weeks ago up to now (inclusive), in weeks starting on Monday 00:00 in
+ * `timeZone` (the reader's; UTC by default).
+ */
+export const feedbackReport: Verb<{ weeks?: number; timeZone?: string }, FeedbackReport> = async ({ ctx, input }) => {
   const now = ctx.clock();
+  const timeZone = input.timeZone ?? 'UTC';
   const weeks = Math.min(Math.max(input.weeks ?? 8, 1), 104);
-  const from = weekStart(new Date(now.getTime() - (weeks - 1) * WEEK_MS));
+  const from = weekStart(new Date(now.getTime() - (weeks - 1) * WEEK_MS), timeZone);
   const [hs, fs] = await Promise.all([
     ctx.store.db
       .select({
@@ -128,13 +140,15 @@ export const feedbackReport: Verb<{ weeks?: number }, FeedbackReport> = async ({
     : new Map<string, string>();
 
   const perWeek: FeedbackReport['perWeek'] = [];
-  for (let w = from.getTime(); w <= now.getTime(); w += WEEK_MS) {
-    const inWeek = (d: Date) => d.getTime() >= w && d.getTime() < w + WEEK_MS;
+  for (let start = from; start.getTime() <= now.getTime(); start = nextWeekStart(start, timeZone)) {
+    const w = start.getTime();
+    const end = nextWeekStart(start, timeZone).getTime();
+    const inWeek = (d: Date) => d.getTime() >= w && d.getTime() < end;
     const wc = csat.filter((f) => inWeek(f.createdAt)).map((f) => f.score);
     const wn = nps.filter((f) => inWeek(f.createdAt)).map((f) => f.score);
     const wh = hs.filter((h) => inWeek(h.requestedAt));
     perWeek.push({
-      week: new Date(w).toISOString().slice(0, 10),
+      week: localParts(start, timeZone).date,
       handoffs: wh.length,
       csatCount: wc.length,
       csatAverage: avg(wc),

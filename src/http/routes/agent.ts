@@ -307,7 +307,8 @@ export const agentDocs: RouteDoc[] = [
   {
     method: 'get',
     path: '/api/agent/reports',
-    summary: 'CSAT and NPS (overall, per agent, per UTC week), handoff volume and wait times, feedback by category',
+    summary:
+      "CSAT and NPS (overall, per agent, per week from Monday in the caller's time zone), handoff volume and wait times, feedback by category",
     tag: 'feedback',
     security: 'staff',
     query: z.object({ weeks: z.coerce.number().int().min(1).max(104).default(8) }),
@@ -487,7 +488,7 @@ export function agentRoutes() {
 
   app.get('/api/agent/reports', readers, async (c) => {
     const q = parseWith(z.object({ weeks: z.coerce.number().int().min(1).max(104).default(8) }), c.req.query());
-    return c.json(await feedbackReport({ ctx: c.get('deps').domain, input: { weeks: q.weeks } }));
+    return c.json(await feedbackReport({ ctx: c.get('deps').domain, input: { weeks: q.weeks, timeZone: currentStaff(c).timeZone } }));
   });
 
   app.get('/api/admin/handoff-settings', admin, async (c) => c.json(await getHandoffSettings({ ctx: c.get('deps').domain, input: {} })));
