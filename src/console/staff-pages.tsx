@@ -158,6 +158,7 @@ async function staffListPage(c: Context<AppEnv>, flash?: Flash, status: 200 | 40
                 <th>Role</th>
                 <th>Status</th>
                 <th>Last sign-in</th>
+                <th>Time zone</th>
                 <th />
               </tr>
             </thead>
@@ -195,6 +196,7 @@ async function staffListPage(c: Context<AppEnv>, flash?: Flash, status: 200 | 40
                     ) : null}
                   </td>
                   <td>{a.lastLoginAt ? formatInstant(a.lastLoginAt, me.timeZone) : '–'}</td>
+                  <td class="small">{a.timeZone ?? <span class="muted">{`default (${c.get('deps').config.CONSOLE_TIME_ZONE})`}</span>}</td>
                   <td class="actions">
                     {a.passwordHash !== null && a.id !== me.id ? (
                       <PostButton
