@@ -32,6 +32,11 @@ async function say(userId: string, text: string) {
 
 const balanceOf = async (memberId: string) => (await getPointsSummary({ ctx: t.deps.domain, input: { memberId } })).balance;
 const buttons = (a: { suggestedActions?: { actions: { value: unknown }[] } }) => a.suggestedActions?.actions.map((x) => x.value) ?? [];
+const heldCoupons = (memberId: string) =>
+  t.store.db
+    .select()
+    .from(memberCoupons)
+    .where(and(eq(memberCoupons.memberId, memberId), eq(memberCoupons.status, 'available')));
 const handoffsOf = (conversationId: string) => t.store.db.select().from(handoffs).where(eq(handoffs.conversationId, conversationId));
 
 const MEMBERS = [
@@ -610,10 +615,7 @@ describe('how the program works', () => {
     expect(en.text).toContain(`You are ${tier.nameEn} with ${formatPoints(balance)} points.`);
     expect(en.text).not.toContain('Your coupons');
     // A newcomer's question also lists the coupons they hold (a welcome coupon among them, when the shop gave one).
-    const held = await t.store.db
-      .select()
-      .from(memberCoupons)
-      .where(and(eq(memberCoupons.memberId, 'sh-1'), eq(memberCoupons.status, 'available')));
+    const held = await heldCoupons('sh-1');
     expect(held.length).toBeGreaterThan(0);
     const [zh] = await say('u-sh1', '有什么新人福利');
     expect(zh.text).toContain('会员计划是这样运作的');
@@ -658,10 +660,7 @@ describe('two facts in one message', () => {
     expect(reply.text?.indexOf('You have')).toBeLessThan(reply.text?.indexOf('You are a') ?? -1);
     const [zh] = await say('u-zh2', '我的积分和优惠券');
     expect(zh.text).toContain(`您当前有 ${formatPoints(await balanceOf('zh-2'))} 积分`);
-    const held = await t.store.db
-      .select()
-      .from(memberCoupons)
-      .where(and(eq(memberCoupons.memberId, 'zh-2'), eq(memberCoupons.status, 'available')));
+    const held = await heldCoupons('zh-2');
     expect(zh.text).toContain(held.length ? `您的优惠券（${held.length} 张）` : '您目前没有可用的优惠券。');
   });
 });
