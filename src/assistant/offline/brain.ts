@@ -1,16 +1,17 @@
 // The offline brain: a deterministic bilingual router over the same tools the language model uses.
 import { formatMoney, formatPoints } from '../../lib/money.js';
-import { countOf, render, type TemplateKey, type TemplateVars } from '../templates.js';
+import { countOf, render, type TemplateKey } from '../templates.js';
 import { tools } from '../tools/index.js';
-import type { Brain, BrainReply, OutboundReply, Suggestion, TurnCtx } from '../types.js';
+import type { Brain, BrainReply, OutboundReply, TurnCtx } from '../types.js';
 import { classify, type Intent } from './nlu/index.js';
 import { sentimentOf } from '../../domain/feedback/categorize.js';
 import { handoffReply, peekHandoffOutcome } from '../handoff.js';
 import { parsePriceBand } from './price-band.js';
-import { pointsForAmount } from '../../domain/loyalty/index.js';
 import { categoryIn } from './category.js';
 import { recsOfferKey, redeemOfferKey } from '../../state/keys.js';
 import { estimateTokens } from '../memory.js';
+import { birthdayAnswer, compareTiersAnswer, earnEstimateAnswer, programAnswer, shippingAnswer } from './policy-answers.js';
+import { money, say, suggestions, windowMonths } from './say.js';
 import {
   amountIn,
   couponNamed,
@@ -32,29 +33,11 @@ import {
   WEAK_INTENTS,
 } from './rules.js';
 
-const money = (yuan: number) => formatMoney(Math.round(yuan * 100));
-
 const NEGATIVE =
   /投诉|太差|很差|差劲|失望|生气|垃圾|骗|退钱|不满|糟糕|complain|complaint|terrible|awful|worst|angry|disappoint|unacceptable|bad service|rude|scam|horrible|poor/i;
 const THANKS = /谢|thank|thx|appreciate/i;
 const BYE = /再见|拜拜|bye|goodbye|see you/i;
 const HELLO = /你好|您好|嗨|哈喽|早上好|晚上好|^(hi|hello|hey|good (morning|afternoon|evening))\b/i;
-
-/** The tier window the program's rules count spend over (12 months by default). */
-const windowMonths = (ctx: TurnCtx) => ctx.domain.rules.tierWindowMonths;
-
-/** Renders templates in the turn's language. */
-const say =
-  (ctx: TurnCtx) =>
-  (key: TemplateKey, vars?: TemplateVars): string =>
-    render(ctx.lang, key, vars);
-
-function suggestions(ctx: TurnCtx, keys: TemplateKey[]): Suggestion[] {
-  return keys.map((k) => {
-    const title = render(ctx.lang, k);
-    return { title, value: title };
-  });
-}
 
 /** The orders get_order_status returns, latest first. */
 type OrderRows = Awaited<ReturnType<typeof tools.get_order_status.run>>['orders'];
@@ -81,14 +64,8 @@ function parseShown(raw: string | null): RecsShown | null {
     return null;
   }
 }
-const BIRTHDAY_WORD = /生日|birthday/i;
-const SHIPPING_WORD = /运费|包邮|免邮|shipping|delivery/i;
 /** "优惠券怎么用", "how do I use my coupon": the coupons held, and how one is used at checkout. */
 const COUPON_HOW = /怎么用|怎样用|如何用|如何使用|怎么使用|在哪(?:里)?用|how (?:do|can|should) i use|how to use|where (?:do|can) i use/i;
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-/** "3月14日" / "March 14": a birthday is a calendar day, shown without a year. */
-const monthDay = (lang: 'zh-CN' | 'en', month: number, day: number) =>
-  lang === 'zh-CN' ? `${month}月${day}日` : `${MONTHS[month - 1] ?? month} ${day}`;
 const RECS_PER_ANSWER = 3;
 /** The tool's largest list: after three pages there is nothing new to show. */
 const RECS_MAX = 9;
@@ -144,7 +121,7 @@ export class OfflineBrain implements Brain {
         return { replies: [reply], intent: 'member_number' };
       }
       case 'birthday':
-        return { replies: [await this.birthday(ctx)], intent: 'tier_benefits' };
+        return { replies: [await birthdayAnswer(ctx)], intent: 'tier_benefits' };
       case 'consent_how': {
         // The button is the exact keyword the consent gate acts on (STOP / 退订, START / 订阅).
         const keyword = render(ctx.lang, ruled.to === 'out' ? 'consent_keyword_out' : 'consent_keyword_in');
@@ -172,7 +149,7 @@ export class OfflineBrain implements Brain {
         return { replies: [reply], intent: 'earn_redeem_points' };
       }
       case 'shipping':
-        return { replies: [await this.shipping(ctx)], intent: 'shipping' };
+        return { replies: [await shippingAnswer(ctx)], intent: 'shipping' };
       case 'support_hours': {
         const h = await tools.get_support_hours.run({ ctx, input: {} });
         const text = h.openNow
@@ -198,7 +175,7 @@ export class OfflineBrain implements Brain {
         return { replies: [reply], intent: intentOf[ruled.topics[0]] };
       }
       case 'program':
-        return { replies: [await this.programOverview(ctx, NEWCOMER.test(text))], intent: 'earn_redeem_points' };
+        return { replies: [await programAnswer(ctx, NEWCOMER.test(text))], intent: 'earn_redeem_points' };
       case 'tier_rule': {
         const [{ tiers }, [standing]] = await Promise.all([
           tools.get_tier_benefits.run({ ctx, input: {} }),
@@ -215,7 +192,7 @@ export class OfflineBrain implements Brain {
         return { replies: [reply], intent: 'next_tier' };
       }
       case 'earn_estimate':
-        return { replies: [await this.earnEstimate(ctx, ruled.amount)], intent: 'earn_redeem_points' };
+        return { replies: [await earnEstimateAnswer(ctx, ruled.amount)], intent: 'earn_redeem_points' };
       case 'points_wrong': {
         const [history] = await this.answer(ctx, 'points_history', text);
         const reply = {
@@ -294,7 +271,7 @@ export class OfflineBrain implements Brain {
       }
       case 'tier_benefits': {
         const compared = TIER_WORDS.filter(([re]) => re.test(text)).map(([, code]) => code);
-        if (compared.length >= 2) return [await this.compareTiers(ctx, compared)];
+        if (compared.length >= 2) return [await compareTiersAnswer(ctx, compared)];
         const named = compared[0];
         const [b, s] = await Promise.all([
           tools.get_tier_benefits.run({ ctx, input: { tierCode: named } }),
@@ -466,99 +443,6 @@ export class OfflineBrain implements Brain {
     return [{ text: [r('recommend_header'), ...lines].join('\n'), suggestions: suggestions(ctx, [...more, 'suggest_cheaper_recs']) }];
   }
 
-  /** The member's birthday on file, what their tier gives on it, and the birthday coupons they hold. */
-  private async birthday(ctx: TurnCtx): Promise<OutboundReply> {
-    const r = say(ctx);
-    const [b, c] = await Promise.all([tools.get_tier_benefits.run({ ctx, input: {} }), tools.list_coupons.run({ ctx, input: {} })]);
-    const parts: string[] = [];
-    const day = /^\d{4}-(\d{2})-(\d{2})$/.exec(ctx.member.birthday ?? '');
-    parts.push(day ? r('birthday_on_file', { date: monthDay(ctx.lang, Number(day[1]), Number(day[2])) }) : r('birthday_missing'));
-    const perks = b.tier.benefits.filter((x) => BIRTHDAY_WORD.test(x));
-    parts.push(
-      perks.length
-        ? [r('birthday_benefits', { tier: b.tier.name }), ...perks.map((x) => r('tier_benefit_line', { benefit: x }))].join('\n')
-        : r('birthday_no_benefit', { tier: b.tier.name }),
-    );
-    const held = c.coupons.filter((x) => BIRTHDAY_WORD.test(x.name));
-    if (held.length)
-      parts.push([r('birthday_coupons'), ...held.map((x) => r('coupon_line', { name: x.name, expires: x.expiresOn }))].join('\n'));
-    return { text: parts.join('\n\n'), suggestions: suggestions(ctx, ['suggest_coupons', 'suggest_tier']) };
-  }
-
-  /**
-   * "how does the program work": earning (every tier's multiplier), spending (coupons), expiry and the tier ladder,
-   * all from the tier table and the rules, then the member's tier and balance; a newcomer also gets their coupons.
-   */
-  private async programOverview(ctx: TurnCtx, newcomer: boolean): Promise<OutboundReply> {
-    const r = say(ctx);
-    const [{ tiers, tier }, balance, coupons] = await Promise.all([
-      tools.get_tier_benefits.run({ ctx, input: {} }),
-      tools.get_points_balance.run({ ctx, input: {} }),
-      newcomer ? tools.list_coupons.run({ ctx, input: {} }) : Promise.resolve(null),
-    ]);
-    const sep = ctx.lang === 'zh-CN' ? '，' : ', ';
-    const multipliers = tiers.map((x) => r('program_multiplier', { tier: x.name, multiplier: x.multiplier })).join(sep);
-    const ladder = tiers
-      .filter((x) => x.threshold > 0)
-      .map((x) => r('tier_ladder_step', { tier: x.name, threshold: money(x.threshold) }))
-      .join(sep);
-    const parts = [
-      [
-        r('program_header'),
-        r('program_earn', { multipliers }),
-        r('program_spend', { months: ctx.domain.rules.expiryMonths }),
-        r('program_tiers', { months: windowMonths(ctx), ladder }),
-      ].join('\n'),
-      r('program_you', { tier: tier.name, balance: formatPoints(balance.balance) }),
-    ];
-    if (coupons?.coupons.length) {
-      parts.push(
-        [
-          r('coupons_header', { count: coupons.coupons.length }),
-          ...coupons.coupons.map((x) => r('coupon_line', { name: x.name, expires: x.expiresOn })),
-        ].join('\n'),
-      );
-    }
-    return { text: parts.join('\n\n'), suggestions: suggestions(ctx, ['suggest_redeem', 'suggest_tier', 'suggest_coupons']) };
-  }
-
-  /**
-   * "包邮吗": the shipping benefits of the member's tier (from the tier table's wording), else the first tier up that
-   * has one; the shipping coupons they hold; the fee itself is the checkout's.
-   */
-  private async shipping(ctx: TurnCtx): Promise<OutboundReply> {
-    const r = say(ctx);
-    const [b, c] = await Promise.all([tools.get_tier_benefits.run({ ctx, input: {} }), tools.list_coupons.run({ ctx, input: {} })]);
-    const parts: string[] = [];
-    const perks = b.tier.benefits.filter((x) => SHIPPING_WORD.test(x));
-    if (perks.length) {
-      parts.push([r('shipping_benefits', { tier: b.tier.name }), ...perks.map((x) => r('tier_benefit_line', { benefit: x }))].join('\n'));
-    } else {
-      parts.push(r('shipping_no_benefit', { tier: b.tier.name }));
-      const mine = b.tiers.findIndex((x) => x.code === b.tier.code);
-      for (const up of b.tiers.slice(mine + 1)) {
-        const upPerks = (await tools.get_tier_benefits.run({ ctx, input: { tierCode: up.code } })).tier.benefits.filter((x) =>
-          SHIPPING_WORD.test(x),
-        );
-        if (!upPerks.length) continue;
-        parts.push(
-          r('shipping_from_tier', {
-            tier: up.name,
-            threshold: money(up.threshold),
-            months: windowMonths(ctx),
-            benefit: upPerks.join(ctx.lang === 'zh-CN' ? '、' : ', '),
-          }),
-        );
-        break;
-      }
-    }
-    const held = c.coupons.filter((x) => SHIPPING_WORD.test(x.name));
-    if (held.length)
-      parts.push([r('shipping_coupons'), ...held.map((x) => r('coupon_line', { name: x.name, expires: x.expiresOn }))].join('\n'));
-    parts.push(r('shipping_fee_checkout'));
-    return { text: parts.join('\n\n'), suggestions: suggestions(ctx, ['suggest_coupons', 'suggest_tier']) };
-  }
-
   /** The latest order with the names of its first products (the tool gives up to three), its status and tracking. */
   private lastPurchase(ctx: TurnCtx, orders: OrderRows): OutboundReply {
     const r = say(ctx);
@@ -575,45 +459,6 @@ export class OfflineBrain implements Brain {
     });
     const tracking = last.trackingNo && last.carrier ? r('order_tracking', { carrier: last.carrier, tracking: last.trackingNo }) : null;
     return { text: tracking ? `${line}\n${tracking}` : line, suggestions: suggestions(ctx, ['suggest_orders']) };
-  }
-
-  /** "金卡和钻石有什么区别": each named tier's threshold, multiplier and benefits, lowest first. */
-  private async compareTiers(ctx: TurnCtx, codes: string[]): Promise<OutboundReply> {
-    const r = say(ctx);
-    const blocks = await Promise.all(codes.map((tierCode) => tools.get_tier_benefits.run({ ctx, input: { tierCode } })));
-    const { tiers } = blocks[0];
-    const order = (code: string) => tiers.findIndex((x) => x.code === code);
-    const text = blocks
-      .sort((a, b) => order(a.tier.code) - order(b.tier.code))
-      .map((b) => {
-        const t = tiers.find((x) => x.code === b.tier.code);
-        return [
-          r('tier_compare_header', {
-            tier: b.tier.name,
-            threshold: money(t?.threshold ?? 0),
-            multiplier: b.tier.multiplier,
-            months: windowMonths(ctx),
-          }),
-          ...b.tier.benefits.map((x) => r('tier_benefit_line', { benefit: x })),
-        ].join('\n');
-      })
-      .join('\n\n');
-    return { text, suggestions: suggestions(ctx, ['suggest_tier']) };
-  }
-
-  /** "how many points for a ¥500 order": the earning rule applied to the amount at the member's tier now. */
-  private async earnEstimate(ctx: TurnCtx, amount: number): Promise<OutboundReply> {
-    const { tier } = await tools.get_tier_benefits.run({ ctx, input: {} });
-    const points = pointsForAmount(Math.round(amount * 100), Math.round(tier.multiplier * 100));
-    return {
-      text: render(ctx.lang, 'earn_estimate', {
-        amount: money(amount),
-        points: formatPoints(points),
-        tier: tier.name,
-        multiplier: tier.multiplier,
-      }),
-      suggestions: suggestions(ctx, ['suggest_points', 'suggest_tier']),
-    };
   }
 
   /** Spend in the tier window and in this and last month, from the member's paid orders, then the next tier. */
