@@ -97,7 +97,12 @@ export function createDeps(input: DepsInput): AppDeps {
   const adminToken = secret('ADMIN_TOKEN', config.ADMIN_TOKEN);
   const orderWebhookSecret = secret('ORDER_WEBHOOK_SECRET', config.ORDER_WEBHOOK_SECRET);
   const webchatSecret = secret('WEBCHAT_SECRET', config.WEBCHAT_SECRET);
-  const domain: DomainCtx = { store: input.store, clock: input.clock ?? systemClock, rules: rulesFromConfig(config) };
+  const domain: DomainCtx = {
+    store: input.store,
+    clock: input.clock ?? systemClock,
+    rules: rulesFromConfig(config),
+    shop: { productUrlTemplate: config.PRODUCT_URL_TEMPLATE },
+  };
   const offline = new OfflineBrain();
   const brain =
     input.brain ??

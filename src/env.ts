@@ -87,6 +87,10 @@ export const envSchema = z.object({
   STAFF_SESSION_HOURS: int(12),
   STAFF_SESSION_IDLE_MINUTES: int(120),
   STAFF_LOGIN_MAX_FAILURES: int(5),
+  /** The shop's product page, `{id}` replaced by a product id (https://shop.example.com/p/{id}): links in recommendations. */
+  PRODUCT_URL_TEMPLATE: optionalString.refine((v) => v === undefined || (/^https?:\/\/\S+$/.test(v) && v.includes('{id}')), {
+    message: 'an http(s) URL containing {id}',
+  }),
   /** IANA time zone the console shows times in (and reads a schedule in) for staff who have not chosen their own. */
   CONSOLE_TIME_ZONE: z.string().trim().default('UTC').refine(knownTimeZone, 'unknown time zone (an IANA name such as Asia/Shanghai)'),
   /** An account that reached STAFF_LOGIN_MAX_FAILURES wrong passwords is locked this long (or until an admin unlocks it). */

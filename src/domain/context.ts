@@ -26,10 +26,17 @@ export const DEFAULT_RULES: LoyaltyRules = {
   pointValueCents: 1,
 };
 
+/** The shop around the program: where its product pages are (PRODUCT_URL_TEMPLATE). */
+export interface ShopConfig {
+  /** `https://shop.example.com/p/{id}`: a product's page, `{id}` replaced by its id. */
+  productUrlTemplate?: string;
+}
+
 export interface DomainCtx {
   store: Store;
   clock: Clock;
   rules: LoyaltyRules;
+  shop?: ShopConfig;
 }
 
 /** The shape of every domain verb: one object in, so call sites read as sentences. */

@@ -76,6 +76,7 @@ describe('language-model brain', () => {
       [
         'get_order_status',
         'get_points_balance',
+        'get_product',
         'get_points_expiry',
         'get_points_history',
         'get_program_rules',

@@ -2,7 +2,7 @@
 // by its number, closing a topic with "不了"/"no thanks", shopping by category and price, and expiry dates.
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { coupons, handoffs, memberCoupons, members, orders, pointLots } from '../../db/schema/index.js';
+import { coupons, handoffs, memberCoupons, members, orders, pointLots, products } from '../../db/schema/index.js';
 import { updateHandoffSettings } from '../../src/domain/handoffs/index.js';
 import { getPointsSummary, getTierStatus, listTiers, pointsForAmount, redeemCoupon } from '../../src/domain/loyalty/index.js';
 import { formatMoney, formatPoints } from '../../src/lib/money.js';
@@ -58,7 +58,7 @@ const MEMBERS = [
 
 beforeAll(async () => {
   connector = await startLocalConnector();
-  t = await createTestApp({ clock });
+  t = await createTestApp({ clock, env: { PRODUCT_URL_TEMPLATE: 'https://shop.test/p/{id}?from=chat' } });
   await seedProgram(t.store);
   await seedCatalog(t.store);
   for (const m of MEMBERS) {
@@ -676,5 +676,41 @@ describe('asking for a coupon by what it is', () => {
     expect(await balanceOf('zh-2')).toBe(before - 1_000);
     await say('u-zh2', '确认');
     expect(await balanceOf('zh-2')).toBe(before - 1_000);
+  });
+});
+
+describe('one of the products just recommended', () => {
+  it('links each recommendation to its shop page, and "第一个" / "I\'ll take the second one" answer with that product read now', async () => {
+    const [list] = await say('u-th', 'what would you recommend?');
+    const shown = [...(list.text ?? '').matchAll(/https:\/\/shop\.test\/p\/(\w+)\?from=chat/g)].map((m) => m[1]);
+    expect(shown).toHaveLength(3);
+    const rows = await t.store.db.select().from(products);
+    const product = (id: string) => rows.find((p) => p.id === id) ?? { name: '', priceCents: -1 };
+    // The price comes from the store in this turn: change it after the list was shown.
+    await t.store.db.update(products).set({ priceCents: 4_321 }).where(eq(products.id, shown[1]));
+    const [second] = await say('u-th', "I'll take the second one");
+    expect(second.text).toContain(`${product(shown[1]).name}: ¥43.21, in stock`);
+    expect(second.text).toContain(`Buy it here: https://shop.test/p/${shown[1]}?from=chat`);
+    await t.store.db
+      .update(products)
+      .set({ priceCents: product(shown[1]).priceCents })
+      .where(eq(products.id, shown[1]));
+    const [first] = await say('u-th', 'the first one');
+    expect(first.text).toContain(`${product(shown[0]).name}: ¥${formatMoney(product(shown[0]).priceCents)}`);
+    // "第一个" with no list shown is not a product pick.
+    const [cold] = await say('u-ex2', '第一个');
+    expect(cold.text).not.toContain('购买链接');
+  });
+
+  it('after a coupon list, then recommendations, "第一个" means the first product (the latest list wins)', async () => {
+    const before = await balanceOf('sp-1');
+    await say('u-sp', '兑换');
+    const [list] = await say('u-sp', '推荐点东西');
+    const firstId = /https:\/\/shop\.test\/p\/(\w+)\?from=chat/.exec(list.text ?? '')?.[1] ?? '';
+    expect(firstId).not.toBe('');
+    const [pick] = await say('u-sp', '第一个');
+    expect(pick.text).toContain(`购买链接：https://shop.test/p/${firstId}?from=chat`);
+    expect(pick.text).not.toContain('确认');
+    expect(await balanceOf('sp-1')).toBe(before);
   });
 });

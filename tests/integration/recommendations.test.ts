@@ -11,10 +11,13 @@ import { importOrders } from '../../src/domain/orders/import-orders.js';
 import {
   ensureRecommendationStats,
   rebuildRecommendationStats,
+  getProductForMember,
+  productUrl,
   recommendationText,
   recommendForMember,
   type Recommendation,
 } from '../../src/domain/products/index.js';
+import { parseEnv } from '../../src/env.js';
 import { hmacHex } from '../../src/lib/crypto.js';
 import { DomainError } from '../../src/lib/errors.js';
 import { createTestApp, TEST_ADMIN_TOKEN, TEST_ORDER_SECRET, type TestApp } from '../support/app.js';
@@ -351,5 +354,34 @@ describe('the assistant', () => {
     expect(prices.every((p) => p <= 5)).toBe(true);
     const none = await new OfflineBrain().respond(await turn('alice', 'en'), 'any recommendations from your store for me under 1 yuan');
     expect(none.replies[0].text).toContain('wider price range');
+  });
+});
+
+describe('one product as a member sees it', () => {
+  it("says whether the member's tier may buy it, which tier it needs, stock and points, and has no page without a template", async () => {
+    const wine = await getProductForMember({ ctx, input: { memberId: 'newbie', productId: 'WINE' } });
+    expect(wine).toMatchObject({
+      priceCents: 20_000,
+      inStock: true,
+      allowed: false,
+      needsTierCode: 'gold',
+      pointsCanPay: false,
+      url: null,
+    });
+    expect(await getProductForMember({ ctx, input: { memberId: 'gina', productId: 'WINE' } })).toMatchObject({
+      allowed: true,
+      needsTierCode: null,
+    });
+    expect(await getProductForMember({ ctx, input: { memberId: 'newbie', productId: 'SOLD_OUT' } })).toMatchObject({ inStock: false });
+    expect(await getProductForMember({ ctx, input: { memberId: 'newbie', productId: 'NOPE' } })).toBeNull();
+    expect(productUrl({ shop: { productUrlTemplate: 'https://shop.test/p/{id}' } }, 'A B/1')).toBe('https://shop.test/p/A%20B%2F1');
+    // A template that is not an http(s) URL with {id} stops the start with the variable named.
+    for (const bad of ['https://shop.test/p/', 'javascript:alert({id})', 'shop.test/{id}'])
+      expect(() => parseEnv({ NODE_ENV: 'test', PRODUCT_URL_TEMPLATE: bad }), bad).toThrow(
+        /PRODUCT_URL_TEMPLATE: an http\(s\) URL containing \{id\}/,
+      );
+    expect(parseEnv({ NODE_ENV: 'test', PRODUCT_URL_TEMPLATE: 'https://shop.test/p/{id}' }).PRODUCT_URL_TEMPLATE).toBe(
+      'https://shop.test/p/{id}',
+    );
   });
 });

@@ -1,7 +1,15 @@
 // The offline brain's text rules: what each answers, and the look-alikes they must leave to the intent model.
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/assistant/offline/nlu/index.js';
-import { amountIn, couponNamed, MORE_RECS, redeemPick, ruledQuestion, WANT_COUPON } from '../../src/assistant/offline/rules.js';
+import {
+  amountIn,
+  couponNamed,
+  MORE_RECS,
+  productOrdinal,
+  redeemPick,
+  ruledQuestion,
+  WANT_COUPON,
+} from '../../src/assistant/offline/rules.js';
 
 const ruled = (text: string) => ruledQuestion(text, classify(text).intent);
 
@@ -136,6 +144,21 @@ describe('offline text rules', () => {
     expect(couponNamed('满1,000减100的券', options)).toBeUndefined();
     expect(couponNamed('要一张券', options)).toBeUndefined();
     expect(WANT_COUPON.test('满299减40的券还有吗')).toBe(false);
+  });
+
+  it('reads which of the products just shown the member means', () => {
+    for (const [text, n] of [
+      ['第一个', 1],
+      ['我要第二个', 2],
+      ['第三个多少钱', 3],
+      ['第2款怎么买', 2],
+      ["I'll take the first one", 1],
+      ['how do I buy the second one?', 2],
+      ['the 3rd one', 3],
+    ] as const)
+      expect(productOrdinal(text), text).toBe(n);
+    for (const text of ['第一次买', 'the first time I ordered', '第四个', 'first of all, my points'])
+      expect(productOrdinal(text), text).toBeUndefined();
   });
 
   it('reads amounts in yuan however they are written', () => {

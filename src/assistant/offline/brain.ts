@@ -15,6 +15,7 @@ import { money, say, suggestions, windowMonths } from './say.js';
 import {
   amountIn,
   couponNamed,
+  productOrdinal,
   NEWCOMER,
   WANT_COUPON,
   BARE_PICK,
@@ -47,10 +48,12 @@ interface RecsFilter {
   maxPrice?: number;
   category?: string;
 }
-/** What the last recommendation answer showed, kept for "换一批" and "便宜一点的". */
+/** What the last recommendation answer showed, kept for "换一批", "便宜一点的" and "第一个". */
 interface RecsShown {
   filter: RecsFilter;
   ids: string[];
+  /** The ids of the latest answer, in the order shown ("the first one" is page[0]). */
+  page?: string[];
   /** The lowest price shown, yuan. */
   cheapest: number;
 }
@@ -99,6 +102,12 @@ export class OfflineBrain implements Brain {
             await this.recommend(ctx, { category: shown.filter.category, maxPrice: Math.max(0, shown.cheapest - 0.01) }, []);
         return { replies, intent: 'recommend_products' };
       }
+    }
+    const ordinal = productOrdinal(text);
+    if (ordinal !== undefined) {
+      const shown = parseShown(await ctx.state.get(recsOfferKey(ctx.conversationId)));
+      const id = shown ? (shown.page ?? shown.ids.slice(-RECS_PER_ANSWER))[ordinal - 1] : undefined;
+      if (id) return { replies: [await this.productDetail(ctx, id)], intent: 'recommend_products' };
     }
     const classified = classify(text);
     let { intent } = classified;
@@ -429,16 +438,20 @@ export class OfflineBrain implements Brain {
       if (skip.length) return [{ text: r('recommend_no_more') }];
       return [{ text: r(p.filtered ? 'recommend_none_filtered' : 'recommend_none') }];
     }
-    const shown: RecsShown = { filter, ids: [...skip, ...fresh.map((x) => x.id)], cheapest: Math.min(...fresh.map((x) => x.price)) };
+    const page = fresh.map((x) => x.id);
+    const shown: RecsShown = { filter, ids: [...skip, ...page], page, cheapest: Math.min(...fresh.map((x) => x.price)) };
     await ctx.state.set(recsOfferKey(ctx.conversationId), JSON.stringify(shown), { ttlSeconds: FOLLOW_UP_TTL_SECONDS });
-    const lines = fresh.map((x) =>
-      r('recommend_line', {
+    // The latest list wins: "第一个" now means the first product, not the first coupon of an earlier list.
+    await ctx.state.del(redeemOfferKey(ctx.conversationId));
+    const lines = fresh.map((x) => {
+      const line = r('recommend_line', {
         name: x.name,
         price: money(x.price),
         points_note: x.pointsCanPay ? r('recommend_points_note') : '',
         reason: x.reason,
-      }),
-    );
+      });
+      return x.url ? `${line}\n${r('recommend_link', { url: x.url })}` : line;
+    });
     const more: TemplateKey[] = shown.ids.length < RECS_MAX && p.products.length >= limit ? ['suggest_more_recs'] : [];
     return [{ text: [r('recommend_header'), ...lines].join('\n'), suggestions: suggestions(ctx, [...more, 'suggest_cheaper_recs']) }];
   }
@@ -528,6 +541,24 @@ export class OfflineBrain implements Brain {
     return s.nextTier
       ? render(ctx.lang, 'next_tier_gap', { gap: money(s.nextTier.spendNeeded), next: s.nextTier.name, months: windowMonths(ctx) })
       : render(ctx.lang, 'next_tier_top');
+  }
+
+  /** One product just recommended ("第一个", "the second one"): its price, stock, tier and where to buy it, read now. */
+  private async productDetail(ctx: TurnCtx, productId: string): Promise<OutboundReply> {
+    const r = say(ctx);
+    const p = await tools.get_product.run({ ctx, input: { productId } });
+    if (!p.found) return { text: r('product_gone') };
+    const lines = [
+      r('product_detail', {
+        name: p.name,
+        price: money(p.price),
+        stock: r(p.inStock ? 'product_in_stock' : 'product_out_of_stock'),
+        points_note: p.pointsCanPay ? r('recommend_points_note') : '',
+      }),
+    ];
+    if (!p.allowed && p.needsTier) lines.push(r('product_tier_only', { tier: p.needsTier }));
+    lines.push(p.url ? r('product_buy_link', { url: p.url }) : r('product_buy_search', { name: p.name }));
+    return { text: lines.join('\n'), suggestions: suggestions(ctx, ['suggest_more_recs', 'suggest_cheaper_recs']) };
   }
 
   /** "redeem N": N is an option number from the list, or a points cost. */

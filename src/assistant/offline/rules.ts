@@ -39,6 +39,32 @@ export const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 
 /** Right after recommendations: "换一批", "show me more". */
 export const MORE_RECS =
   /^\s*(?:换一批|换一换|换几个|换\s*\d{1,2}\s*(?:个|批)|换点别的|还有(?:别的|其他的?|其它的?)?(?:吗|呢|没有)?|再(?:推荐|来|看看)(?:几个|一些|点)?|more|show me more|more please|any others?|anything else|something else|others?)[\s!.。！?？~]*$/i;
+/**
+ * Right after recommendations, one of them by its place in the list: "第一个", "我要第二个", "第三个多少钱",
+ * "I'll take the first one", "how do I buy the second one". 1-3, or undefined.
+ */
+const PRODUCT_ORDINAL_ZH =
+  /^\s*(?:我要|要|买|我想买|想买|就要|来个|选|那)?\s*第\s*([一二三123])\s*(?:个|款|件|种)?(?:吧|的)?\s*(?:怎么买|在哪买|在哪里买|多少钱|怎么样|有货吗|还有货吗|详情|介绍一下)?[\s?？!！。.~]*$/;
+const PRODUCT_ORDINAL_EN =
+  /^\s*(?:i(?:'ll| will)? (?:take|want|buy|get)|i'd like|give me|how (?:do|can) i (?:buy|get|order)|tell me (?:more )?about|more about|what about|how much is|is|where can i buy)?\s*(?:the\s+)?(first|second|third|1st|2nd|3rd)(?: one| item| product)?(?: please)?(?: in stock)?[\s?.!]*$/i;
+const ORDINALS: Record<string, number> = {
+  一: 1,
+  二: 2,
+  三: 3,
+  '1': 1,
+  '2': 2,
+  '3': 3,
+  first: 1,
+  second: 2,
+  third: 3,
+  '1st': 1,
+  '2nd': 2,
+  '3rd': 3,
+};
+export function productOrdinal(text: string): number | undefined {
+  const m = PRODUCT_ORDINAL_ZH.exec(text) ?? PRODUCT_ORDINAL_EN.exec(text);
+  return m ? ORDINALS[m[1].toLowerCase()] : undefined;
+}
 /** Right after recommendations: "便宜一点的", "cheaper ones". */
 export const CHEAPER_RECS =
   /^\s*(?:(?:有没有|有)?(?:更)?便宜(?:一?点|些)?的?(?:吗|呢)?|cheaper(?: ones?| options?| please)?|something cheaper|anything cheaper)[\s!.。！?？~]*$/i;

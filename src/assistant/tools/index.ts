@@ -1,5 +1,6 @@
 // The tool set shared by the offline brain and the language-model brain.
 import { getOrderStatusTool } from './get-order-status.js';
+import { getProductTool } from './get-product.js';
 import { getPointsBalanceTool } from './get-points-balance.js';
 import { getPointsExpiryTool } from './get-points-expiry.js';
 import { getPointsHistoryTool } from './get-points-history.js';
@@ -24,6 +25,7 @@ export const tools = {
   list_coupons: listCouponsTool,
   get_order_status: getOrderStatusTool,
   recommend_products: recommendProductsTool,
+  get_product: getProductTool,
   redeem_points: redeemPointsTool,
   submit_feedback: submitFeedbackTool,
   request_human: requestHumanTool,

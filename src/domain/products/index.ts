@@ -12,6 +12,7 @@ export {
   type ReasonKind,
 } from './recommend.js';
 export { listCategories } from './categories.js';
+export { getProductForMember, productUrl, type ProductForMember } from './product-for-member.js';
 export { describeReason } from './describe-reason.js';
 export { recommendationText } from './recommendation-text.js';
 export {
