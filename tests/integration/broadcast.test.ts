@@ -148,6 +148,16 @@ describe('campaign drafts', () => {
     expect(split.json.error.message).toContain('add up to 100');
   });
 
+  it('refuses {{recommendation_url}} while the shop has no product pages configured: nobody could get that link', async () => {
+    const c = await api(
+      'POST',
+      '/api/marketing/campaigns',
+      oneVariant('link', 'main', 'See {{recommendation_url}}', '看看 {{recommendation_url}}'),
+    );
+    expect(c.status).toBe(400);
+    expect(c.json.error.message).toContain('{{recommendation_url}} needs PRODUCT_URL_TEMPLATE');
+  });
+
   it('refuses to launch when a locale of the audience has no template', async () => {
     const c = await api(
       'POST',

@@ -1,7 +1,8 @@
 // Recommendations on a real libSQL store: staples, popularity, filters, reasons, upkeep on import/webhook/refund, the admin endpoint.
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { members, orderLines, orders } from '../../db/schema/index.js';
+import { type Campaign, members, orderLines, orders } from '../../db/schema/index.js';
+import { renderForMember } from '../../src/domain/campaigns/index.js';
 import { OfflineBrain } from '../../src/assistant/offline/brain.js';
 import type { TurnCtx } from '../../src/assistant/types.js';
 import { MemoryState } from '../../src/state/memory.js';
@@ -156,6 +157,26 @@ describe('recommendForMember', () => {
     expect(await recommendationText({ ctx, input: { memberId: 'alice', lang: 'zh-CN' } })).toBe('牛奶 ¥5（您常买牛奶）');
     const two = await recommendationText({ ctx, input: { memberId: 'alice', lang: 'en', k: 2 } });
     expect(two?.startsWith('Milk ¥5 (you often buy Milk); ')).toBe(true);
+  });
+
+  it('fills {{recommendation}} and {{recommendation_url}} in a broadcast from one recommendation, the link only when configured', async () => {
+    const [alice] = await t.store.db.select().from(members).where(eq(members.id, 'alice'));
+    const campaign = {
+      variants: [{ key: 'A', split: 100, templates: { en: 'Try {{recommendation}}: {{recommendation_url}}' } }],
+    } as unknown as Campaign;
+    const linked = await renderForMember(
+      { ...ctx, shop: { productUrlTemplate: 'https://shop.test/p/{id}?utm_source=broadcast' } },
+      campaign,
+      'A',
+      {
+        ...alice,
+        locale: 'en',
+      },
+    );
+    expect(linked.text.startsWith('Try Milk ¥5 (you often buy Milk): https://shop.test/p/MILK?utm_source=broadcast')).toBe(true);
+    expect(linked.missing).toEqual([]);
+    const plain = await renderForMember(ctx, campaign, 'A', { ...alice, locale: 'en' });
+    expect(plain.missing).toEqual(['recommendation_url']);
   });
 
   it("shows the same suggestions on the agent's loyalty card, with the reason in words", async () => {

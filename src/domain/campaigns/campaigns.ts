@@ -25,8 +25,8 @@ async function resolveSegment(ctx: DomainCtx, segmentId: string | undefined, seg
   return { segmentId, segment: s.definition as SegmentDefinition };
 }
 
-function problemsOrThrow(variants: Campaign['variants']) {
-  const problems = templateProblems(variants);
+function problemsOrThrow(ctx: DomainCtx, variants: Campaign['variants']) {
+  const problems = templateProblems(variants, ctx.shop);
   if (problems.length) throw new DomainError('bad_request', `Invalid templates: ${problems.join('; ')}`, { problems });
 }
 
@@ -34,7 +34,7 @@ function problemsOrThrow(variants: Campaign['variants']) {
 export const createCampaign: Verb<CampaignInput & { createdBy?: string | null }, Campaign> = async ({ ctx, input }) => {
   const v = validate(campaignInputSchema, input);
   const seg = await resolveSegment(ctx, v.segmentId, v.segment);
-  problemsOrThrow(v.variants);
+  problemsOrThrow(ctx, v.variants);
   const now = ctx.clock();
   const row = {
     id: `cmp_${randomSecret(9)}`,
@@ -63,7 +63,7 @@ export const updateCampaign: Verb<{ id: string; patch: CampaignPatch }, Campaign
   const holdoutPct = p.holdoutPct ?? current.holdoutPct;
   const issues = splitProblems(variants, holdoutPct);
   if (issues.length) throw new DomainError('bad_request', `Invalid input: ${issues.join('; ')}`);
-  problemsOrThrow(variants);
+  problemsOrThrow(ctx, variants);
   const seg = p.segment || p.segmentId ? await resolveSegment(ctx, p.segmentId, p.segment) : {};
   const set = {
     ...(p.name !== undefined && { name: p.name }),
@@ -121,7 +121,7 @@ export const previewCampaign: Verb<
  * instead, so nobody gets a language the marketer did not write).
  */
 export async function launchProblems(ctx: DomainCtx, c: Campaign): Promise<string[]> {
-  const problems = templateProblems(c.variants);
+  const problems = templateProblems(c.variants, ctx.shop);
   const compiled = compileSegment(c.segment as SegmentDefinition, ctx.clock());
   const locales = await ctx.store.db.all<{ locale: 'zh-CN' | 'en' }>(
     sql`select distinct m.locale as locale from ${compiled.from} where ${compiled.where}`,

@@ -7,7 +7,7 @@ import { formatMoney } from '../../lib/money.js';
 import { formatDate } from '../../lib/time.js';
 import type { DomainCtx } from '../context.js';
 import { getPointsSummary, getTierStatus } from '../loyalty/index.js';
-import { recommendationText } from '../products/index.js';
+import { productUrl, recommendationLine, recommendForMember } from '../products/index.js';
 import { fillTemplate, type TemplateVariable, templateVariables } from './template.js';
 
 export interface RenderedMessage {
@@ -51,9 +51,14 @@ async function values(ctx: DomainCtx, member: Member, lang: Lang, used: string[]
     const t = await getTierStatus({ ctx, input: { memberId: member.id } });
     if (t.nextTier) out.next_tier_gap = formatMoney(t.nextTier.spendNeededCents);
   }
-  if (need.has('recommendation')) {
-    const r = await recommendationText({ ctx, input: { memberId: member.id, lang } });
-    if (r) out.recommendation = r;
+  if (need.has('recommendation') || need.has('recommendation_url')) {
+    // One read for both: the link is the page of the product the line names.
+    const [top] = await recommendForMember({ ctx, input: { memberId: member.id, k: 1 } });
+    if (top) {
+      if (need.has('recommendation')) out.recommendation = recommendationLine(lang, [top]);
+      const url = productUrl(ctx, top.productId);
+      if (url && need.has('recommendation_url')) out.recommendation_url = url;
+    }
   }
   return out;
 }

@@ -1,8 +1,19 @@
 // Campaign message templates: the variables a marketer may use, plain {{var}} substitution, and the checks before launch.
+import type { ShopConfig } from '../context.js';
 import type { CampaignVariant } from '../../../db/schema/index.js';
 
 /** Every variable a campaign template may name. */
-export const TEMPLATE_VARIABLES = ['name', 'tier', 'points', 'expiring_points', 'expiry_date', 'next_tier_gap', 'recommendation'] as const;
+export const TEMPLATE_VARIABLES = [
+  'name',
+  'tier',
+  'points',
+  'expiring_points',
+  'expiry_date',
+  'next_tier_gap',
+  'recommendation',
+  /** The shop page of the top recommendation (PRODUCT_URL_TEMPLATE); missing when none is configured. */
+  'recommendation_url',
+] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 
 const VAR = /\{\{\s*([a-zA-Z_][\w]*)\s*\}\}/g;
@@ -34,8 +45,11 @@ export function fillTemplate(text: string, values: Partial<Record<TemplateVariab
   return { text: out, missing };
 }
 
-/** Problems with a campaign's templates that no member data can fix: unknown variables, empty variants. */
-export function templateProblems(variants: CampaignVariant[]): string[] {
+/**
+ * Problems with a campaign's templates that no member data can fix: unknown variables, empty variants, and a
+ * product link when the shop has no product pages configured (every member would be skipped for it).
+ */
+export function templateProblems(variants: CampaignVariant[], shop?: ShopConfig): string[] {
   const problems: string[] = [];
   for (const v of variants) {
     const entries = Object.entries(v.templates).filter(([, t]) => t !== undefined) as [string, string][];
@@ -43,6 +57,9 @@ export function templateProblems(variants: CampaignVariant[]): string[] {
     for (const [locale, t] of entries) {
       if (!t.trim()) problems.push(`variant ${v.key} (${locale}): empty template`);
       for (const u of unknownVariables(t)) problems.push(`variant ${v.key} (${locale}): unknown variable {{${u}}}`);
+      if (!shop?.productUrlTemplate && templateVariables(t).includes('recommendation_url')) {
+        problems.push(`variant ${v.key} (${locale}): {{recommendation_url}} needs PRODUCT_URL_TEMPLATE (the shop's product pages)`);
+      }
     }
   }
   return problems;

@@ -14,7 +14,7 @@ export {
 export { listCategories } from './categories.js';
 export { getProductForMember, productUrl, type ProductForMember } from './product-for-member.js';
 export { describeReason } from './describe-reason.js';
-export { recommendationText } from './recommendation-text.js';
+export { recommendationLine, recommendationText } from './recommendation-text.js';
 export {
   applyPurchaseStats,
   rebuildRecommendationStats,

@@ -3,7 +3,7 @@ import { render, type Lang } from '../../assistant/templates.js';
 import { formatMoney } from '../../lib/money.js';
 import type { Verb } from '../context.js';
 import { describeReason } from './describe-reason.js';
-import { recommendForMember } from './recommend.js';
+import { type Recommendation, recommendForMember } from './recommend.js';
 
 /**
  * "Milk ¥5 (you often buy Milk); Cola ¥3 (popular in Drinks)" in en, "牛奶 ¥5（您常买牛奶）；…" in
@@ -12,14 +12,18 @@ import { recommendForMember } from './recommend.js';
  */
 export const recommendationText: Verb<{ memberId: string; lang: Lang; k?: number }, string | null> = async ({ ctx, input }) => {
   const items = await recommendForMember({ ctx, input: { memberId: input.memberId, k: input.k ?? 1 } });
-  if (items.length === 0) return null;
+  return items.length ? recommendationLine(input.lang, items) : null;
+};
+
+/** The line `recommendationText` writes, for recommendations already read. */
+export function recommendationLine(lang: Lang, items: Recommendation[]): string {
   return items
     .map((i) =>
-      render(input.lang, 'recommendation_item', {
-        name: (input.lang === 'zh-CN' && i.nameZh) || i.name,
+      render(lang, 'recommendation_item', {
+        name: (lang === 'zh-CN' && i.nameZh) || i.name,
         price: formatMoney(i.priceCents),
-        reason: describeReason(input.lang, i.reason),
+        reason: describeReason(lang, i.reason),
       }),
     )
-    .join(render(input.lang, 'recommendation_separator'));
-};
+    .join(render(lang, 'recommendation_separator'));
+}
