@@ -377,7 +377,16 @@ function Side(props: { view: HandoffView; staff: StaffPrincipal }) {
         <ul class="plain small">
           {card.recommendations.map((r) => (
             <li>
-              {zh && r.nameZh ? r.nameZh : r.name} · ¥{formatMoney(r.priceCents)} <span class="muted">({r.reason})</span>
+              {r.url ? (
+                <a href={r.url} target="_blank" rel="noopener noreferrer">
+                  {zh && r.nameZh ? r.nameZh : r.name}
+                </a>
+              ) : zh && r.nameZh ? (
+                r.nameZh
+              ) : (
+                r.name
+              )}{' '}
+              · ¥{formatMoney(r.priceCents)} <span class="muted">({r.reason})</span>
             </li>
           ))}
         </ul>

@@ -183,7 +183,7 @@ describe('recommendForMember', () => {
     const card = await getAgentMemberCard({ ctx, input: { memberId: 'alice' } });
     const top = await recs('alice', { k: 3 });
     expect(card.recommendations.map((r) => r.productId)).toEqual(ids(top));
-    expect(card.recommendations[0]).toMatchObject({ productId: 'MILK', priceCents: 500, reason: 'you often buy Milk' });
+    expect(card.recommendations[0]).toMatchObject({ productId: 'MILK', priceCents: 500, reason: 'you often buy Milk', url: null });
   });
 
   it('rejects a bad k and an unknown member', async () => {

@@ -5,7 +5,7 @@ import type { Verb } from '../context.js';
 import { listMemberCoupons } from '../loyalty/index.js';
 import { getConsentHistory, getMember, getMemberCard, type MemberCard } from '../members/index.js';
 import { getOrders, type OrderView } from '../orders/index.js';
-import { describeReason, recommendForMember } from '../products/index.js';
+import { describeReason, productUrl, recommendForMember } from '../products/index.js';
 
 export interface CardRecommendation {
   productId: string;
@@ -13,6 +13,8 @@ export interface CardRecommendation {
   nameZh: string | null;
   priceCents: number;
   reason: string;
+  /** The shop page (PRODUCT_URL_TEMPLATE), for the agent to send; null when none is configured. */
+  url: string | null;
 }
 
 export interface AgentMemberCard {
@@ -40,6 +42,7 @@ export async function cardRecommendations(
     nameZh: i.nameZh,
     priceCents: i.priceCents,
     reason: describeReason('en', i.reason),
+    url: productUrl(ctx, i.productId),
   }));
 }
 
