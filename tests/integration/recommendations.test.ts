@@ -184,6 +184,11 @@ describe('recommendForMember', () => {
     const top = await recs('alice', { k: 3 });
     expect(card.recommendations.map((r) => r.productId)).toEqual(ids(top));
     expect(card.recommendations[0]).toMatchObject({ productId: 'MILK', priceCents: 500, reason: 'you often buy Milk', url: null });
+    const linked = await getAgentMemberCard({
+      ctx: { ...ctx, shop: { productUrlTemplate: 'https://shop.test/p/{id}' } },
+      input: { memberId: 'alice' },
+    });
+    expect(linked.recommendations[0].url).toBe('https://shop.test/p/MILK');
   });
 
   it('rejects a bad k and an unknown member', async () => {
