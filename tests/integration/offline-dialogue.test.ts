@@ -714,3 +714,45 @@ describe('one of the products just recommended', () => {
     expect(await balanceOf('sp-1')).toBe(before);
   });
 });
+
+describe('a coupon the member cannot find', () => {
+  it('lists the coupons held and those that expired unused in the last 30 days, with their dates, and a person', async () => {
+    await t.store.db.insert(memberCoupons).values([
+      // Expired ten days ago: shown. Expired forty days ago: too old. Still valid: among those held.
+      {
+        id: 'mc-old',
+        memberId: 'ex-2',
+        couponId: 'C5',
+        source: 'gift',
+        idempotencyKey: 'gift:ex-2:old',
+        issuedAt: new Date('2026-03-01T00:00:00Z'),
+        expiresAt: new Date('2026-04-22T00:00:00Z'),
+      },
+      {
+        id: 'mc-gone',
+        memberId: 'ex-2',
+        couponId: 'C12',
+        source: 'gift',
+        idempotencyKey: 'gift:ex-2:gone',
+        issuedAt: new Date('2026-04-01T00:00:00Z'),
+        expiresAt: new Date('2026-05-22T04:00:00Z'),
+      },
+      {
+        id: 'mc-live',
+        memberId: 'ex-2',
+        couponId: 'C5',
+        source: 'gift',
+        idempotencyKey: 'gift:ex-2:live',
+        issuedAt: new Date('2026-05-01T00:00:00Z'),
+        expiresAt: new Date('2026-06-30T00:00:00Z'),
+      },
+    ]);
+    const [reply] = await say('u-ex2', '我的券怎么不见了');
+    expect(reply.text).toContain('· 5 元无门槛券，有效期至 2026-06-30');
+    expect(reply.text).toContain('最近 30 天内过期未用的优惠券：\n· 满 99 减 12 元券，已于 2026-05-22 过期');
+    expect(reply.text?.match(/已于/g)).toHaveLength(1);
+    expect(buttons(reply)).toContain('转人工');
+    const [none] = await say('u-th', 'my coupon disappeared');
+    expect(none.text).toContain('None of your coupons expired in the last 30 days.');
+  });
+});

@@ -161,6 +161,14 @@ describe('offline text rules', () => {
       expect(productOrdinal(text), text).toBeUndefined();
   });
 
+  it('takes "my coupon is gone" as a coupon question, never the birthday benefits', () => {
+    for (const text of ['我的生日券怎么不见了', '我的券怎么没了', 'my coupon disappeared', 'where are my vouchers?']) {
+      const intent = classify(text).intent;
+      const r = ruledQuestion(text, intent);
+      expect(r === null ? intent : r.kind === 'route' ? r.intent : r.kind, text).toBe('coupons');
+    }
+  });
+
   it('reads amounts in yuan however they are written', () => {
     expect(amountIn('¥1,000')).toBe(1000);
     expect(amountIn('2,500.50元')).toBe(2500.5);

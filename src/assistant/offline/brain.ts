@@ -14,6 +14,7 @@ import { birthdayAnswer, compareTiersAnswer, earnEstimateAnswer, programAnswer, 
 import { money, say, suggestions, windowMonths } from './say.js';
 import {
   amountIn,
+  COUPON_GONE,
   couponNamed,
   productOrdinal,
   NEWCOMER,
@@ -344,13 +345,25 @@ export class OfflineBrain implements Brain {
           ];
         }
         const howTo = COUPON_HOW.test(text) ? `\n\n${r('coupons_how_to_use')}` : '';
+        // "我的券怎么没了": what expired lately, after what is held.
+        const gone = COUPON_GONE.test(text)
+          ? `\n\n${
+              c.recentlyExpired.length
+                ? [
+                    r('coupons_expired_header'),
+                    ...c.recentlyExpired.map((x) => r('coupon_expired_line', { name: x.name, expired: x.expiredOn })),
+                  ].join('\n')
+                : r('coupons_none_expired')
+            }`
+          : '';
         const head = c.coupons.length
           ? [
               r('coupons_header', { count: c.coupons.length }),
               ...c.coupons.map((x) => r('coupon_line', { name: x.name, expires: x.expiresOn })),
             ].join('\n')
           : r('coupons_none');
-        return [{ text: `${head}${c.coupons.length ? howTo : ''}${c.redeemable.length ? `\n\n${r('coupons_redeem_hint')}` : ''}` }];
+        const body = `${head}${c.coupons.length ? howTo : ''}${gone}${c.redeemable.length ? `\n\n${r('coupons_redeem_hint')}` : ''}`;
+        return [gone ? { text: body, suggestions: suggestions(ctx, ['suggest_human']) } : { text: body }];
       }
       case 'order_status': {
         const orderId = ORDER_ID.exec(text)?.[1];

@@ -194,6 +194,9 @@ const JOINED = /和|跟|与|以及|还有|、|，|,|&|\band\b|\bplus\b/i;
 const ONE_QUESTION =
   /需要|还差|升|多少积分.*(?:金卡|银卡|钻石)|兑换|换|redeem|exchange|need|reach|for (?:gold|silver|diamond)|earn|得|没到账|didn'?t get|missing|refund|退/i;
 export type Topic = 'points' | 'tier' | 'coupons' | 'orders';
+/** "我的券怎么没了", "my coupon disappeared": the coupons held and those that expired lately. */
+export const COUPON_GONE =
+  /券.{0,6}(?:没了|不见了|消失|找不到|怎么没|去哪|哪去了|过期了)|(?:coupons?|vouchers?)(?: is| are| has| have)? (?:gone|missing|disappeared|vanished|expired)|where (?:is|are|did) my (?:coupons?|vouchers?)|(?:lost|can'?t find|cannot find) my (?:coupons?|vouchers?)/i;
 /** "我上次买了什么", "what did I buy last time": the latest order with what was in it. */
 const LAST_PURCHASE =
   /(?:我|上次|最近|上一次)(?:都)?买了(?:些)?(?:什么|啥)|买过(?:什么|啥)|上一单(?:是|买)|what did i (?:buy|order|purchase|get)\b|what (?:was|is) in my (?:last |latest )?order|last thing i (?:bought|ordered)|what i (?:bought|ordered) last/i;
@@ -248,6 +251,8 @@ export function ruledQuestion(text: string, intent: Intent): RuledQuestion | nul
   if (PROFILE_CHANGE.test(text) && intent !== 'feedback_complaint') return { kind: 'profile_change' };
   if (MEMBER_NUMBER.test(text) && !ORDER_ID.test(text)) return { kind: 'member_number' };
   if (LAST_PURCHASE.test(text) && !ORDER_ID.test(text)) return { kind: 'last_purchase' };
+  // "我的生日券怎么不见了" looks for a coupon, not the birthday benefits.
+  if (COUPON_GONE.test(text)) return intent === 'coupons' ? null : { kind: 'route', intent: 'coupons' };
   if (BIRTHDAY.test(text) && intent !== 'feedback_complaint' && intent !== 'human_agent') return { kind: 'birthday' };
   const amount = amountIn(text);
   if (amount !== undefined && EARN_QUESTION.test(text)) return { kind: 'earn_estimate', amount };

@@ -1,18 +1,20 @@
 // Tool: coupons the member holds, and coupons they can buy with points.
 import * as z from 'zod/v4';
-import { listMemberCoupons, listRedeemableCoupons } from '../../domain/loyalty/index.js';
+import { listExpiredCoupons, listMemberCoupons, listRedeemableCoupons } from '../../domain/loyalty/index.js';
 import { day, pick, yuan } from './format.js';
 import { defineTool } from './tool.js';
 
 export const listCouponsTool = defineTool({
   name: 'list_coupons',
-  description: "The member's usable coupons (with expiry) and the coupons that can be redeemed with points (with their points cost).",
+  description:
+    "The member's usable coupons (with expiry), those that expired unused in the last 30 days, and the coupons that can be redeemed with points (with their points cost).",
   input: z.object({}).strict(),
   sideEffect: false,
   async run({ ctx }) {
-    const [held, redeemable] = await Promise.all([
+    const [held, redeemable, expired] = await Promise.all([
       listMemberCoupons({ ctx: ctx.domain, input: { memberId: ctx.member.id } }),
       listRedeemableCoupons({ ctx: ctx.domain, input: {} }),
+      listExpiredCoupons({ ctx: ctx.domain, input: { memberId: ctx.member.id } }),
     ]);
     return {
       coupons: held.map((h) => ({
@@ -21,6 +23,10 @@ export const listCouponsTool = defineTool({
         value: yuan(h.coupon.valueCents),
         minSpend: yuan(h.coupon.minSpendCents),
         expiresOn: day(h.expiresAt, ctx.member.timeZone),
+      })),
+      recentlyExpired: expired.map((h) => ({
+        name: pick(ctx.lang, h.coupon.nameZh, h.coupon.nameEn),
+        expiredOn: day(h.expiresAt, ctx.member.timeZone),
       })),
       redeemable: redeemable.map((c, i) => ({
         option: i + 1,

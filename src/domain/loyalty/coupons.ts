@@ -1,6 +1,7 @@
 // Coupons: what the member holds, and what the program sells for points.
 import { coupons, memberCoupons, type Coupon } from '../../../db/schema/index.js';
 import { executeSql, wholeRows } from '../../db/prepared.js';
+import { DAY_MS } from '../../lib/time.js';
 import type { Verb } from '../context.js';
 
 export interface HeldCoupon {
@@ -16,12 +17,31 @@ const MEMBER_COUPONS = `select ${HELD.select}, ${COUPON.select}
   from "member_coupons" join "coupons" on "coupons"."id" = "member_coupons"."coupon_id"
   where "member_coupons"."member_id" = ? and "member_coupons"."status" = 'available' and "member_coupons"."expires_at" > ?
   order by "member_coupons"."expires_at" asc`;
+const EXPIRED = `select ${HELD.select}, ${COUPON.select}
+  from "member_coupons" join "coupons" on "coupons"."id" = "member_coupons"."coupon_id"
+  where "member_coupons"."member_id" = ?1 and "member_coupons"."status" in ('available', 'expired')
+    and "member_coupons"."expires_at" <= ?2 and "member_coupons"."expires_at" > ?3
+  order by "member_coupons"."expires_at" desc limit 5`;
 const REDEEMABLE = `select ${COUPON.select} from "coupons"
   where "coupons"."active" = 1 and "coupons"."points_cost" is not null order by "coupons"."points_cost" asc`;
 
 /** Coupons the member can use now, soonest expiry first. A coupon question asks this every time: fixed SQL. */
 export const listMemberCoupons: Verb<{ memberId: string }, HeldCoupon[]> = async ({ ctx, input }) => {
   const { rows } = await executeSql(ctx.store.db, { sql: MEMBER_COUPONS, args: [input.memberId, ctx.clock().getTime()] });
+  return rows.map((r) => {
+    const held = HELD.decode(r);
+    return { id: held.id, coupon: COUPON.decode(r, HELD.width), expiresAt: held.expiresAt, issuedAt: held.issuedAt };
+  });
+};
+
+/**
+ * Coupons of the member that expired unused in the last `days` (default 30), latest first, at most five: what a
+ * member who says "my coupon is gone" is looking for.
+ */
+export const listExpiredCoupons: Verb<{ memberId: string; days?: number }, HeldCoupon[]> = async ({ ctx, input }) => {
+  const now = ctx.clock().getTime();
+  const since = now - (input.days ?? 30) * DAY_MS;
+  const { rows } = await executeSql(ctx.store.db, { sql: EXPIRED, args: [input.memberId, now, since] });
   return rows.map((r) => {
     const held = HELD.decode(r);
     return { id: held.id, coupon: COUPON.decode(r, HELD.width), expiresAt: held.expiresAt, issuedAt: held.issuedAt };
