@@ -2,7 +2,7 @@
 // by its number, closing a topic with "不了"/"no thanks", shopping by category and price, and expiry dates.
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { coupons, handoffs, memberCoupons, members, orders, pointLots, products } from '../../db/schema/index.js';
+import { coupons, handoffs, memberCoupons, members, orders, pointLots, pointsLedger, products } from '../../db/schema/index.js';
 import { updateHandoffSettings } from '../../src/domain/handoffs/index.js';
 import { getPointsSummary, getTierStatus, listTiers, pointsForAmount, redeemCoupon } from '../../src/domain/loyalty/index.js';
 import { formatMoney, formatPoints } from '../../src/lib/money.js';
@@ -754,5 +754,23 @@ describe('a coupon the member cannot find', () => {
     expect(buttons(reply)).toContain('转人工');
     const [none] = await say('u-th', 'my coupon disappeared');
     expect(none.text).toContain('None of your coupons expired in the last 30 days.');
+  });
+});
+
+describe('the whole points history', () => {
+  it('offers the full history after the latest five, and "全部积分明细" / "show my full points history" list up to 20 from the ledger', async () => {
+    // Six small orders on top of tr-1's earlier ones make more than five entries.
+    for (let i = 0; i < 6; i++) await paidOrder(t.deps.domain, 'tr-1', `TRH${i}`, '10', `2026-05-2${i}T02:00:00Z`);
+    const ledger = await t.store.db.select().from(pointsLedger).where(eq(pointsLedger.memberId, 'tr-1'));
+    expect(ledger.length).toBeGreaterThan(5);
+    const [latest] = await say('u-tr', 'points history');
+    expect(latest.text?.match(/^\d{4}-\d{2}-\d{2} /gm)).toHaveLength(5);
+    expect(buttons(latest)).toEqual(['Full points history']);
+    const [all] = await say('u-tr', 'Full points history');
+    expect(all.text).toContain(`Your last ${Math.min(ledger.length, 20)} points changes:`);
+    expect(all.text?.match(/^\d{4}-\d{2}-\d{2} /gm)).toHaveLength(Math.min(ledger.length, 20));
+    const [zh] = await say('u-zh', '全部积分明细');
+    const zhLedger = await t.store.db.select().from(pointsLedger).where(eq(pointsLedger.memberId, 'zh-1'));
+    expect(zh.text).toContain(`您最近的 ${Math.min(zhLedger.length, 20)} 条积分变动：`);
   });
 });

@@ -71,6 +71,10 @@ function parseShown(raw: string | null): RecsShown | null {
 /** "优惠券怎么用", "how do I use my coupon": the coupons held, and how one is used at checkout. */
 const COUPON_HOW = /怎么用|怎样用|如何用|如何使用|怎么使用|在哪(?:里)?用|how (?:do|can|should) i use|how to use|where (?:do|can) i use/i;
 const RECS_PER_ANSWER = 3;
+/** "全部积分明细": as many entries as the history tool gives at once. */
+const HISTORY_ALL =
+  /(?:全部|所有|完整|更多|全部的)(?:的)?(?:积分)?(?:明细|记录|变动|流水)|(?:积分)?(?:明细|记录)(?:全部|都)|\b(?:full|all|complete|whole|entire|more|older)\b (?:of )?(?:my )?(?:points? )?(?:history|activity|transactions)\b|\bshow (?:me )?more\b.{0,20}\bhistory\b/i;
+const HISTORY_ALL_LIMIT = 20;
 /** The tool's largest list: after three pages there is nothing new to show. */
 const RECS_MAX = 9;
 /** How long a list the member was shown (coupon options, recommendations) answers a bare follow-up. */
@@ -240,7 +244,9 @@ export class OfflineBrain implements Brain {
         return [{ text: await this.balanceText(ctx), suggestions: suggestions(ctx, ['suggest_coupons', 'suggest_tier']) }];
       case 'points_history': {
         if (EXPIRY.test(text)) return [await this.expiryAnswer(ctx)];
-        const h = await tools.get_points_history.run({ ctx, input: { limit: 5 } });
+        // "全部积分明细", "show my full points history": the tool's longest page instead of the latest five.
+        const all = HISTORY_ALL.test(text);
+        const h = await tools.get_points_history.run({ ctx, input: { limit: all ? HISTORY_ALL_LIMIT : 5 } });
         const lines = h.entries.map((e) =>
           r('points_history_line', {
             date: e.date,
@@ -248,8 +254,12 @@ export class OfflineBrain implements Brain {
             label: r(`ledger_${e.kind}` as TemplateKey, { ref: e.source }),
           }),
         );
-        const head = lines.length ? [r('points_history_header'), ...lines].join('\n') : r('points_history_empty');
-        return [{ text: `${head}\n\n${await this.balanceText(ctx)}` }];
+        const header = all ? r('points_history_header_all', { count: lines.length }) : r('points_history_header');
+        const head = lines.length ? [header, ...lines].join('\n') : r('points_history_empty');
+        // A full page may not be everything: the older entries are with a person (or the shop's account page).
+        const more = all && lines.length === HISTORY_ALL_LIMIT ? `\n${r('points_history_older')}` : '';
+        const reply = { text: `${head}${more}\n\n${await this.balanceText(ctx)}` };
+        return [all || lines.length < 5 ? reply : { ...reply, suggestions: suggestions(ctx, ['suggest_history_all']) }];
       }
       case 'earn_redeem_points': {
         const [tier, coupons, balance] = await Promise.all([
