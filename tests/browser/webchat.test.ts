@@ -45,7 +45,7 @@ async function ask(scope: Page | ReturnType<Page['frameLocator']>, text: string,
 
 beforeAll(async () => {
   if (!haveChromium) return;
-  t = await createTestApp({ clock, demoMemberIds: ['zh-1', 'en-1'] });
+  t = await createTestApp({ clock, demoMemberIds: ['zh-1', 'en-1'], env: { PRODUCT_URL_TEMPLATE: 'https://shop.test/p/{id}' } });
   await seedProgram(t.store);
   await addMember(t.store, clock, { id: 'zh-1', name: '王芳', locale: 'zh-CN', timeZone: 'Asia/Shanghai' });
   await addMember(t.store, clock, { id: 'en-1', name: 'Emma Clark', locale: 'en', timeZone: 'Europe/London' });
@@ -138,6 +138,30 @@ describe.skipIf(!haveChromium)('web chat page in Chromium', () => {
     expect(await nthMessage(page, 'bot', 3)).toBe(followUp);
     expect(await page.getByTestId('message-user').count()).toBe(2);
     expect(await ask(page, 'how many points do I have', 4)).toMatch(exactNumber(balance));
+    expect(errors).toEqual([]);
+  });
+
+  it("turns the assistant's product links into links that open the shop in a new tab, and a member's text never", async () => {
+    const { page, errors } = await openPage();
+    await page.goto(`${server.url}/`);
+    await page.locator('[data-testid="demo-member"][data-member-id="en-1"]').click();
+    await nthMessage(page, 'bot', 1);
+    const before = await page.getByTestId('message-bot').count();
+    // ask() waits for the nth bot message (1-based): the reply after the greeting.
+    await ask(page, 'what would you recommend?', before + 1);
+    const bubble = page.getByTestId('message-bot').nth(before);
+    const links = bubble.getByTestId('message-link');
+    expect(await links.count()).toBeGreaterThan(0);
+    const href = (await links.first().getAttribute('href')) ?? '';
+    expect(href).toMatch(/^https:\/\/shop\.test\/p\/\w+$/);
+    expect(await links.first().textContent()).toBe(href);
+    expect(await links.first().getAttribute('target')).toBe('_blank');
+    expect(await links.first().getAttribute('rel')).toBe('noopener noreferrer');
+    // What the member types stays text, links and markup alike.
+    await ask(page, 'https://evil.test/<b>x</b>', before + 2);
+    const mine = page.getByTestId('message-user').last();
+    expect(await mine.locator('a, b').count()).toBe(0);
+    expect(await mine.textContent()).toBe('https://evil.test/<b>x</b>');
     expect(errors).toEqual([]);
   });
 

@@ -167,6 +167,25 @@ export const APP_JS = String.raw`/* Member Assistant web chat: demo picker or sh
     return node;
   }
 
+  /** Text with its http(s) links as anchors, built node by node (never parsed as HTML), opening in a new tab. */
+  function linkedText(node, text) {
+    var re = /https?:\/\/[^\s<>"'，。；）)\]]+/g;
+    var last = 0;
+    var m;
+    while ((m = re.exec(text))) {
+      if (m.index > last) node.appendChild(document.createTextNode(text.slice(last, m.index)));
+      var a = document.createElement('a');
+      a.href = m[0];
+      a.textContent = m[0];
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer';
+      a.setAttribute('data-testid', 'message-link');
+      node.appendChild(a);
+      last = m.index + m[0].length;
+    }
+    if (last < text.length) node.appendChild(document.createTextNode(text.slice(last)));
+  }
+
   function sleep(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
 
   function load(key) {
@@ -563,7 +582,8 @@ export const APP_JS = String.raw`/* Member Assistant web chat: demo picker or sh
     if (!isUser) row.appendChild(isAgent ? agentAvatar(e.authorName) : avatarNode());
     var stack = el('div', 'stack');
     if (isAgent) stack.appendChild(el('span', 'author', (e.authorName ? e.authorName + ' · ' : '') + t('agent')));
-    var bubble = el('div', 'bubble', e.text);
+    var bubble = el('div', 'bubble', isUser ? e.text : undefined);
+    if (!isUser) linkedText(bubble, e.text == null ? '' : String(e.text));
     bubble.setAttribute('data-testid', isUser ? 'message-user' : isAgent ? 'message-agent' : 'message-bot');
     stack.appendChild(bubble);
     if (isUser && (e.status === 'failed' || e.status === 'rejected')) {
@@ -1044,6 +1064,7 @@ main { flex: 1; min-height: 0; display: flex; flex-direction: column; }
   padding: 10px 14px; border-radius: 18px; white-space: pre-wrap; overflow-wrap: anywhere; word-break: break-word;
 }
 .row-bot .bubble { background: var(--surface-2); border: 1px solid var(--line); border-bottom-left-radius: 6px; }
+.bubble a { color: inherit; text-decoration: underline; overflow-wrap: anywhere; }
 .row-user .bubble { background: linear-gradient(135deg, #4f46e5, #6d28d9); color: #fff; border-bottom-right-radius: 6px; }
 .row.is-pending .bubble { opacity: 0.7; }
 .row.is-failed .bubble, .row.is-rejected .bubble { background: var(--danger-soft); color: var(--danger); border: 1px solid currentColor; }
