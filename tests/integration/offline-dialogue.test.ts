@@ -774,3 +774,19 @@ describe('the whole points history', () => {
     expect(zh.text).toContain(`您最近的 ${Math.min(zhLedger.length, 20)} 条积分变动：`);
   });
 });
+
+describe('a higher tier by name', () => {
+  it('lists what the named tier gives and how far the member is from it, from the tier table and their spend', async () => {
+    const diamond = (await listTiers(t.store.db)).find((x) => x.code === 'diamond');
+    const status = await getTierStatus({ ctx: t.deps.domain, input: { memberId: 'sh-2' } });
+    if (!diamond) throw new Error('fixture tiers missing');
+    const [reply] = await say('u-sh2', 'what do diamond members get?');
+    for (const b of diamond.benefitsEn) expect(reply.text).toContain(`- ${b}`);
+    expect(reply.text).toContain(
+      `Spend ¥${formatMoney(diamond.thresholdCents - status.rollingSpendCents)} more within 12 months to reach Diamond.`,
+    );
+    // A tier below the member's has no gap to give.
+    const [lower] = await say('u-sh2', 'what do silver members get?');
+    expect(lower.text).not.toContain('more within 12 months');
+  });
+});

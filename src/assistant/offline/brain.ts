@@ -313,6 +313,12 @@ export class OfflineBrain implements Brain {
           ),
         );
         if (b.isMemberTier) parts.push(this.gapText(ctx, s));
+        else {
+          // "what do diamond members get": and how far the member is from it, when it is above them.
+          const target = b.tiers.find((x) => x.code === b.tier.code);
+          const gapCents = target ? Math.round(target.threshold * 100) - Math.round(s.rollingSpend * 100) : 0;
+          if (gapCents > 0) parts.push(r('next_tier_gap', { gap: formatMoney(gapCents), next: b.tier.name, months: windowMonths(ctx) }));
+        }
         return [{ text: parts.join('\n\n'), suggestions: suggestions(ctx, ['suggest_points', 'suggest_coupons']) }];
       }
       case 'next_tier': {
