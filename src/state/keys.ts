@@ -6,6 +6,8 @@ export const confirmKey = (conversationId: string) => `confirm:${conversationId}
 export const redeemOfferKey = (conversationId: string) => `offer:${conversationId}`;
 /** The recommendations just shown and their filters, for "换一批" / "cheaper ones" (src/assistant/offline/brain.ts). */
 export const recsOfferKey = (conversationId: string) => `recs:${conversationId}`;
+/** After a bare "投诉" / "I want to complain" the assistant asked what happened; the next message is the complaint. */
+export const complaintAskKey = (conversationId: string) => `complaint-ask:${conversationId}`;
 /** The handoff gate's "an agent will be with you" acknowledgement, sent once per wait (src/turn/handoff-gate.ts). */
 export const handoffAckKey = (conversationId: string) => `handoff-ack:${conversationId}`;
 /** The handoff gate's count of answers the assistant could not give (src/turn/handoff-gate.ts). */

@@ -2,7 +2,7 @@
 // by its number, closing a topic with "不了"/"no thanks", shopping by category and price, and expiry dates.
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { coupons, handoffs, memberCoupons, members, orders, pointLots, pointsLedger, products } from '../../db/schema/index.js';
+import { coupons, feedback, handoffs, memberCoupons, members, orders, pointLots, pointsLedger, products } from '../../db/schema/index.js';
 import { updateHandoffSettings } from '../../src/domain/handoffs/index.js';
 import { getPointsSummary, getTierStatus, listTiers, pointsForAmount, redeemCoupon } from '../../src/domain/loyalty/index.js';
 import { formatMoney, formatPoints } from '../../src/lib/money.js';
@@ -54,6 +54,8 @@ const MEMBERS = [
   { id: 'sh-1', name: '吴静', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-sh1' },
   { id: 'sh-2', name: 'Sara Ship', locale: 'en', timeZone: 'Europe/London', user: 'u-sh2' },
   { id: 'th-1', name: 'Theo Thumb', locale: 'en', timeZone: 'Europe/London', user: 'u-th' },
+  { id: 'cm-1', name: '郑洁', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-cm1' },
+  { id: 'cm-2', name: 'Carl Moan', locale: 'en', timeZone: 'Europe/London', user: 'u-cm2' },
 ] as const;
 
 beforeAll(async () => {
@@ -788,5 +790,30 @@ describe('a higher tier by name', () => {
     // A tier below the member's has no gap to give.
     const [lower] = await say('u-sh2', 'what do silver members get?');
     expect(lower.text).not.toContain('more within 12 months');
+  });
+});
+
+describe('a complaint without words', () => {
+  it('asks what happened after a bare "投诉", then files the answer as the complaint (a ticket), once', async () => {
+    const [ask] = await say('u-cm1', '投诉');
+    expect(ask.text).toContain('请告诉我发生了什么');
+    expect(await t.store.db.select().from(feedback).where(eq(feedback.memberId, 'cm-1'))).toHaveLength(0);
+    const [filed] = await say('u-cm1', '订单SO123456的牛奶漏了，包装也破了');
+    expect(filed.text).toContain('您的投诉已记录');
+    const rows = await t.store.db.select().from(feedback).where(eq(feedback.memberId, 'cm-1'));
+    expect(rows).toMatchObject([{ kind: 'complaint', text: '订单SO123456的牛奶漏了，包装也破了' }]);
+    expect(await handoffsOf('emulator:conv-u-cm1')).toHaveLength(1);
+    // The next message goes to the support queue the complaint opened, and is not filed a second time.
+    await say('u-cm1', '请尽快处理');
+    expect(await t.store.db.select().from(feedback).where(eq(feedback.memberId, 'cm-1'))).toHaveLength(1);
+  });
+
+  it('files nothing when the member drops it, and answers a question asked instead', async () => {
+    await say('u-cm2', 'I want to complain');
+    expect((await say('u-cm2', 'never mind'))[0].text).toContain('just ask');
+    await say('u-cm2', 'I want to complain');
+    const [answer] = await say('u-cm2', 'how much have I spent?');
+    expect(answer.text).toMatch(/^In the last 12 months you spent ¥/);
+    expect(await t.store.db.select().from(feedback).where(eq(feedback.memberId, 'cm-2'))).toHaveLength(0);
   });
 });

@@ -8,12 +8,13 @@ import { sentimentOf } from '../../domain/feedback/categorize.js';
 import { handoffReply, peekHandoffOutcome } from '../handoff.js';
 import { parsePriceBand } from './price-band.js';
 import { categoryIn } from './category.js';
-import { recsOfferKey, redeemOfferKey } from '../../state/keys.js';
+import { complaintAskKey, recsOfferKey, redeemOfferKey } from '../../state/keys.js';
 import { estimateTokens } from '../memory.js';
 import { birthdayAnswer, compareTiersAnswer, earnEstimateAnswer, programAnswer, shippingAnswer } from './policy-answers.js';
 import { money, say, suggestions, windowMonths } from './say.js';
 import {
   amountIn,
+  BARE_COMPLAINT,
   COUPON_GONE,
   couponNamed,
   productOrdinal,
@@ -106,6 +107,21 @@ export class OfflineBrain implements Brain {
           : // Cheaper than the cheapest just shown, same category; a fresh list.
             await this.recommend(ctx, { category: shown.filter.category, maxPrice: Math.max(0, shown.cheapest - 0.01) }, []);
         return { replies, intent: 'recommend_products' };
+      }
+    }
+    const asked = await ctx.state.get(complaintAskKey(ctx.conversationId));
+    if (asked) {
+      // The member was asked what happened: this message is the complaint, unless they dropped it ("算了") or
+      // asked something the text rules answer instead.
+      await ctx.state.del(complaintAskKey(ctx.conversationId));
+      const ruled = ruledQuestion(text, classify(text).intent);
+      if (ruled?.kind === 'ack') return { replies: [{ text: render(ctx.lang, 'chitchat_ack') }], intent: 'greeting_chitchat' };
+      // Only a question the text rules answer outright goes past: "the milk in my order leaked" reads like an
+      // order question to the model, but after "what happened?" it is the complaint.
+      const question = ruled !== null && ruled.kind !== 'route' && ruled.kind !== 'order_change';
+      if (!question && !BARE_COMPLAINT.test(text)) {
+        const complaint = asked === 'complaint' || NEGATIVE.test(text);
+        return { replies: await this.fileComplaint(ctx, text, complaint), intent: 'feedback_complaint' };
       }
     }
     const ordinal = productOrdinal(text);
@@ -404,15 +420,13 @@ export class OfflineBrain implements Brain {
         return this.recommend(ctx, { ...parsePriceBand(text), ...(category ? { category } : {}) }, []);
       }
       case 'feedback_complaint': {
-        const negative = NEGATIVE.test(text);
-        // A complaint opens a ticket; an upset member (negative words) is put through to a person when the team is in.
-        await tools.submit_feedback.run({
-          ctx,
-          input: negative ? { kind: 'complaint', text, sentiment: 'negative' } : { kind: 'text', text, sentiment: sentimentOf(text) },
-        });
-        const handoff = peekHandoffOutcome(ctx);
-        if (handoff) return [{ text: r('complaint_recorded') }, handoffReply(ctx, handoff)];
-        return [{ text: negative ? r('complaint_received') : r('feedback_thanks') }];
+        if (BARE_COMPLAINT.test(text)) {
+          // "投诉" alone says nothing to file: ask what happened, and file the answer (next turn).
+          const kind = /投诉|complain/i.test(text) ? 'complaint' : 'feedback';
+          await ctx.state.set(complaintAskKey(ctx.conversationId), kind, { ttlSeconds: FOLLOW_UP_TTL_SECONDS });
+          return [{ text: r('complaint_ask'), suggestions: suggestions(ctx, ['suggest_human']) }];
+        }
+        return this.fileComplaint(ctx, text, NEGATIVE.test(text));
       }
       case 'human_agent': {
         await tools.request_human.run({ ctx, input: {} });
@@ -570,6 +584,21 @@ export class OfflineBrain implements Brain {
     return s.nextTier
       ? render(ctx.lang, 'next_tier_gap', { gap: money(s.nextTier.spendNeeded), next: s.nextTier.name, months: windowMonths(ctx) })
       : render(ctx.lang, 'next_tier_top');
+  }
+
+  /**
+   * Files what the member said: a complaint (which opens a ticket, and puts an upset member through to a person when
+   * the team is in) or other feedback.
+   */
+  private async fileComplaint(ctx: TurnCtx, text: string, complaint: boolean): Promise<OutboundReply[]> {
+    const r = say(ctx);
+    await tools.submit_feedback.run({
+      ctx,
+      input: complaint ? { kind: 'complaint', text, sentiment: 'negative' } : { kind: 'text', text, sentiment: sentimentOf(text) },
+    });
+    const handoff = peekHandoffOutcome(ctx);
+    if (handoff) return [{ text: r('complaint_recorded') }, handoffReply(ctx, handoff)];
+    return [{ text: complaint ? r('complaint_received') : r('feedback_thanks') }];
   }
 
   /** One product just recommended ("第一个", "the second one"): its price, stock, tier and where to buy it, read now. */

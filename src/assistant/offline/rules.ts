@@ -70,7 +70,7 @@ export const CHEAPER_RECS =
   /^\s*(?:(?:有没有|有)?(?:更)?便宜(?:一?点|些)?的?(?:吗|呢)?|cheaper(?: ones?| options?| please)?|something cheaper|anything cheaper)[\s!.。！?？~]*$/i;
 /** "No thanks", "不了", "ok": a member closing a topic with nothing pending gets a short acknowledgement. */
 const ACK =
-  /^\s*(?:不了|不用了|不用|不需要|暂时不用|没有了|没了|没有|没事了|没事|好的|好|嗯+|行|知道了|明白了|了解|no|no thanks?|nope|nothing|nothing else|that'?s all|that'?s it|ok|okay|got it|alright|all right|fine|cool|great)(?:[\s,，]*(?:谢谢|thanks?|thank you))?[\s!.。！~]*$/i;
+  /^\s*(?:不了|不用了|不用|不需要|暂时不用|没有了|没了|没有|没事了|没事|算了|好的|好|嗯+|行|知道了|明白了|了解|no|no thanks?|nope|nothing|nothing else|that'?s all|that'?s it|never ?mind|forget it|ok|okay|got it|alright|all right|fine|cool|great)(?:[\s,，]*(?:谢谢|thanks?|thank you))?[\s!.。！~]*$/i;
 /** A reaction instead of words ("👍", "🙏😊"): an acknowledgement. A thumbs-down or an angry face is not one. */
 const ACK_EMOJI = /^(?:(?!👎|😡|😠|🤬|💢|😤|😞|😢|😭)(?:\s|\p{Extended_Pictographic}|\u200d|\ufe0f|\p{Emoji_Modifier}))+$/u;
 /** Puzzlement without a question ("???", "huh?", "啥？"): what the assistant can do, not a failed answer. */
@@ -197,6 +197,9 @@ export type Topic = 'points' | 'tier' | 'coupons' | 'orders';
 /** "我的券怎么没了", "my coupon disappeared": the coupons held and those that expired lately. */
 export const COUPON_GONE =
   /券.{0,6}(?:没了|不见了|消失|找不到|怎么没|去哪|哪去了|过期了)|(?:coupons?|vouchers?)(?: is| are| has| have)? (?:gone|missing|disappeared|vanished|expired)|where (?:is|are|did) my (?:coupons?|vouchers?)|(?:lost|can'?t find|cannot find) my (?:coupons?|vouchers?)/i;
+/** Wanting to complain or give feedback without saying what about ("投诉", "I want to complain"): ask first. */
+export const BARE_COMPLAINT =
+  /^\s*(?:我(?:要|想)?(?:投诉|反馈|提(?:个)?建议|提(?:个)?意见)|投诉|我有投诉|反馈|提建议|提意见|complain|complaint|a complaint|i want to complain|i have a complaint|i(?:'d| would) like to (?:complain|make a complaint|give (?:some )?feedback)|make a complaint|feedback|give feedback)[\s!.。！~]*$/i;
 /** "我上次买了什么", "what did I buy last time": the latest order with what was in it. */
 const LAST_PURCHASE =
   /(?:我|上次|最近|上一次)(?:都)?买了(?:些)?(?:什么|啥)|买过(?:什么|啥)|上一单(?:是|买)|what did i (?:buy|order|purchase|get)\b|what (?:was|is) in my (?:last |latest )?order|last thing i (?:bought|ordered)|what i (?:bought|ordered) last/i;
