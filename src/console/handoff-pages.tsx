@@ -1,5 +1,6 @@
 // Agent pages: the inbox (live), a conversation with transcript, summary, loyalty card, notes and the reply box.
 import { Hono, type Context } from 'hono';
+import type { Child } from 'hono/jsx';
 import type { StaffPrincipal } from '../http/staff-auth.js';
 import { audit, currentStaff, requireStaff } from '../http/staff-auth.js';
 import type { AppEnv } from '../http/app-env.js';
@@ -170,6 +171,26 @@ function DeliveryState(props: { line: TranscriptLine; staff: StaffPrincipal; han
   );
 }
 
+const LINK = /https?:\/\/[^\s<>"'，。；）)\]]+/g;
+
+/** Text with its http(s) links clickable (a product page the assistant sent, a tracking page); JSX escapes the rest. */
+function LinkedText(props: { text: string }) {
+  const parts: Child[] = [];
+  let last = 0;
+  for (const m of props.text.matchAll(LINK)) {
+    const at = m.index ?? 0;
+    if (at > last) parts.push(props.text.slice(last, at));
+    parts.push(
+      <a href={m[0]} target="_blank" rel="noopener noreferrer">
+        {m[0]}
+      </a>,
+    );
+    last = at + m[0].length;
+  }
+  if (last < props.text.length) parts.push(props.text.slice(last));
+  return <>{parts}</>;
+}
+
 function Transcript(props: { view: HandoffView; staff: StaffPrincipal; now: Date }) {
   const { view } = props;
   if (!view.transcript.length) return <EmptyState>No messages yet.</EmptyState>;
@@ -188,7 +209,7 @@ function Transcript(props: { view: HandoffView; staff: StaffPrincipal; now: Date
               {requested ? ' · handoff requested' : ''}
               {m.conversationId !== view.handoff.conversationId ? ` · earlier chat (${m.conversationId.split(':')[0]})` : ''}
             </span>
-            {m.text}
+            <LinkedText text={m.text} />
             <DeliveryState line={m} staff={props.staff} handoffId={view.handoff.id} now={props.now} />
           </div>
         );

@@ -314,9 +314,14 @@ describe('handoff end to end (Bot Framework, local connector)', () => {
       'The member was told to expect an answer after 2026-06-01 09:00 (UTC).',
     );
     // The loyalty card names the day the member's points expire, in the member's time zone, as the member is told.
+    await say(m.userId, 'photo: https://img.test/p?id=1 <script>alert(1)</script>');
     const session = await login(server.url, amy.email, amy.password);
     const html = await (await fetch(`${server.url}/console/handoffs/${h.id}`, { headers: { cookie: session.cookie } })).text();
     expect(html).toContain('data-testid="card-expiring">none soon (next: 1,234 on 2027-05-01)<');
+    // Links in the transcript open in a new tab; everything else stays escaped text.
+    expect(html).toContain('<a href="https://img.test/p?id=1" target="_blank" rel="noopener noreferrer">https://img.test/p?id=1</a>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).not.toContain('<script>alert(1)');
     expect(html).toContain('The member was told to expect an answer after 2026-06-01 17:00 (Asia/Shanghai).');
     await updateStaff({ ctx: t.deps.domain, input: { staffId: amy.id, timeZone: null } });
 
