@@ -817,3 +817,11 @@ describe('a complaint without words', () => {
     expect(await t.store.db.select().from(feedback).where(eq(feedback.memberId, 'cm-2'))).toHaveLength(0);
   });
 });
+
+describe('the usual opener', () => {
+  it('greets "在吗" by name with the menu', async () => {
+    const [hi] = await say('u-ex2', '在吗');
+    expect(hi.text).toBe('钱进您好！今天想了解会员的哪些信息？');
+    expect(buttons(hi)).toEqual(['我的积分', '我的等级', '我的优惠券', '我的订单']);
+  });
+});

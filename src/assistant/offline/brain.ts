@@ -40,7 +40,7 @@ const NEGATIVE =
   /投诉|太差|很差|差劲|失望|生气|垃圾|骗|退钱|不满|糟糕|complain|complaint|terrible|awful|worst|angry|disappoint|unacceptable|bad service|rude|scam|horrible|poor/i;
 const THANKS = /谢|thank|thx|appreciate/i;
 const BYE = /再见|拜拜|bye|goodbye|see you/i;
-const HELLO = /你好|您好|嗨|哈喽|早上好|晚上好|^(hi|hello|hey|good (morning|afternoon|evening))\b/i;
+const HELLO = /你好|您好|嗨|哈喽|早上好|晚上好|在吗|在么|在不在|^(hi|hello|hey|good (morning|afternoon|evening))\b/i;
 
 /** The orders get_order_status returns, latest first. */
 type OrderRows = Awaited<ReturnType<typeof tools.get_order_status.run>>['orders'];
