@@ -109,6 +109,8 @@ export class OfflineBrain implements Brain {
         return { replies, intent: 'recommend_products' };
       }
     }
+    // One state read per offline turn (on Upstash a REST call, beside the pipeline's dedupe, rate limit and
+    // confirmation reads): the price of filing "what happened" as the complaint it answers.
     const asked = await ctx.state.get(complaintAskKey(ctx.conversationId));
     if (asked) {
       // The member was asked what happened: this message is the complaint, unless they dropped it ("算了") or
