@@ -34,6 +34,8 @@ export const memberCoupons = sqliteTable(
     issuedAt: integer('issued_at', { mode: 'timestamp_ms' }).notNull(),
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
     usedAt: integer('used_at', { mode: 'timestamp_ms' }),
+    /** The shop order that used it (the order event's `coupons`); a refund or cancellation of that order gives it back. */
+    usedOrderId: text('used_order_id'),
   },
   (t) => [index('member_coupons_member_idx').on(t.memberId, t.status)],
 );

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request as httpRequest } from 'node:http';
 import { Hono } from 'hono';
 import { setResponseHeader } from '../../src/http/middleware.js';
+import { redeemCoupon } from '../../src/domain/loyalty/index.js';
 import { hmacHex } from '../../src/lib/crypto.js';
 import { createTestApp, TEST_ADMIN_TOKEN, TEST_ORDER_SECRET, type TestApp } from '../support/app.js';
 import { addMember, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
@@ -42,6 +43,44 @@ beforeAll(async () => {
   });
 });
 afterAll(() => t.close());
+
+describe('coupons used at the shop', () => {
+  it("lists a member's coupons for checkout, marks the ones an order used when it is paid, once, and gives them back on a refund", async () => {
+    await addMember(t.store, clock, { id: 'cu-1', name: 'Coupon User', locale: 'en' });
+    await addMember(t.store, clock, { id: 'cu-2', name: 'Other Member', locale: 'en' });
+    await paidOrder(t.deps.domain, 'cu-1', 'CU0', '2000', '2026-05-01T00:00:00Z');
+    await paidOrder(t.deps.domain, 'cu-2', 'CU9', '2000', '2026-05-01T00:00:00Z');
+    const mine = await redeemCoupon({ ctx: t.deps.domain, input: { memberId: 'cu-1', couponId: 'C5', idempotencyKey: 'cu-1-a' } });
+    const theirs = await redeemCoupon({ ctx: t.deps.domain, input: { memberId: 'cu-2', couponId: 'C5', idempotencyKey: 'cu-2-a' } });
+    const held = async (memberId: string) =>
+      (
+        (await (await t.app.request(`/api/admin/members/${memberId}/coupons`, { headers: admin })).json()) as {
+          coupons: { id: string; valueCents: number }[];
+        }
+      ).coupons;
+    expect((await t.app.request('/api/admin/members/cu-1/coupons')).status).toBe(401);
+    expect((await t.app.request('/api/admin/members/nobody/coupons', { headers: admin })).status).toBe(404);
+    const list = await held('cu-1');
+    expect(list).toEqual([expect.objectContaining({ id: mine.memberCouponId, valueCents: 500, minSpendCents: 0 })]);
+
+    // The order names the member's coupon and another member's: only the first is used.
+    const body = { ...order('CU1'), memberId: 'cu-1', coupons: [mine.memberCouponId, theirs.memberCouponId] };
+    const paid = await signedOrder(body);
+    expect(paid.status).toBe(200);
+    expect(await paid.json()).toMatchObject({ couponsUsed: [mine.memberCouponId], couponsRefused: [theirs.memberCouponId] });
+    expect(await held('cu-1')).toEqual([]);
+    expect(await held('cu-2')).toHaveLength(1);
+    // A replay changes nothing; a second order naming the used coupon cannot use it again.
+    expect(await (await signedOrder(body)).json()).toMatchObject({ outcome: 'unchanged', couponsUsed: [] });
+    expect(await (await signedOrder({ ...order('CU2'), memberId: 'cu-1', coupons: [mine.memberCouponId] })).json()).toMatchObject({
+      couponsUsed: [],
+      couponsRefused: [mine.memberCouponId],
+    });
+    // The refund of the order that used it gives it back.
+    expect(await (await signedOrder({ ...body, status: 'refunded' })).json()).toMatchObject({ couponsReturned: [mine.memberCouponId] });
+    expect((await held('cu-1')).map((c) => c.id)).toEqual([mine.memberCouponId]);
+  });
+});
 
 describe('health', () => {
   it('GET /health is ok without dependencies and /ready checks the store', async () => {

@@ -37,6 +37,11 @@ export const orderEventSchema = z
     lines: z.array(orderLineSchema).min(1).max(500),
     carrier: z.string().max(100).optional(),
     trackingNo: z.string().max(100).optional(),
+    /**
+     * The member's coupons used at checkout (their ids, from GET /api/admin/members/{id}/coupons): marked used
+     * when the order is paid, given back when it is refunded or cancelled.
+     */
+    coupons: z.array(z.string().min(1).max(64)).max(10).optional(),
   })
   .strict();
 

@@ -1,6 +1,6 @@
 // Record an order event: create or advance the order, earn or reverse points, review the tier.
-import { eq, inArray } from 'drizzle-orm';
-import { members, orderLines, orders, products, tiers, type OrderStatus } from '../../../db/schema/index.js';
+import { and, eq, gt, inArray } from 'drizzle-orm';
+import { memberCoupons, members, orderLines, orders, products, tiers, type OrderStatus } from '../../../db/schema/index.js';
 import type { Tx } from '../../db/client.js';
 import { DomainError } from '../../lib/errors.js';
 import { addMonths } from '../../lib/time.js';
@@ -19,6 +19,11 @@ export interface RecordOrderResult {
   pointsEarned: number;
   pointsReversed: number;
   tier: { from: string; to: string };
+  /** Coupons this call marked used (payment) or gave back (refund, cancellation). */
+  couponsUsed: string[];
+  couponsReturned: string[];
+  /** Coupons the event named that are not this member's, not available or expired: the order stands, they are not used. */
+  couponsRefused: string[];
 }
 
 const PAID: ReadonlySet<OrderStatus> = new Set(['paid', 'shipped', 'delivered']);
@@ -50,6 +55,9 @@ export async function applyOrderEvent(tx: Tx, ctx: DomainCtx, input: OrderEvent)
     pointsEarned: 0,
     pointsReversed: 0,
     tier: { from: member.tierCode, to: member.tierCode },
+    couponsUsed: [],
+    couponsReturned: [],
+    couponsRefused: [],
   };
 
   if (!existing) {
@@ -109,6 +117,12 @@ export async function applyOrderEvent(tx: Tx, ctx: DomainCtx, input: OrderEvent)
   if (UNDONE.has(input.status) && wasPaid) {
     result.pointsReversed = await reverseForOrder(tx, ctx, input.memberId, input.orderId);
   }
+  if (PAID.has(input.status) && !wasPaid && input.coupons?.length) {
+    const used = await useCoupons(tx, now, input.memberId, input.orderId, input.coupons);
+    result.couponsUsed = used;
+    result.couponsRefused = input.coupons.filter((id) => !used.includes(id));
+  }
+  if (UNDONE.has(input.status) && wasPaid) result.couponsReturned = await returnCoupons(tx, now, input.orderId);
   // Recommendation statistics follow the same two transitions, in this transaction: into the paid
   // states once, out of them at most once (a refunded order is final).
   const becamePaid = PAID.has(input.status) && !wasPaid;
@@ -175,6 +189,36 @@ async function reverseForOrder(tx: Tx, ctx: DomainCtx, memberId: string, orderId
     createdAt: now,
   });
   return taken;
+}
+
+/**
+ * Marks the member's available, unexpired coupons among `ids` used by the order. A coupon of another member, one
+ * already used or expired is left as it is (the payment happened in the shop either way); returns those used.
+ */
+async function useCoupons(tx: Tx, now: Date, memberId: string, orderId: string, ids: string[]): Promise<string[]> {
+  const rows = await tx
+    .update(memberCoupons)
+    .set({ status: 'used', usedAt: now, usedOrderId: orderId })
+    .where(
+      and(
+        inArray(memberCoupons.id, [...new Set(ids)]),
+        eq(memberCoupons.memberId, memberId),
+        eq(memberCoupons.status, 'available'),
+        gt(memberCoupons.expiresAt, now),
+      ),
+    )
+    .returning({ id: memberCoupons.id });
+  return rows.map((r) => r.id);
+}
+
+/** Gives back the coupons a refunded or cancelled order used (an expired one stays gone: it expires as it would have). */
+async function returnCoupons(tx: Tx, now: Date, orderId: string): Promise<string[]> {
+  const rows = await tx
+    .update(memberCoupons)
+    .set({ status: 'available', usedAt: null, usedOrderId: null })
+    .where(and(eq(memberCoupons.usedOrderId, orderId), eq(memberCoupons.status, 'used'), gt(memberCoupons.expiresAt, now)))
+    .returning({ id: memberCoupons.id });
+  return rows.map((r) => r.id);
 }
 
 /** Creates products the shop sent with a name; rejects lines naming products the store does not know. */

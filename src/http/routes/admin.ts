@@ -10,6 +10,7 @@ import {
   setMarketingConsent,
   type ConsentRecord,
 } from '../../domain/members/index.js';
+import { listMemberCoupons } from '../../domain/loyalty/index.js';
 import { describeReason, MAX_K, recommendForMember } from '../../domain/products/index.js';
 import { findJob, JOBS } from '../../jobs/registry.js';
 import { runJob } from '../../jobs/run.js';
@@ -42,6 +43,20 @@ const lookupQuery = z.object({ channel: z.string().min(1).max(64), channelUserId
 const jobName = z.enum(JOBS.map((j) => j.name) as [string, ...string[]]);
 
 const yuanParam = z.coerce.number().min(0).max(10_000_000);
+const couponsSchema = z.object({
+  coupons: z.array(
+    z.object({
+      id: z.string().describe("the member's coupon: what the order event's `coupons` names"),
+      couponId: z.string(),
+      nameZh: z.string(),
+      nameEn: z.string(),
+      valueCents: z.number().int(),
+      minSpendCents: z.number().int(),
+      issuedAt: z.string(),
+      expiresAt: z.string(),
+    }),
+  ),
+});
 const recommendationsQuery = z.object({
   k: z.coerce.number().int().min(1).max(MAX_K).default(10).describe('how many products'),
   minPrice: yuanParam.optional().describe('lowest price, yuan'),
@@ -142,6 +157,16 @@ export const adminDocs: RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/api/admin/members/{id}/coupons',
+    summary:
+      "A member's coupons they can use now (id, value, minimum spend, expiry), for the shop's checkout; send the ids used in the order event's `coupons`",
+    tag: 'admin',
+    security: 'admin',
+    response: couponsSchema,
+    errors: { 401: 'Missing or wrong token', 404: 'No such member' },
+  },
+  {
+    method: 'get',
     path: '/api/admin/members/{id}/consent',
     summary: "A member's marketing consent and every change to it (chat keyword, console, API, import), newest first",
     tag: 'admin',
@@ -195,6 +220,25 @@ export function adminRoutes() {
     if (!member) throw new DomainError('not_found', 'No member is linked to that channel identity');
     return c.json(await getMemberCard({ ctx, input: { memberId: member.id } }));
   });
+  app.get('/api/admin/members/:id/coupons', async (c) => {
+    const ctx = c.get('deps').domain;
+    const memberId = c.req.param('id');
+    if (!(await getMember({ ctx, input: { memberId } }))) throw new DomainError('not_found', 'Member not found');
+    const held = await listMemberCoupons({ ctx, input: { memberId } });
+    return c.json({
+      coupons: held.map((h) => ({
+        id: h.id,
+        couponId: h.coupon.id,
+        nameZh: h.coupon.nameZh,
+        nameEn: h.coupon.nameEn,
+        valueCents: h.coupon.valueCents,
+        minSpendCents: h.coupon.minSpendCents,
+        issuedAt: h.issuedAt.toISOString(),
+        expiresAt: h.expiresAt.toISOString(),
+      })),
+    });
+  });
+
   app.get('/api/admin/members/:id/recommendations', async (c) => {
     const q = parseWith(recommendationsQuery, c.req.query());
     const ctx = c.get('deps').domain;

@@ -18,6 +18,9 @@ const resultSchema = z.object({
   pointsEarned: z.number().int(),
   pointsReversed: z.number().int(),
   tier: z.object({ from: z.string(), to: z.string() }),
+  couponsUsed: z.array(z.string()).describe('coupons this event marked used (payment)'),
+  couponsReturned: z.array(z.string()).describe('coupons given back (refund or cancellation of the order that used them)'),
+  couponsRefused: z.array(z.string()).describe("named coupons not used: another member's, already used or expired"),
 });
 
 export const orderDocs: RouteDoc[] = [

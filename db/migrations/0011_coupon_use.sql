@@ -1,0 +1,1 @@
+ALTER TABLE `member_coupons` ADD `used_order_id` text;
