@@ -4,7 +4,7 @@ import { and, asc, eq, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coupons, feedback, handoffs, memberCoupons, members, orders, pointLots, pointsLedger, products } from '../../db/schema/index.js';
 import { updateHandoffSettings } from '../../src/domain/handoffs/index.js';
-import { getPointsSummary, getTierStatus, listTiers, pointsForAmount, redeemCoupon } from '../../src/domain/loyalty/index.js';
+import { expirePoints, getPointsSummary, getTierStatus, listTiers, pointsForAmount, redeemCoupon } from '../../src/domain/loyalty/index.js';
 import { formatMoney, formatPoints } from '../../src/lib/money.js';
 import { formatDate } from '../../src/lib/time.js';
 import { orderEventSchema, recordOrder } from '../../src/domain/orders/index.js';
@@ -823,5 +823,21 @@ describe('the usual opener', () => {
     const [hi] = await say('u-ex2', '在吗');
     expect(hi.text).toBe('钱进您好！今天想了解会员的哪些信息？');
     expect(buttons(hi)).toEqual(['我的积分', '我的等级', '我的优惠券', '我的订单']);
+  });
+});
+
+describe('points already expired', () => {
+  it('shows what expired and when, from the ledger, says expired points are not restored here, and offers a person', async () => {
+    await paidOrder(t.deps.domain, 'cm-2', 'CMX', '321', '2025-05-01T02:00:00Z');
+    await expirePoints({ ctx: t.deps.domain, input: {} });
+    const [expired] = await t.store.db
+      .select()
+      .from(pointsLedger)
+      .where(and(eq(pointsLedger.memberId, 'cm-2'), eq(pointsLedger.kind, 'expire')));
+    expect(expired.points).toBe(-321);
+    const [reply] = await say('u-cm2', 'my points expired, can you restore them?');
+    expect(reply.text).toContain(`Points that expired lately:\n${formatDate(expired.createdAt, 'Europe/London')}  -321  expired`);
+    expect(reply.text).toContain("I can't restore expired points here");
+    expect(buttons(reply)).toContain('Talk to a person');
   });
 });

@@ -206,6 +206,21 @@ export class OfflineBrain implements Brain {
         };
         return { replies: [reply], intent: intentOf[ruled.topics[0]] };
       }
+      case 'points_expired': {
+        // What expired lately (from the ledger), the rule, and a person: the assistant cannot restore points.
+        const r = say(ctx);
+        const h = await tools.get_points_history.run({ ctx, input: { limit: 20 } });
+        const gone = h.entries.filter((e) => e.kind === 'expire').slice(0, 5);
+        const lines = gone.map((e) =>
+          r('points_history_line', { date: e.date, signed_points: formatPoints(e.points), label: r('ledger_expire') }),
+        );
+        const head = lines.length ? [r('points_expired_header'), ...lines].join('\n') : r('points_expired_none');
+        const reply = {
+          text: `${head}\n\n${r('points_expired_rule', { months: ctx.domain.rules.expiryMonths })}\n\n${await this.balanceText(ctx)}`,
+          suggestions: suggestions(ctx, ['suggest_human', 'suggest_redeem']),
+        };
+        return { replies: [reply], intent: 'points_history' };
+      }
       case 'program':
         return { replies: [await programAnswer(ctx, NEWCOMER.test(text))], intent: 'earn_redeem_points' };
       case 'tier_rule': {

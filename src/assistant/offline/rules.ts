@@ -200,6 +200,12 @@ export const COUPON_GONE =
 /** Wanting to complain or give feedback without saying what about ("投诉", "I want to complain"): ask first. */
 export const BARE_COMPLAINT =
   /^\s*(?:我(?:要|想)?(?:投诉|反馈|提(?:个)?建议|提(?:个)?意见)|投诉|我有投诉|反馈|提建议|提意见|complain|complaint|a complaint|i want to complain|i have a complaint|i(?:'d| would) like to (?:complain|make a complaint|give (?:some )?feedback)|make a complaint|feedback|give feedback)[\s!.。！~]*$/i;
+/**
+ * Points already gone ("我的积分过期了，能恢复吗", "my points expired, can you restore them"): what expired and when,
+ * not the next expiry days. "积分快过期了" (about to expire) is an expiry question.
+ */
+const POINTS_EXPIRED =
+  /积分.{0,6}(?<!快|将|要|会)(?:过期了|已经过期|已过期|被清零|清零了|没了)|(?:恢复|返还|找回|补回|退回)(?:过期的?)?积分|\bpoints? (?:have |has |had )?(?:already )?(?:expired|been wiped|disappeared)\b|\brestore (?:my )?(?:expired )?points\b|\b(?:get|bring) (?:my )?(?:expired )?points back\b|\bexpired points\b/i;
 /** "我上次买了什么", "what did I buy last time": the latest order with what was in it. */
 const LAST_PURCHASE =
   /(?:我|上次|最近|上一次)(?:都)?买了(?:些)?(?:什么|啥)|买过(?:什么|啥)|上一单(?:是|买)|what did i (?:buy|order|purchase|get)\b|what (?:was|is) in my (?:last |latest )?order|last thing i (?:bought|ordered)|what i (?:bought|ordered) last/i;
@@ -233,6 +239,7 @@ export type RuledQuestion =
   | { kind: 'points_policy'; topic: 'transfer' | 'cash' | 'earning' | 'refund' }
   | { kind: 'tier_rule' }
   | { kind: 'program' }
+  | { kind: 'points_expired' }
   | { kind: 'topics'; topics: Topic[] }
   | { kind: 'profile_change' }
   | { kind: 'account_close' }
@@ -259,6 +266,7 @@ export function ruledQuestion(text: string, intent: Intent): RuledQuestion | nul
   if (BIRTHDAY.test(text) && intent !== 'feedback_complaint' && intent !== 'human_agent') return { kind: 'birthday' };
   const amount = amountIn(text);
   if (amount !== undefined && EARN_QUESTION.test(text)) return { kind: 'earn_estimate', amount };
+  if (POINTS_EXPIRED.test(text) && intent !== 'feedback_complaint') return { kind: 'points_expired' };
   if (POINTS_WRONG.test(text)) return { kind: 'points_wrong' };
   if (POINTS_TRANSFER.test(text)) return { kind: 'points_policy', topic: 'transfer' };
   if (POINTS_CASH.test(text)) return { kind: 'points_policy', topic: 'cash' };
