@@ -29,6 +29,35 @@ const YES =
 const NO =
   /^(n|no|no thanks|nope|cancel|stop|don'?t|never ?mind|不|不了|不要|不要了|不换了|不兑换了?|取消|算了|否|不用了|不用|(?:👎|❌|✖️?)[\u{1f3fb}-\u{1f3ff}]?)[\s!.。！~]*$/iu;
 
+/**
+ * After a bare "投诉" / "I want to complain" the assistant asked what happened: the next message describes it. It
+ * shares the pending slot with redemptions, so a turn reads one key for both (and a new request replaces either).
+ */
+export interface PendingDescription {
+  action: 'describe';
+  memberId: string;
+  kind: 'complaint' | 'feedback';
+}
+
+/** How long the member's "what happened" answer is still taken as the complaint. */
+export const DESCRIPTION_TTL_SECONDS = 600;
+
+/** The description asked for in the previous turn, handed from resolveConfirmation to the brain of this turn. */
+const described = new WeakMap<TurnCtx, PendingDescription['kind']>();
+
+/** Asks for the next message to be the complaint (or feedback) the member wanted to give. */
+export async function requestDescription(ctx: TurnCtx, kind: PendingDescription['kind']): Promise<void> {
+  const value: PendingDescription = { action: 'describe', memberId: ctx.member.id, kind };
+  await ctx.state.set(key(ctx), JSON.stringify(value), { ttlSeconds: DESCRIPTION_TTL_SECONDS });
+}
+
+/** What this turn's message was asked to describe, if anything (read once: the slot is already cleared). */
+export function takeDescriptionAsked(ctx: TurnCtx): PendingDescription['kind'] | undefined {
+  const kind = described.get(ctx);
+  described.delete(ctx);
+  return kind;
+}
+
 /** Records a redemption waiting for the member's confirmation (replacing any earlier one). */
 export async function requestConfirmation(ctx: TurnCtx, pending: Omit<PendingRedemption, 'nonce' | 'memberId'>): Promise<void> {
   const value: PendingRedemption = { ...pending, memberId: ctx.member.id, nonce: crypto.randomUUID() };
@@ -37,7 +66,8 @@ export async function requestConfirmation(ctx: TurnCtx, pending: Omit<PendingRed
 
 /**
  * Resolves a pending confirmation if one exists: "yes" redeems (idempotent per nonce), "no" cancels,
- * anything else drops it and returns null so the message is handled as a new request.
+ * anything else drops it and returns null so the message is handled as a new request. A pending description is
+ * handed to the brain (takeDescriptionAsked) and the message goes on to it.
  */
 export async function resolveConfirmation(ctx: TurnCtx, text: string): Promise<{ replies: OutboundReply[]; intent: string } | null> {
   const raw = await ctx.state.get(key(ctx));
@@ -48,9 +78,15 @@ export async function resolveConfirmation(ctx: TurnCtx, text: string): Promise<{
       ? { replies: [{ text: render(ctx.lang, 'redeem_expired') }], intent: 'redeem_confirm' }
       : null;
   }
-  const pending = JSON.parse(raw) as PendingRedemption;
+  const pending = JSON.parse(raw) as PendingRedemption | PendingDescription;
   if (pending.memberId !== ctx.member.id) {
     await ctx.state.del(key(ctx));
+    return null;
+  }
+  if (pending.action === 'describe') {
+    // Not a yes/no question: the brain takes this message as the description.
+    await ctx.state.del(key(ctx));
+    described.set(ctx, pending.kind);
     return null;
   }
   if (NO.test(t)) {

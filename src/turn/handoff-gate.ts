@@ -1,7 +1,7 @@
 // The turn pipeline's handoff gate: who answers (assistant or person), cancel, ratings, auto-handoff, send-time check.
 import { failsKey, handoffAckKey } from '../state/keys.js';
 import { classify } from '../assistant/offline/nlu/index.js';
-import { ruledQuestion } from '../assistant/offline/rules.js';
+import { isRuledQuestion, ruledQuestion } from '../assistant/offline/rules.js';
 import { handoffReply, openHandoff, takeHandoffOutcome } from '../assistant/handoff.js';
 import { render, type TemplateKey } from '../assistant/templates.js';
 import type { BrainReply, OutboundReply, Suggestion, TurnCtx } from '../assistant/types.js';
@@ -132,8 +132,7 @@ export function createHandoffGate(deps: { domain: DomainCtx; state: StatePort; l
         if ((QUESTION_INTENTS.has(c.intent) && c.confidence >= 0.5) || ASK_HUMAN.test(text)) return null;
         // The offline brain's own questions ("积分不对", "上个月我花了多少钱") are questions too. "ok" is a comment, and
         // so is "退款太慢" (order-change words in a rating comment are about the service).
-        const ruled = ruledQuestion(text, c.intent);
-        if (ruled && ruled.kind !== 'ack' && ruled.kind !== 'order_change') return null;
+        if (isRuledQuestion(ruledQuestion(text, c.intent), { routes: true })) return null;
         if (await commentOnSurvey({ ctx: domain, input: { survey, comment: text } })) {
           return { replies: [{ text: render(ctx.lang, 'survey_comment_thanks') }], intent: 'survey_comment' };
         }

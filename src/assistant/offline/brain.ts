@@ -8,13 +8,15 @@ import { sentimentOf } from '../../domain/feedback/categorize.js';
 import { handoffReply, peekHandoffOutcome } from '../handoff.js';
 import { parsePriceBand } from './price-band.js';
 import { categoryIn } from './category.js';
-import { complaintAskKey, recsOfferKey, redeemOfferKey } from '../../state/keys.js';
+import { recsOfferKey, redeemOfferKey } from '../../state/keys.js';
+import { requestDescription, takeDescriptionAsked } from '../confirmations.js';
 import { estimateTokens } from '../memory.js';
 import { birthdayAnswer, compareTiersAnswer, earnEstimateAnswer, programAnswer, shippingAnswer } from './policy-answers.js';
 import { money, say, suggestions, windowMonths } from './say.js';
 import {
   amountIn,
   BARE_COMPLAINT,
+  isRuledQuestion,
   COUPON_GONE,
   couponNamed,
   productOrdinal,
@@ -109,19 +111,18 @@ export class OfflineBrain implements Brain {
         return { replies, intent: 'recommend_products' };
       }
     }
-    // One state read per offline turn (on Upstash a REST call, beside the pipeline's dedupe, rate limit and
-    // confirmation reads): the price of filing "what happened" as the complaint it answers.
-    const asked = await ctx.state.get(complaintAskKey(ctx.conversationId));
+    // Asked for in the previous turn; the pipeline's confirmation read of the same slot found it (no I/O here).
+    const asked = takeDescriptionAsked(ctx);
+    let classified: ReturnType<typeof classify> | undefined;
     if (asked) {
       // The member was asked what happened: this message is the complaint, unless they dropped it ("算了") or
       // asked something the text rules answer instead.
-      await ctx.state.del(complaintAskKey(ctx.conversationId));
-      const ruled = ruledQuestion(text, classify(text).intent);
+      classified = classify(text);
+      const ruled = ruledQuestion(text, classified.intent);
       if (ruled?.kind === 'ack') return { replies: [{ text: render(ctx.lang, 'chitchat_ack') }], intent: 'greeting_chitchat' };
       // Only a question the text rules answer outright goes past: "the milk in my order leaked" reads like an
       // order question to the model, but after "what happened?" it is the complaint.
-      const question = ruled !== null && ruled.kind !== 'route' && ruled.kind !== 'order_change';
-      if (!question && !BARE_COMPLAINT.test(text)) {
+      if (!isRuledQuestion(ruled, { routes: false }) && !BARE_COMPLAINT.test(text)) {
         const complaint = asked === 'complaint' || NEGATIVE.test(text);
         return { replies: await this.fileComplaint(ctx, text, complaint), intent: 'feedback_complaint' };
       }
@@ -132,7 +133,7 @@ export class OfflineBrain implements Brain {
       const id = shown ? (shown.page ?? shown.ids.slice(-RECS_PER_ANSWER))[ordinal - 1] : undefined;
       if (id) return { replies: [await this.productDetail(ctx, id)], intent: 'recommend_products' };
     }
-    const classified = classify(text);
+    classified ??= classify(text);
     let { intent } = classified;
     const ruled = ruledQuestion(text, intent);
     switch (ruled?.kind) {
@@ -439,8 +440,7 @@ export class OfflineBrain implements Brain {
       case 'feedback_complaint': {
         if (BARE_COMPLAINT.test(text)) {
           // "投诉" alone says nothing to file: ask what happened, and file the answer (next turn).
-          const kind = /投诉|complain/i.test(text) ? 'complaint' : 'feedback';
-          await ctx.state.set(complaintAskKey(ctx.conversationId), kind, { ttlSeconds: FOLLOW_UP_TTL_SECONDS });
+          await requestDescription(ctx, /投诉|complain/i.test(text) ? 'complaint' : 'feedback');
           return [{ text: r('complaint_ask'), suggestions: suggestions(ctx, ['suggest_human']) }];
         }
         return this.fileComplaint(ctx, text, NEGATIVE.test(text));

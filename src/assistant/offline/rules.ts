@@ -251,6 +251,17 @@ export type RuledQuestion =
   | { kind: 'spend' }
   | { kind: 'route'; intent: Intent };
 
+/**
+ * Whether what a rule made of a message is a question with an answer of its own, so that a message that would
+ * otherwise be taken as a comment (a rating's comment, an asked-for complaint) is answered instead. An
+ * acknowledgement and an order change are not; a re-route only counts when `routes` (a rating comment "有什么优惠活动"
+ * is a question, while after "what happened?" a message the model reads as an order question is the complaint).
+ */
+export function isRuledQuestion(ruled: RuledQuestion | null, options: { routes: boolean }): boolean {
+  if (!ruled || ruled.kind === 'ack' || ruled.kind === 'order_change') return false;
+  return options.routes || ruled.kind !== 'route';
+}
+
 /** What the rules make of a message the model classified as `intent`; null leaves the model's answer. In order. */
 export function ruledQuestion(text: string, intent: Intent): RuledQuestion | null {
   if (ACK.test(text) || ACK_EMOJI.test(text)) return { kind: 'ack' };

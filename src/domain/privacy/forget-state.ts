@@ -1,12 +1,12 @@
 // Clearing an erased member's short-lived state: conversation memory and other per-conversation keys.
-import { complaintAskKey, confirmKey, failsKey, handoffAckKey, recsOfferKey, redeemOfferKey, refreshedRefKey } from '../../state/keys.js';
+import { confirmKey, failsKey, handoffAckKey, recsOfferKey, redeemOfferKey, refreshedRefKey } from '../../state/keys.js';
 import { memoryKey } from '../../assistant/memory.js';
 import type { Logger } from '../../lib/log.js';
 import type { StatePort } from '../../state/port.js';
 
 /**
  * The per-conversation keys of the state port that can hold what a member said or is about to do: the language
- * model's memory, a pending redemption (src/assistant/confirmations.ts) the options it was picked from, the recommendations last shown, an asked-for complaint, the handoff gate's counters and the
+ * model's memory, a pending redemption or asked-for complaint (src/assistant/confirmations.ts), the options a redemption was picked from, the recommendations last shown, the handoff gate's counters and the
  * reference-refresh marker. Dedupe entries (keyed by activity id, gone after DEDUPE_TTL_SECONDS) and rate-limit
  * counters (a minute) cannot be listed through the port and expire on their own.
  */
@@ -16,7 +16,6 @@ export function conversationStateKeys(conversationId: string): string[] {
     confirmKey(conversationId),
     redeemOfferKey(conversationId),
     recsOfferKey(conversationId),
-    complaintAskKey(conversationId),
     handoffAckKey(conversationId),
     failsKey(conversationId),
     refreshedRefKey(conversationId),
