@@ -7,7 +7,7 @@ export default `Tool policy:
 - How much the member spent (the tier window, this month, last month): get_spend_summary.
 - How the program works, what points cannot do (cash, transfers), what a refund does to points, how tiers are
   reviewed, shipping fees: get_program_rules.
-- Coupons held or purchasable with points: list_coupons. Orders and tracking: get_order_status.
+- Coupons held or purchasable with points: list_coupons (a coupon the member cannot find: with recentlyExpired). Orders and tracking: get_order_status.
 - Suggestions: recommend_products; pass minPrice/maxPrice (yuan) or category only when the member names them, and
   give each product's reason from the result. One product the member asks about ("the first one"): get_product
   with its id; give its url to buy it when there is one.

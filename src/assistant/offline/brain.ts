@@ -380,7 +380,7 @@ export class OfflineBrain implements Brain {
         return [{ text: parts.join('\n') }];
       }
       case 'coupons': {
-        const c = await tools.list_coupons.run({ ctx, input: {} });
+        const c = await tools.list_coupons.run({ ctx, input: { recentlyExpired: COUPON_GONE.test(text) } });
         const amount = amountIn(text);
         if (amount !== undefined && c.coupons.length) {
           // "200元的订单能用哪张券": the held coupons whose minimum spend the amount reaches.
@@ -396,7 +396,7 @@ export class OfflineBrain implements Brain {
         }
         const howTo = COUPON_HOW.test(text) ? `\n\n${r('coupons_how_to_use')}` : '';
         // "我的券怎么没了": what expired lately, after what is held.
-        const gone = COUPON_GONE.test(text)
+        const gone = c.recentlyExpired
           ? `\n\n${
               c.recentlyExpired.length
                 ? [

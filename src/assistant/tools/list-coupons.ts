@@ -7,14 +7,19 @@ import { defineTool } from './tool.js';
 export const listCouponsTool = defineTool({
   name: 'list_coupons',
   description:
-    "The member's usable coupons (with expiry), those that expired unused in the last 30 days, and the coupons that can be redeemed with points (with their points cost).",
-  input: z.object({}).strict(),
+    "The member's usable coupons (with expiry) and the coupons that can be redeemed with points (with their points cost); with recentlyExpired, also those that expired unused in the last 30 days.",
+  input: z
+    .object({
+      recentlyExpired: z.boolean().optional().describe('also list coupons that expired unused lately (the member cannot find a coupon)'),
+    })
+    .strict(),
   sideEffect: false,
-  async run({ ctx }) {
+  async run({ ctx, input }) {
+    // The expired list is a query of its own: only when asked for, since most coupon answers never show it.
     const [held, redeemable, expired] = await Promise.all([
       listMemberCoupons({ ctx: ctx.domain, input: { memberId: ctx.member.id } }),
       listRedeemableCoupons({ ctx: ctx.domain, input: {} }),
-      listExpiredCoupons({ ctx: ctx.domain, input: { memberId: ctx.member.id } }),
+      input.recentlyExpired ? listExpiredCoupons({ ctx: ctx.domain, input: { memberId: ctx.member.id } }) : null,
     ]);
     return {
       coupons: held.map((h) => ({
@@ -24,10 +29,14 @@ export const listCouponsTool = defineTool({
         minSpend: yuan(h.coupon.minSpendCents),
         expiresOn: day(h.expiresAt, ctx.member.timeZone),
       })),
-      recentlyExpired: expired.map((h) => ({
-        name: pick(ctx.lang, h.coupon.nameZh, h.coupon.nameEn),
-        expiredOn: day(h.expiresAt, ctx.member.timeZone),
-      })),
+      ...(expired
+        ? {
+            recentlyExpired: expired.map((h) => ({
+              name: pick(ctx.lang, h.coupon.nameZh, h.coupon.nameEn),
+              expiredOn: day(h.expiresAt, ctx.member.timeZone),
+            })),
+          }
+        : {}),
       redeemable: redeemable.map((c, i) => ({
         option: i + 1,
         couponId: c.id,

@@ -140,9 +140,13 @@ export const feedbackReport: Verb<{ weeks?: number; timeZone?: string }, Feedbac
     : new Map<string, string>();
 
   const perWeek: FeedbackReport['perWeek'] = [];
-  for (let start = from; start.getTime() <= now.getTime(); start = nextWeekStart(start, timeZone)) {
+  for (
+    let start = from, next = nextWeekStart(from, timeZone);
+    start.getTime() <= now.getTime();
+    start = next, next = nextWeekStart(next, timeZone)
+  ) {
     const w = start.getTime();
-    const end = nextWeekStart(start, timeZone).getTime();
+    const end = next.getTime();
     const inWeek = (d: Date) => d.getTime() >= w && d.getTime() < end;
     const wc = csat.filter((f) => inWeek(f.createdAt)).map((f) => f.score);
     const wn = nps.filter((f) => inWeek(f.createdAt)).map((f) => f.score);
