@@ -44,6 +44,8 @@ const THANKS = /谢|thank|thx|appreciate/i;
 const BYE = /再见|拜拜|bye|goodbye|see you/i;
 const HELLO = /你好|您好|嗨|哈喽|早上好|晚上好|在吗|在么|在不在|^(hi|hello|hey|good (morning|afternoon|evening))\b/i;
 
+/** What list_coupons returns. */
+type CouponList = Awaited<ReturnType<typeof tools.list_coupons.run>>;
 /** The orders get_order_status returns, latest first. */
 type OrderRows = Awaited<ReturnType<typeof tools.get_order_status.run>>['orders'];
 
@@ -93,9 +95,9 @@ export class OfflineBrain implements Brain {
     if (pick !== undefined) return this.redeem(ctx, pick);
     if (WANT_COUPON.test(text) && /\d/.test(text)) {
       // "我想要那个满299减40的券": the redeemable coupon whose amounts the member named, confirmed like any other.
-      const { redeemable } = await tools.list_coupons.run({ ctx, input: {} });
-      const named = couponNamed(text, redeemable);
-      if (named) return this.redeem(ctx, named.option);
+      const listed = await tools.list_coupons.run({ ctx, input: {} });
+      const named = couponNamed(text, listed.redeemable);
+      if (named) return this.redeem(ctx, named.option, listed);
     }
     const bare = BARE_PICK.exec(text);
     if (bare && (await ctx.state.get(redeemOfferKey(ctx.conversationId)))) {
@@ -637,9 +639,9 @@ export class OfflineBrain implements Brain {
   }
 
   /** "redeem N": N is an option number from the list, or a points cost. */
-  private async redeem(ctx: TurnCtx, n: number): Promise<BrainReply> {
+  private async redeem(ctx: TurnCtx, n: number, listed?: CouponList): Promise<BrainReply> {
     const r = say(ctx);
-    const c = await tools.list_coupons.run({ ctx, input: {} });
+    const c = listed ?? (await tools.list_coupons.run({ ctx, input: {} }));
     const choice = c.redeemable.find((x) => x.option === n) ?? c.redeemable.find((x) => x.pointsCost === n);
     if (!choice) {
       const replies = await this.answer(ctx, 'earn_redeem_points', '');
