@@ -9,7 +9,7 @@ import { formatMoney, formatPoints } from '../../src/lib/money.js';
 import { formatDate } from '../../src/lib/time.js';
 import { orderEventSchema, recordOrder } from '../../src/domain/orders/index.js';
 import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/app.js';
-import { emulatorActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
+import { emulatorActivity, postActivity, startLocalConnector, type LocalConnector } from '../support/connector.js';
 import { addMember, fixedClock, paidOrder, seedProgram } from '../support/fixtures.js';
 import { buy, CATALOG, seedCatalog } from '../support/recs-fixtures.js';
 import { startServer, type RunningServer } from '../support/server.js';
@@ -20,14 +20,9 @@ let server: RunningServer;
 let connector: LocalConnector;
 
 async function say(userId: string, text: string) {
-  const activity = emulatorActivity(connector.url, userId, text);
-  const res = await fetch(`${server.url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(activity),
-  });
-  expect(res.status).toBe(200);
-  return connector.captured.filter((c) => c.replyToId === activity.id).map((c) => c.activity);
+  const { status, replies } = await postActivity(server.url, connector, emulatorActivity(connector.url, userId, text));
+  expect(status).toBe(200);
+  return replies;
 }
 
 const balanceOf = async (memberId: string) => (await getPointsSummary({ ctx: t.deps.domain, input: { memberId } })).balance;
