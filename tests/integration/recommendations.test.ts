@@ -390,13 +390,13 @@ describe('one product as a member sees it', () => {
       priceCents: 20_000,
       inStock: true,
       allowed: false,
-      needsTierCode: 'gold',
+      needsTier: { code: 'gold', nameEn: 'Gold' },
       pointsCanPay: false,
       url: null,
     });
     expect(await getProductForMember({ ctx, input: { memberId: 'gina', productId: 'WINE' } })).toMatchObject({
       allowed: true,
-      needsTierCode: null,
+      needsTier: null,
     });
     expect(await getProductForMember({ ctx, input: { memberId: 'newbie', productId: 'SOLD_OUT' } })).toMatchObject({ inStock: false });
     expect(await getProductForMember({ ctx, input: { memberId: 'newbie', productId: 'NOPE' } })).toBeNull();

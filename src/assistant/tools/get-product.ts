@@ -3,7 +3,6 @@ import * as z from 'zod/v4';
 import { getProductForMember } from '../../domain/products/index.js';
 import { pick, yuan } from './format.js';
 import { defineTool } from './tool.js';
-import { turnTiers } from './turn-memo.js';
 
 export const getProductTool = defineTool({
   name: 'get_product',
@@ -14,7 +13,6 @@ export const getProductTool = defineTool({
   async run({ ctx, input }) {
     const p = await getProductForMember({ ctx: ctx.domain, input: { memberId: ctx.member.id, productId: input.productId } });
     if (!p) return { found: false as const };
-    const needs = p.needsTierCode ? (await turnTiers(ctx)).find((t) => t.code === p.needsTierCode) : undefined;
     return {
       found: true as const,
       id: p.id,
@@ -23,7 +21,7 @@ export const getProductTool = defineTool({
       price: yuan(p.priceCents),
       inStock: p.inStock,
       allowed: p.allowed,
-      needsTier: needs ? pick(ctx.lang, needs.nameZh, needs.nameEn) : null,
+      needsTier: p.needsTier ? pick(ctx.lang, p.needsTier.nameZh, p.needsTier.nameEn) : null,
       pointsCanPay: p.pointsCanPay,
       url: p.url,
     };

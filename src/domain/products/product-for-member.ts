@@ -14,7 +14,7 @@ export interface ProductForMember {
   /** The member's tier may buy it (members-only products name a lowest tier). */
   allowed: boolean;
   /** The tier a members-only product needs, when the member's is below it. */
-  needsTierCode: string | null;
+  needsTier: { code: string; nameZh: string; nameEn: string } | null;
   pointsCanPay: boolean;
   url: string | null;
 }
@@ -34,11 +34,12 @@ export const getProductForMember: Verb<{ memberId: string; productId: string }, 
       .from(members)
       .where(eq(members.id, input.memberId))
       .limit(1),
-    ctx.store.db.select({ code: tiers.code, rank: tiers.rank }).from(tiers),
+    ctx.store.db.select({ code: tiers.code, rank: tiers.rank, nameZh: tiers.nameZh, nameEn: tiers.nameEn }).from(tiers),
   ]);
   if (!p || !m) return null;
   const rank = (code: string | null) => all.find((t) => t.code === code)?.rank ?? 0;
   const allowed = p.minTierCode === null || rank(m.tierCode) >= rank(p.minTierCode);
+  const needs = allowed ? undefined : all.find((t) => t.code === p.minTierCode);
   return {
     id: p.id,
     name: p.name,
@@ -47,7 +48,7 @@ export const getProductForMember: Verb<{ memberId: string; productId: string }, 
     priceCents: p.priceCents,
     inStock: p.stock > 0,
     allowed,
-    needsTierCode: allowed ? null : p.minTierCode,
+    needsTier: needs ? { code: needs.code, nameZh: needs.nameZh, nameEn: needs.nameEn } : null,
     pointsCanPay: m.pointsBalance * ctx.rules.pointValueCents >= p.priceCents,
     url: productUrl(ctx, p.id),
   };
