@@ -9,6 +9,7 @@ import { handoffReply, peekHandoffOutcome } from '../handoff.js';
 import { parsePriceBand } from './price-band.js';
 import { categoryIn } from './category.js';
 import { recsOfferKey, redeemOfferKey } from '../../state/keys.js';
+import { EXPIRED_COUPON_DAYS } from '../../domain/loyalty/index.js';
 import { requestDescription, takeDescriptionAsked } from '../confirmations.js';
 import { estimateTokens } from '../memory.js';
 import { birthdayAnswer, compareTiersAnswer, earnEstimateAnswer, programAnswer, shippingAnswer } from './policy-answers.js';
@@ -402,10 +403,10 @@ export class OfflineBrain implements Brain {
           ? `\n\n${
               c.recentlyExpired.length
                 ? [
-                    r('coupons_expired_header'),
+                    r('coupons_expired_header', { days: EXPIRED_COUPON_DAYS }),
                     ...c.recentlyExpired.map((x) => r('coupon_expired_line', { name: x.name, expired: x.expiredOn })),
                   ].join('\n')
-                : r('coupons_none_expired')
+                : r('coupons_none_expired', { days: EXPIRED_COUPON_DAYS })
             }`
           : '';
         const head = c.coupons.length

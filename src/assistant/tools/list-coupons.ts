@@ -7,7 +7,7 @@ import { defineTool } from './tool.js';
 export const listCouponsTool = defineTool({
   name: 'list_coupons',
   description:
-    "The member's usable coupons (with expiry) and the coupons that can be redeemed with points (with their points cost); with recentlyExpired, also those that expired unused in the last 30 days.",
+    "The member's usable coupons (with expiry) and the coupons that can be redeemed with points (with their points cost); with recentlyExpired, also those that expired unused lately (expiredOn).",
   input: z
     .object({
       recentlyExpired: z.boolean().optional().describe('also list coupons that expired unused lately (the member cannot find a coupon)'),

@@ -34,13 +34,16 @@ export const listMemberCoupons: Verb<{ memberId: string }, HeldCoupon[]> = async
   });
 };
 
+/** How far back "expired lately" looks, in days. */
+export const EXPIRED_COUPON_DAYS = 30;
+
 /**
- * Coupons of the member that expired unused in the last `days` (default 30), latest first, at most five: what a
+ * Coupons of the member that expired unused in the last `days` (default EXPIRED_COUPON_DAYS), latest first, at most five: what a
  * member who says "my coupon is gone" is looking for.
  */
 export const listExpiredCoupons: Verb<{ memberId: string; days?: number }, HeldCoupon[]> = async ({ ctx, input }) => {
   const now = ctx.clock().getTime();
-  const since = now - (input.days ?? 30) * DAY_MS;
+  const since = now - (input.days ?? EXPIRED_COUPON_DAYS) * DAY_MS;
   const { rows } = await executeSql(ctx.store.db, { sql: EXPIRED, args: [input.memberId, now, since] });
   return rows.map((r) => {
     const held = HELD.decode(r);
