@@ -13,8 +13,6 @@ export interface LoyaltyRules {
   tierWindowMonths: number;
   /** Minutes a one-time link code stays valid. */
   linkCodeTtlMinutes: number;
-  /** What one point is worth when spent, in cents (coupons are priced on this: 500 points ~ 5 yuan). */
-  pointValueCents: number;
 }
 
 export const DEFAULT_RULES: LoyaltyRules = {
@@ -23,7 +21,6 @@ export const DEFAULT_RULES: LoyaltyRules = {
   keepTierHorizonDays: 90,
   tierWindowMonths: 12,
   linkCodeTtlMinutes: 15,
-  pointValueCents: 1,
 };
 
 /** The shop around the program: where its product pages are (PRODUCT_URL_TEMPLATE). */

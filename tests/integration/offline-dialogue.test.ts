@@ -51,6 +51,7 @@ const MEMBERS = [
   { id: 'th-1', name: 'Theo Thumb', locale: 'en', timeZone: 'Europe/London', user: 'u-th' },
   { id: 'cm-1', name: '郑洁', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-cm1' },
   { id: 'cm-2', name: 'Carl Moan', locale: 'en', timeZone: 'Europe/London', user: 'u-cm2' },
+  { id: 'ea-1', name: 'Eve Earner', locale: 'en', timeZone: 'Europe/London', user: 'u-ea' },
 ] as const;
 
 beforeAll(async () => {
@@ -75,6 +76,7 @@ beforeAll(async () => {
   await paidOrder(t.deps.domain, 'zh-2', 'L1', '2000', '2026-04-02T00:00:00Z');
   await paidOrder(t.deps.domain, 'tr-1', 'TR1', '2345.60', '2026-02-02T00:00:00Z');
   await paidOrder(t.deps.domain, 'sh-2', 'SH2', '5200', '2026-03-02T00:00:00Z');
+  await paidOrder(t.deps.domain, 'ea-1', 'EA1', '5200', '2026-03-02T00:00:00Z');
   // zh-3: one order earned points, one was refunded (its points taken back), one is not paid yet.
   await paidOrder(t.deps.domain, 'zh-3', 'SO2605010001', '320', '2026-05-01T02:00:00Z');
   await paidOrder(t.deps.domain, 'zh-3', 'SO2605100002', '150', '2026-05-10T02:00:00Z');
@@ -126,6 +128,8 @@ describe('picking a listed coupon by its number', () => {
     expect(list.text).toContain('1. 5 元无门槛券：500 积分');
     expect(list.text).toContain('2. 满 99 减 12 元券：1,000 积分');
     expect(buttons(list)).toEqual(['兑换 1', '兑换 2']);
+    // Asked to redeem, the member gets what the points buy, not how points are earned.
+    expect(list.text).not.toContain('每笔已支付订单');
 
     const [ask] = await say('u-zh', '2');
     expect(ask.text).toContain('满 99 减 12 元券');
@@ -147,10 +151,19 @@ describe('picking a listed coupon by its number', () => {
     const [list] = await say('u-en', 'how do I redeem points');
     expect(list.text).toContain('2. ¥12 off ¥99: 1,000 points');
     expect(buttons(list)).toEqual(['Redeem 1']);
+    expect(list.text).not.toContain('You earn');
     const [ask] = await say('u-en', 'option 1');
     expect(ask.text).toContain('Redeem 500 points for "¥5 off, no minimum"?');
     expect((await say('u-en', 'no thanks'))[0].text).toContain('did not redeem anything');
     expect(await balanceOf('en-1')).toBe(700);
+  });
+
+  it('puts the earn rule, with the tier multiplier from the tier table, first when the member asks how points are earned', async () => {
+    const { tier } = await getTierStatus({ ctx: t.deps.domain, input: { memberId: 'ea-1' } });
+    expect(tier.multiplierPct).toBeGreaterThan(100);
+    const [reply] = await say('u-ea', 'how do I earn more points');
+    expect(reply.text).toMatch(new RegExp(`^You earn 1 point per yuan .*\\(${tier.nameEn}: x${tier.multiplierPct / 100}\\)`));
+    expect(reply.text).toContain('1. ¥5 off, no minimum: 500 points');
   });
 
   it('does not read a lone number as a pick when no list was shown', async () => {

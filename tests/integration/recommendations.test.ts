@@ -1,7 +1,7 @@
 // Recommendations on a real libSQL store: staples, popularity, filters, reasons, upkeep on import/webhook/refund, the admin endpoint.
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Campaign, members, orderLines, orders } from '../../db/schema/index.js';
+import { type Campaign, coupons, members, orderLines, orders } from '../../db/schema/index.js';
 import { renderForMember } from '../../src/domain/campaigns/index.js';
 import { OfflineBrain } from '../../src/assistant/offline/brain.js';
 import type { TurnCtx } from '../../src/assistant/types.js';
@@ -35,6 +35,12 @@ const day = (d: number) => new Date(Date.UTC(2026, 4, d, 10)).toISOString();
 const recs = (memberId: string, extra: Partial<Parameters<typeof recommendForMember>[0]['input']> = {}) =>
   recommendForMember({ ctx, input: { memberId, k: 5, ...extra } });
 const ids = (list: Recommendation[]) => list.map((r) => r.productId);
+
+/** One chat turn of a member, as the pipeline would build it (fresh conversation state). */
+async function turn(memberId: string, lang: 'zh-CN' | 'en'): Promise<TurnCtx> {
+  const [member] = await t.store.db.select().from(members).where(eq(members.id, memberId));
+  return { domain: ctx, state: new MemoryState(), member, lang, conversationId: 'test:recs', channelId: 'test' };
+}
 
 async function signedOrder(body: unknown) {
   const raw = JSON.stringify(body);
@@ -146,11 +152,39 @@ describe('recommendForMember', () => {
     }
   });
 
-  it('says whether the points balance covers the price', async () => {
-    await t.store.write((tx) => tx.update(members).set({ pointsBalance: 700 }).where(eq(members.id, 'newbie')));
-    const list = await recs('newbie', { k: 50 });
-    for (const r of list) expect(r.pointsCanPay).toBe(r.priceCents <= 700);
-    expect(list.some((r) => r.pointsCanPay) && list.some((r) => !r.pointsCanPay)).toBe(true);
+  it('says what a coupon the points buy takes off each product: the most the balance affords whose minimum the price meets', async () => {
+    // Points pay for nothing directly: they buy coupons (see the program rules), so that is what a member is told.
+    await t.store.write((tx) =>
+      tx.insert(coupons).values([
+        { id: 'R5', nameZh: '5 元无门槛券', nameEn: '¥5 off', valueCents: 500, pointsCost: 500 },
+        { id: 'R8', nameZh: '满 20 减 8 元券', nameEn: '¥8 off ¥20', valueCents: 800, minSpendCents: 2_000, pointsCost: 600 },
+        { id: 'R50', nameZh: '满 150 减 50 元券', nameEn: '¥50 off ¥150', valueCents: 5_000, minSpendCents: 15_000, pointsCost: 5_000 },
+        { id: 'OLD', nameZh: '停用券', nameEn: 'Retired', valueCents: 9_000, pointsCost: 100, active: false },
+      ]),
+    );
+    try {
+      await t.store.write((tx) => tx.update(members).set({ pointsBalance: 700 }).where(eq(members.id, 'newbie')));
+      const off = async () => new Map((await recs('newbie', { k: 50 })).map((r) => [r.productId, r.pointsOff]));
+      const at700 = await off();
+      // Nuts (¥25) meet the ¥20 minimum; milk (¥5) gets the ¥5 coupon; cola (¥3) at most its own price.
+      expect(at700.get('NUTS')).toEqual({
+        couponId: 'R8',
+        nameZh: '满 20 减 8 元券',
+        nameEn: '¥8 off ¥20',
+        offCents: 800,
+        pointsCost: 600,
+      });
+      expect(at700.get('MILK')).toMatchObject({ couponId: 'R5', offCents: 500 });
+      expect(at700.get('COLA')).toMatchObject({ couponId: 'R5', offCents: 300 });
+      await t.store.write((tx) => tx.update(members).set({ pointsBalance: 400 }).where(eq(members.id, 'newbie')));
+      expect([...(await off()).values()].every((p) => p === null)).toBe(true);
+      // The chat line says it in the member's words.
+      await t.store.write((tx) => tx.update(members).set({ pointsBalance: 700 }).where(eq(members.id, 'newbie')));
+      const { replies } = await new OfflineBrain().respond(await turn('newbie', 'en'), 'any snacks under 30 yuan?');
+      expect(replies[0].text).toContain('Mixed nuts, ¥25 (¥8 off with a 600-point coupon)');
+    } finally {
+      await t.store.write((tx) => tx.delete(coupons).where(inArray(coupons.id, ['R5', 'R8', 'R50', 'OLD'])));
+    }
   });
 
   it('renders the top recommendations as one line for broadcasts and the loyalty card', async () => {
@@ -358,11 +392,6 @@ describe('GET /api/admin/members/{id}/recommendations', () => {
 });
 
 describe('the assistant', () => {
-  async function turn(memberId: string, lang: 'zh-CN' | 'en'): Promise<TurnCtx> {
-    const [member] = await t.store.db.select().from(members).where(eq(members.id, memberId));
-    return { domain: ctx, state: new MemoryState(), member, lang, conversationId: 'test:recs', channelId: 'test' };
-  }
-
   it('answers a request for suggestions with store prices and reasons in the member language', async () => {
     const reply = await new OfflineBrain().respond(await turn('alice', 'zh-CN'), '给我推荐几样好东西');
     expect(reply.intent).toBe('recommend_products');
@@ -391,7 +420,7 @@ describe('one product as a member sees it', () => {
       inStock: true,
       allowed: false,
       needsTier: { code: 'gold', nameEn: 'Gold' },
-      pointsCanPay: false,
+      pointsOff: null,
       url: null,
     });
     expect(await getProductForMember({ ctx, input: { memberId: 'gina', productId: 'WINE' } })).toMatchObject({

@@ -13,6 +13,8 @@ const EN: Record<Intent, string[]> = {
     "what's my reward point total looking like",
     'tell me how many points i currently own',
     'points remaining on my membership?',
+    // The program keeps no other balance for a member, so a bare "balance" is the points balance.
+    "what's my balance",
   ],
   points_history: [
     'when are my points going to expire',
@@ -92,6 +94,7 @@ const EN: Record<Intent, string[]> = {
     'how do i make fluffy pancakes',
     'play some relaxing jazz music',
     'transfer 200 dollars to my savings account',
+    'how much money is left in my checking account balance',
     'i forgot my password and cannot log in',
     'what is your return policy for shoes',
     'please cancel my order',
@@ -103,7 +106,7 @@ const EN: Record<Intent, string[]> = {
 };
 
 const ZH: Record<Intent, string[]> = {
-  points_balance: ['我账户上现在还有几个积分', '帮我查查积分剩多少呀', '我的积分总共有多少', '现在我有多少会员积分'],
+  points_balance: ['我账户上现在还有几个积分', '帮我查查积分剩多少呀', '我的积分总共有多少', '现在我有多少会员积分', '查一下余额'],
   points_history: ['积分到期时间是哪天', '看一下我这两周的积分变化', '上周我的积分怎么被扣了', '积分收支记录在哪看'],
   earn_redeem_points: ['积分能兑换哪些礼品', '我想拿积分换一张优惠券', '怎么样才能多攒点积分', '网上买东西也送积分吗'],
   tier_benefits: ['金卡会员一般能享受哪些特权', '我目前属于哪个会员等级', '钻石会员都有什么福利', '银卡会员有啥好处'],
@@ -123,6 +126,7 @@ const ZH: Record<Intent, string[]> = {
   ],
   out_of_scope: [
     '明天北京天气怎么样',
+    '银行卡余额还有多少',
     '帮我订一家五星级酒店',
     '故宫门票现在卖多少钱',
     '从天安门坐地铁到北京站怎么走',

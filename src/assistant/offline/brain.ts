@@ -13,7 +13,7 @@ import { EXPIRED_COUPON_DAYS } from '../../domain/loyalty/index.js';
 import { requestDescription, takeDescriptionAsked } from '../confirmations.js';
 import { estimateTokens } from '../memory.js';
 import { birthdayAnswer, compareTiersAnswer, earnEstimateAnswer, programAnswer, shippingAnswer } from './policy-answers.js';
-import { money, say, suggestions, windowMonths } from './say.js';
+import { money, pointsNote, say, suggestions, windowMonths } from './say.js';
 import {
   amountIn,
   BARE_COMPLAINT,
@@ -76,6 +76,12 @@ function parseShown(raw: string | null): RecsShown | null {
 }
 /** "优惠券怎么用", "how do I use my coupon": the coupons held, and how one is used at checkout. */
 const COUPON_HOW = /怎么用|怎样用|如何用|如何使用|怎么使用|在哪(?:里)?用|how (?:do|can|should) i use|how to use|where (?:do|can) i use/i;
+/**
+ * "积分兑换" / "redeem my points" asks what the points buy, so the answer is the options alone; the earn rule
+ * comes first only when the member asks how points are earned (or both, or neither is clear).
+ */
+const REDEEM_ASK = /兑换|换|抵|花|redeem|spend|trade|exchange|cash (?:in|out)|use (?:my )?points|get with|buy with/i;
+const EARN_ASK = /赚|攒|获得|得到|积累|怎么(?:才能)?(?:多)?(?:得|拿|积)|earn|collect|accumulat|gain|get (?:more )?points/i;
 const RECS_PER_ANSWER = 3;
 /** "全部积分明细": as many entries as the history tool gives at once. */
 const HISTORY_ALL =
@@ -298,34 +304,8 @@ export class OfflineBrain implements Brain {
         const reply = { text: `${head}${more}\n\n${await this.balanceText(ctx)}` };
         return [all || lines.length < 5 ? reply : { ...reply, suggestions: suggestions(ctx, ['suggest_history_all']) }];
       }
-      case 'earn_redeem_points': {
-        const [tier, coupons, balance] = await Promise.all([
-          tools.get_tier_status.run({ ctx, input: {} }),
-          tools.list_coupons.run({ ctx, input: {} }),
-          tools.get_points_balance.run({ ctx, input: {} }),
-        ]);
-        const parts = [r('earn_rules', { tier: tier.tier.name, multiplier: tier.tier.multiplier, months: ctx.domain.rules.expiryMonths })];
-        if (coupons.redeemable.length) {
-          await ctx.state.set(redeemOfferKey(ctx.conversationId), '1', { ttlSeconds: FOLLOW_UP_TTL_SECONDS });
-          parts.push(
-            [
-              r('redeem_options_header', { balance: formatPoints(balance.balance) }),
-              ...coupons.redeemable.map((c) =>
-                r('redeem_option_line', { index: c.option, name: c.name, cost: formatPoints(c.pointsCost) }),
-              ),
-              r('redeem_how'),
-            ].join('\n'),
-          );
-        } else parts.push(r('redeem_none_available'));
-        // A button per coupon the balance covers; its value is the "redeem N" the member would type.
-        const buttons = coupons.redeemable
-          .filter((c) => c.pointsCost <= balance.balance)
-          .map((c) => {
-            const title = r('redeem_option_button', { index: c.option });
-            return { title, value: title };
-          });
-        return [{ text: parts.join('\n\n'), ...(buttons.length ? { suggestions: buttons } : {}) }];
-      }
+      case 'earn_redeem_points':
+        return this.redeemOptions(ctx, !REDEEM_ASK.test(text) || EARN_ASK.test(text));
       case 'tier_benefits': {
         const compared = TIER_WORDS.filter(([re]) => re.test(text)).map(([, code]) => code);
         if (compared.length >= 2) return [await compareTiersAnswer(ctx, compared)];
@@ -510,7 +490,7 @@ export class OfflineBrain implements Brain {
       const line = r('recommend_line', {
         name: x.name,
         price: money(x.price),
-        points_note: x.pointsCanPay ? r('recommend_points_note') : '',
+        points_note: pointsNote(ctx, x.pointsOff),
         reason: x.reason,
       });
       return x.url ? `${line}\n${r('recommend_link', { url: x.url })}` : line;
@@ -631,7 +611,7 @@ export class OfflineBrain implements Brain {
         name: p.name,
         price: money(p.price),
         stock: r(p.inStock ? 'product_in_stock' : 'product_out_of_stock'),
-        points_note: p.pointsCanPay ? r('recommend_points_note') : '',
+        points_note: pointsNote(ctx, p.pointsOff),
       }),
     ];
     if (!p.allowed && p.needsTier) lines.push(r('product_tier_only', { tier: p.needsTier }));
@@ -639,15 +619,44 @@ export class OfflineBrain implements Brain {
     return { text: lines.join('\n'), suggestions: suggestions(ctx, ['suggest_more_recs', 'suggest_cheaper_recs']) };
   }
 
+  /** The coupons the points buy (numbered, a button per affordable one), after the earn rule when asked for. */
+  private async redeemOptions(ctx: TurnCtx, withEarnRule: boolean): Promise<OutboundReply[]> {
+    const r = say(ctx);
+    const [coupons, balance] = await Promise.all([
+      tools.list_coupons.run({ ctx, input: {} }),
+      tools.get_points_balance.run({ ctx, input: {} }),
+    ]);
+    const parts: string[] = [];
+    if (withEarnRule) {
+      const { tier } = await tools.get_tier_benefits.run({ ctx, input: {} });
+      parts.push(r('earn_rules', { tier: tier.name, multiplier: tier.multiplier, months: ctx.domain.rules.expiryMonths }));
+    }
+    if (coupons.redeemable.length) {
+      await ctx.state.set(redeemOfferKey(ctx.conversationId), '1', { ttlSeconds: FOLLOW_UP_TTL_SECONDS });
+      parts.push(
+        [
+          r('redeem_options_header', { balance: formatPoints(balance.balance) }),
+          ...coupons.redeemable.map((c) => r('redeem_option_line', { index: c.option, name: c.name, cost: formatPoints(c.pointsCost) })),
+          r('redeem_how'),
+        ].join('\n'),
+      );
+    } else parts.push(r('redeem_none_available'));
+    // A button per coupon the balance covers; its value is the "redeem N" the member would type.
+    const buttons = coupons.redeemable
+      .filter((c) => c.pointsCost <= balance.balance)
+      .map((c) => {
+        const title = r('redeem_option_button', { index: c.option });
+        return { title, value: title };
+      });
+    return [{ text: parts.join('\n\n'), ...(buttons.length ? { suggestions: buttons } : {}) }];
+  }
+
   /** "redeem N": N is an option number from the list, or a points cost. */
   private async redeem(ctx: TurnCtx, n: number, listed?: CouponList): Promise<BrainReply> {
     const r = say(ctx);
     const c = listed ?? (await tools.list_coupons.run({ ctx, input: {} }));
     const choice = c.redeemable.find((x) => x.option === n) ?? c.redeemable.find((x) => x.pointsCost === n);
-    if (!choice) {
-      const replies = await this.answer(ctx, 'earn_redeem_points', '');
-      return { replies, intent: 'earn_redeem_points' };
-    }
+    if (!choice) return { replies: await this.redeemOptions(ctx, false), intent: 'earn_redeem_points' };
     const res = await tools.redeem_points.run({ ctx, input: { couponId: choice.couponId } });
     if (res.status === 'insufficient_points') {
       return {

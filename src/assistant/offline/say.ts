@@ -1,5 +1,5 @@
 // Small helpers every offline answer uses: templates in the turn's language, buttons, yuan, the tier window.
-import { formatMoney } from '../../lib/money.js';
+import { formatMoney, formatPoints } from '../../lib/money.js';
 import { render, type TemplateKey, type TemplateVars } from '../templates.js';
 import type { Suggestion, TurnCtx } from '../types.js';
 
@@ -22,3 +22,7 @@ export function suggestions(ctx: TurnCtx, keys: TemplateKey[]): Suggestion[] {
     return { title, value: title };
   });
 }
+
+/** " (¥5 off with a 500-point coupon)" after a product's price, or nothing when no coupon the points buy fits it. */
+export const pointsNote = (ctx: TurnCtx, p: { off: number; pointsCost: number } | null): string =>
+  p ? render(ctx.lang, 'recommend_points_note', { off: money(p.off), cost: formatPoints(p.pointsCost) }) : '';

@@ -1,7 +1,7 @@
 // Tool: products recommended for the member (their habits, co-purchases, favourite categories, popularity), with reasons.
 import * as z from 'zod/v4';
 import { describeReason, productUrl, recommendForMember } from '../../domain/products/index.js';
-import { pick, yuan } from './format.js';
+import { pick, pointsOffJson, yuan } from './format.js';
 import { defineTool } from './tool.js';
 
 const yuanAmount = z.number().min(0).max(10_000_000);
@@ -9,7 +9,7 @@ const yuanAmount = z.number().min(0).max(10_000_000);
 export const recommendProductsTool = defineTool({
   name: 'recommend_products',
   description:
-    "Products to recommend to the member, best first: from their own repeat purchases, what is bought together with them, their favourite categories and what is popular; only in-stock products their tier may buy. Optional price band in yuan and category. Each item has the store's price, a short reason, whether their points can pay for it and its shop page (url, or null).",
+    "Products to recommend to the member, best first: from their own repeat purchases, what is bought together with them, their favourite categories and what is popular; only in-stock products their tier may buy. Optional price band in yuan and category. Each item has the store's price, a short reason, pointsOff (what a coupon their points can buy takes off it: coupon name, off in yuan, points it costs; null when none fits: points pay for nothing directly) and its shop page (url, or null).",
   input: z
     .object({
       limit: z.number().int().min(1).max(10).default(3),
@@ -37,7 +37,7 @@ export const recommendProductsTool = defineTool({
         name: pick(ctx.lang, i.nameZh, i.name),
         price: yuan(i.priceCents),
         category: i.category,
-        pointsCanPay: i.pointsCanPay,
+        pointsOff: pointsOffJson(ctx.lang, i.pointsOff),
         reasonKind: i.reason.kind,
         reason: describeReason(ctx.lang, i.reason),
         url: productUrl(ctx.domain, i.productId),

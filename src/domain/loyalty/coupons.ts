@@ -51,6 +51,36 @@ export const listExpiredCoupons: Verb<{ memberId: string; days?: number }, HeldC
   });
 };
 
+/**
+ * What the member's points can take off one product: points are not money and pay for nothing directly, they buy
+ * coupons. So this is the coupon worth most off that price (its minimum spend met by the price alone) among those the
+ * balance can buy, the cheaper in points on a tie; null when none fits.
+ */
+export interface PointsOff {
+  couponId: string;
+  nameZh: string;
+  nameEn: string;
+  /** Money off, never more than the price itself. */
+  offCents: number;
+  pointsCost: number;
+}
+
+export function bestPointsCoupon(redeemable: readonly Coupon[], balance: number, priceCents: number): PointsOff | null {
+  let best: Coupon | undefined;
+  for (const c of redeemable) {
+    if (c.pointsCost === null || c.pointsCost > balance || c.minSpendCents > priceCents) continue;
+    if (!best || c.valueCents > best.valueCents || (c.valueCents === best.valueCents && c.pointsCost < (best.pointsCost ?? 0))) best = c;
+  }
+  if (!best || best.pointsCost === null) return null;
+  return {
+    couponId: best.id,
+    nameZh: best.nameZh,
+    nameEn: best.nameEn,
+    offCents: Math.min(best.valueCents, priceCents),
+    pointsCost: best.pointsCost,
+  };
+}
+
 /** Active coupons that can be bought with points, cheapest first (fixed SQL, as above). */
 export const listRedeemableCoupons: Verb<Record<string, never>, Coupon[]> = async ({ ctx }) => {
   const { rows } = await executeSql(ctx.store.db, { sql: REDEEMABLE });

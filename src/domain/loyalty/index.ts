@@ -5,7 +5,15 @@ export { getUpcomingExpiries, type UpcomingExpiry } from './get-upcoming-expirie
 export { getSpendSummary, type SpendSummary } from './get-spend-summary.js';
 export { getTierStatus, type TierStatus } from './get-tier-status.js';
 export { redeemCoupon, type RedeemInput, type RedeemResult } from './redeem-coupon.js';
-export { EXPIRED_COUPON_DAYS, listExpiredCoupons, listMemberCoupons, listRedeemableCoupons, type HeldCoupon } from './coupons.js';
+export {
+  bestPointsCoupon,
+  EXPIRED_COUPON_DAYS,
+  listExpiredCoupons,
+  listMemberCoupons,
+  listRedeemableCoupons,
+  type HeldCoupon,
+  type PointsOff,
+} from './coupons.js';
 export { expirePoints } from './expire-points.js';
 export { reviewAllTiers, reviewMemberTier } from './review-tier.js';
 export { listTiers, tierForSpend, nextTierAfter, pointsForAmount } from './tiers.js';

@@ -2,6 +2,7 @@
 import { executeSql } from '../../db/prepared.js';
 import { DomainError } from '../../lib/errors.js';
 import type { DomainCtx, Verb } from '../context.js';
+import { bestPointsCoupon, listRedeemableCoupons, type PointsOff } from '../loyalty/coupons.js';
 import { decayTo, MEMBER_HALF_LIFE_DAYS } from './rec-stats.js';
 
 /**
@@ -54,8 +55,8 @@ export interface Recommendation {
   /** Estimated chance the product is in the member's next order (0-1); only the order is meaningful across members. */
   score: number;
   reason: RecommendationReason;
-  /** The member's points balance covers the price at the program's point value. */
-  pointsCanPay: boolean;
+  /** What a coupon the member's points can buy takes off it (points pay through coupons only); null when none fits. */
+  pointsOff: PointsOff | null;
 }
 
 export interface RecommendInput {
@@ -132,9 +133,12 @@ export const recommendForMember: Verb<RecommendInput, Recommendation[]> = async 
   checkInput(input);
   const profile = await readProfile(ctx, input.memberId);
   if (!profile.member) throw new DomainError('not_found', `Member ${input.memberId} not found`);
-  const ranked = await rank(ctx, profile, filtersOf(input, profile.member.allowed), input.k);
-  const budgetCents = profile.member.pointsBalance * ctx.rules.pointValueCents;
-  return ranked.map((r) => ({ ...r, pointsCanPay: budgetCents >= r.priceCents }));
+  const { member } = profile;
+  const [ranked, redeemable] = await Promise.all([
+    rank(ctx, profile, filtersOf(input, member.allowed), input.k),
+    listRedeemableCoupons({ ctx, input: {} }),
+  ]);
+  return ranked.map((r) => ({ ...r, pointsOff: bestPointsCoupon(redeemable, member.pointsBalance, r.priceCents) }));
 };
 
 /**
@@ -146,7 +150,7 @@ export const recommendForNewcomer: Verb<Omit<RecommendInput, 'memberId'>, Recomm
   // No member id is empty (ids are 1-64 characters), so only the population's rows are read.
   const profile = await readProfile(ctx, '');
   const ranked = await rank(ctx, profile, filtersOf(input, profile.lowestTier ? [profile.lowestTier] : []), input.k);
-  return ranked.map((r) => ({ ...r, pointsCanPay: false }));
+  return ranked.map((r) => ({ ...r, pointsOff: null }));
 };
 
 function checkInput(input: Omit<RecommendInput, 'memberId'>): void {
@@ -275,7 +279,7 @@ type ProductTuple = [string, string, string | null, string, number, number, stri
  * Reads only the member's rows, bounded neighbour lists of their strongest products, the top of the
  * popularity index and the candidates' catalog rows: no work grows with the store.
  */
-async function rank(ctx: DomainCtx, profile: Profile, filters: Filters, k: number): Promise<Omit<Recommendation, 'pointsCanPay'>[]> {
+async function rank(ctx: DomainCtx, profile: Profile, filters: Filters, k: number): Promise<Omit<Recommendation, 'pointsOff'>[]> {
   const banded = filters.minPriceCents !== undefined || filters.maxPriceCents !== undefined;
   const first = await rankWith(ctx, profile, filters, k, banded ? BAND_WINDOW : null);
   return banded && first.length < k ? rankWith(ctx, profile, filters, k, null) : first;
@@ -287,7 +291,7 @@ async function rankWith(
   filters: Filters,
   k: number,
   popularWindow: number | null,
-): Promise<Omit<Recommendation, 'pointsCanPay'>[]> {
+): Promise<Omit<Recommendation, 'pointsOff'>[]> {
   const fm = decayTo(ctx.clock().getTime(), MEMBER_HALF_LIFE_DAYS);
   const kappa = estimatePriorStrength(profile.totals);
   const N = profile.ordersWeight * fm;
@@ -382,7 +386,7 @@ async function rankWith(
     co.set(other, e);
   }
 
-  const out: Omit<Recommendation, 'pointsCanPay'>[] = [];
+  const out: Omit<Recommendation, 'pointsOff'>[] = [];
   for (const p of rows) {
     if (!passes(p, filters)) continue;
     const mine = ownBy.get(p.id);

@@ -84,7 +84,10 @@ export const recommendationsSchema = z.object({
         timesBought: z.number().int().optional(),
       }),
       reasonText: z.string(),
-      pointsCanPay: z.boolean(),
+      pointsOff: z
+        .object({ couponId: z.string(), name: z.string(), nameZh: z.string(), off: z.number(), pointsCost: z.number().int() })
+        .nullable()
+        .describe("the coupon the member's points can buy that takes most off the price (points pay through coupons only)"),
     }),
   ),
 });
@@ -269,7 +272,13 @@ export function adminRoutes() {
         score: i.score,
         reason: i.reason,
         reasonText: describeReason(lang, i.reason),
-        pointsCanPay: i.pointsCanPay,
+        pointsOff: i.pointsOff && {
+          couponId: i.pointsOff.couponId,
+          name: i.pointsOff.nameEn,
+          nameZh: i.pointsOff.nameZh,
+          off: i.pointsOff.offCents / 100,
+          pointsCost: i.pointsOff.pointsCost,
+        },
       })),
     });
   });

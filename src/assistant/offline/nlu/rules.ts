@@ -25,6 +25,11 @@ const ZH_RULES: Rule[] = [
   },
   // A bare "积分" / "我的积分" asks for the balance (the most common points question).
   { intent: 'points_balance', pattern: /^(我的|我|查|查询|看看)?(会员)?积分[?？!！。.\s]*$/ },
+  // "余额" in a loyalty chat is the points balance: the program keeps no other balance for a member.
+  {
+    intent: 'points_balance',
+    pattern: /^(我的|我|查|查询|看看|查一下|看一下)?(会员|账户)?余额(多少|是多少|还有多少|还剩多少)?[?？!！。.\s]*$/,
+  },
   // Likewise a bare "我的等级" asks which tier the member is in.
   { intent: 'tier_benefits', pattern: /^(我的|我|查|查询|看看)?(会员)?(等级|级别)[?？!！。.\s]*$/ },
   // Managing an order (cancel, change, address) is not order tracking; the product cannot do it.
@@ -34,6 +39,13 @@ const ZH_RULES: Rule[] = [
 const EN_RULES: Rule[] = [
   // A bare "points" / "my points" asks for the balance (the most common points question).
   { intent: 'points_balance', pattern: /^(my |check my |show my )?(points|pts|rewards|reward points|loyalty points)[?.!\s]*$/ },
+  // "What's my balance": the only balance a member has with the program is points (a bank or gift-card balance
+  // names itself and does not match).
+  {
+    intent: 'points_balance',
+    pattern:
+      /^(what'?s|what is|whats|check|show|show me|tell me|see|view|how much is|how much's|can i see|can you check)? ?(my )?(current |available |remaining |account )?balance( please| pls| now)?[?.!\s]*$/,
+  },
   {
     intent: 'tier_benefits',
     pattern: /^(my |show my |what is my |whats my )?(current )?(membership |member |loyalty )?(tier|level|status)[?.!\s]*$/,
