@@ -52,6 +52,7 @@ const MEMBERS = [
   { id: 'cm-1', name: '郑洁', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-cm1' },
   { id: 'cm-2', name: 'Carl Moan', locale: 'en', timeZone: 'Europe/London', user: 'u-cm2' },
   { id: 'ea-1', name: 'Eve Earner', locale: 'en', timeZone: 'Europe/London', user: 'u-ea' },
+  { id: 'nw-1', name: 'Nina New', locale: 'en', timeZone: 'Europe/London', user: 'u-nw' },
 ] as const;
 
 beforeAll(async () => {
@@ -267,6 +268,15 @@ describe('shopping by category and price', () => {
       expect(reply.text, text).not.toMatch(/为您精选|Picked for you/);
     }
   });
+
+  it('answers "cheaper ones" with no list shown, and "any new products?", with recommendations, not a failed answer', async () => {
+    for (const text of ['cheaper ones', 'do you have any new products?']) {
+      const [reply] = await say('u-nw', text);
+      expect(reply.text, text).toContain('Picked for you');
+      expect(names(reply.text).length, text).toBeGreaterThan(0);
+    }
+    expect(await handoffsOf('emulator:conv-u-nw')).toHaveLength(0);
+  });
 });
 
 describe('when points expire', () => {
@@ -462,6 +472,16 @@ describe('what points cannot do', () => {
     const [list] = await say('u-zh2', '兑换积分');
     expect(list.text).toContain('可用积分兑换的优惠券');
     expect((await say('u-en', 'can I transfer my points to a friend?'))[0].text).toContain("can't be transferred");
+  });
+
+  it('says points do not pay at checkout and lists the coupons they buy, with the balance and a button each, from the store', async () => {
+    const balance = await balanceOf('ea-1');
+    const [pay] = await say('u-ea', 'can I pay for my order with points?');
+    expect(pay.text).toMatch(/^Points don't pay for an order directly/);
+    expect(pay.text).toContain(`You have ${formatPoints(balance)} points.`);
+    expect(pay.text).toContain('2. ¥12 off ¥99: 1,000 points');
+    expect(buttons(pay)).toEqual(['Redeem 1', 'Redeem 2']);
+    expect(pay.text).not.toContain('You earn');
   });
 });
 

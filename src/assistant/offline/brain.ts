@@ -119,6 +119,8 @@ export class OfflineBrain implements Brain {
             await this.recommend(ctx, { category: shown.filter.category, maxPrice: Math.max(0, shown.cheapest - 0.01) }, []);
         return { replies, intent: 'recommend_products' };
       }
+      // "便宜点的" once the list has gone (10 minutes) is still shopping: recommendations afresh, not "I can't help".
+      if (CHEAPER_RECS.test(text)) return { replies: await this.recommend(ctx, {}, []), intent: 'recommend_products' };
     }
     // Asked for in the previous turn; the pipeline's confirmation read of the same slot found it (no I/O here).
     const asked = takeDescriptionAsked(ctx);
@@ -178,6 +180,14 @@ export class OfflineBrain implements Brain {
         return { replies: [this.lastPurchase(ctx, orders)], intent: 'order_status' };
       }
       case 'points_policy': {
+        // Paying with points: the rule, then the coupons the balance buys (each with its button), from the store.
+        if (ruled.topic === 'pay') {
+          const [options] = await this.redeemOptions(ctx, false);
+          return {
+            replies: [{ ...options, text: `${render(ctx.lang, 'points_policy_pay')}\n\n${options.text}` }],
+            intent: 'earn_redeem_points',
+          };
+        }
         const { tier } = await tools.get_tier_benefits.run({ ctx, input: {} });
         const key = `points_policy_${ruled.topic}` as const;
         const reply = {

@@ -129,6 +129,9 @@ const POINTS_TRANSFER =
   /积分.{0,6}(?:转给|转让|转赠|赠送|送给|给别人|给朋友|给家人|合并)|(?:转|送|给)(?:一些|点)?积分给|transfer (?:my |some |the )?points|points? (?:to|with) (?:a |my )?(?:friend|family|someone|another)|give (?:my |some )?points|gift (?:my )?points|share (?:my )?points|combine (?:my )?points/i;
 const POINTS_CASH =
   /积分.{0,6}(?:换|兑换|提|折)(?:成)?现(?:金|钱)|积分.{0,4}(?:提现|兑现)|points? (?:for|into|to) (?:cash|money)|cash (?:out )?(?:my )?points|points? cash ?out/i;
+/** Paying with points at checkout ("积分能直接付款吗", "can I pay with points"): points buy coupons, which do. */
+const POINTS_PAY =
+  /积分.{0,6}(?:直接)?(?:付款|支付|付钱|买单|结账|结算|抵现|抵钱|当钱|当现金|抵扣)|用积分.{0,4}(?:付|支付|买单|结账|抵|买(?!.{0,4}券))|pay (?:for [\w ]{1,20} )?(?:with|by|in|using) (?:my )?points|use (?:my )?points to (?:pay|buy|purchase|check ?out)|points? (?:as|for) (?:a )?payment|points? (?:at|during) checkout/i;
 const POINTS_OTHER_EARNING =
   /(?:签到|评价|晒单|分享|邀请|推荐好友|注册|生日).{0,6}(?:有|送|得|给|加|赚)(?:没有)?积分|积分.{0,4}(?:签到|评价|邀请)|points? for (?:checking in|check-?ins?|reviews?|sharing|referr|inviting|signing up)|(?:check-?in|review|referral|sign-?up)s? (?:earn|give|get)s? points/i;
 /**
@@ -236,7 +239,7 @@ export type RuledQuestion =
   | { kind: 'birthday' }
   | { kind: 'last_purchase' }
   | { kind: 'consent_how'; to: 'out' | 'in' }
-  | { kind: 'points_policy'; topic: 'transfer' | 'cash' | 'earning' | 'refund' }
+  | { kind: 'points_policy'; topic: 'transfer' | 'cash' | 'pay' | 'earning' | 'refund' }
   | { kind: 'tier_rule' }
   | { kind: 'program' }
   | { kind: 'points_expired' }
@@ -281,6 +284,7 @@ export function ruledQuestion(text: string, intent: Intent): RuledQuestion | nul
   if (POINTS_WRONG.test(text)) return { kind: 'points_wrong' };
   if (POINTS_TRANSFER.test(text)) return { kind: 'points_policy', topic: 'transfer' };
   if (POINTS_CASH.test(text)) return { kind: 'points_policy', topic: 'cash' };
+  if (POINTS_PAY.test(text)) return { kind: 'points_policy', topic: 'pay' };
   if (POINTS_OTHER_EARNING.test(text)) return { kind: 'points_policy', topic: 'earning' };
   if (ORDER_POINTS.test(text)) return intent === 'order_status' ? null : { kind: 'route', intent: 'order_status' };
   if (REDEEMED.test(text)) return intent === 'coupons' ? null : { kind: 'route', intent: 'coupons' };

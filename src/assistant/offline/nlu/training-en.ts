@@ -500,6 +500,8 @@ export const TRAINING_EN: TrainingSet = {
     'top picks for me',
     'personalised recommendations',
     'what new products do you have for me',
+    '(do you have|are there) any new products [in (the|your) (shop|store)]',
+    "what('s| is) new in (the|your) (shop|store)",
     'which product should i choose',
     'suggest items to buy with my points',
   ],
