@@ -53,6 +53,7 @@ const MEMBERS = [
   { id: 'cm-2', name: 'Carl Moan', locale: 'en', timeZone: 'Europe/London', user: 'u-cm2' },
   { id: 'ea-1', name: 'Eve Earner', locale: 'en', timeZone: 'Europe/London', user: 'u-ea' },
   { id: 'nw-1', name: 'Nina New', locale: 'en', timeZone: 'Europe/London', user: 'u-nw' },
+  { id: 'od-1', name: 'Otto Order', locale: 'en', timeZone: 'Europe/London', user: 'u-od' },
 ] as const;
 
 beforeAll(async () => {
@@ -78,6 +79,8 @@ beforeAll(async () => {
   await paidOrder(t.deps.domain, 'tr-1', 'TR1', '2345.60', '2026-02-02T00:00:00Z');
   await paidOrder(t.deps.domain, 'sh-2', 'SH2', '5200', '2026-03-02T00:00:00Z');
   await paidOrder(t.deps.domain, 'ea-1', 'EA1', '5200', '2026-03-02T00:00:00Z');
+  await paidOrder(t.deps.domain, 'od-1', 'SO2605200009', '64.50', '2026-05-20T02:00:00Z');
+  await paidOrder(t.deps.domain, 'od-1', 'SO2605250010', '99', '2026-05-25T02:00:00Z');
   // zh-3: one order earned points, one was refunded (its points taken back), one is not paid yet.
   await paidOrder(t.deps.domain, 'zh-3', 'SO2605010001', '320', '2026-05-01T02:00:00Z');
   await paidOrder(t.deps.domain, 'zh-3', 'SO2605100002', '150', '2026-05-10T02:00:00Z');
@@ -349,6 +352,26 @@ describe('points of an order', () => {
     expect(one.text).not.toContain('SO2605300003');
     const [en] = await say('u-en', "I didn't get points for my order");
     expect(en.text).toMatch(/^Points for your orders:\n- Order N1 \(2026-04-02, ¥700\): 700 points earned/);
+  });
+});
+
+describe('an order number alone, and damaged goods', () => {
+  it('answers a pasted order number with that order, and "my order arrived damaged" with a complaint and a ticket', async () => {
+    const [one] = await say('u-od', 'SO2605200009');
+    expect(one.text).toContain('Order SO2605200009 (2026-05-20, ¥64.50');
+    expect(one.text).not.toContain('SO2605250010');
+    const [asked] = await say('u-od', "what's the status of SO2605250010?");
+    expect(asked.text).toContain('Order SO2605250010 (2026-05-25, ¥99');
+    // Someone else's order number is not shown.
+    expect((await say('u-od', 'where is SO2605010001'))[0].text).toContain("can't find order SO2605010001");
+
+    const [sorry, queued] = await say('u-od', 'my order arrived damaged');
+    expect(sorry.text).toContain('complaint');
+    expect(queued?.text).toBeTruthy();
+    expect(await t.store.db.select().from(feedback).where(eq(feedback.memberId, 'od-1'))).toMatchObject([
+      { kind: 'complaint', text: 'my order arrived damaged' },
+    ]);
+    expect(await handoffsOf('emulator:conv-u-od')).toHaveLength(1);
   });
 });
 

@@ -19,6 +19,7 @@ import {
   BARE_COMPLAINT,
   isRuledQuestion,
   COUPON_GONE,
+  DAMAGED_GOODS,
   couponNamed,
   productOrdinal,
   NEWCOMER,
@@ -41,6 +42,8 @@ import {
 
 const NEGATIVE =
   /投诉|太差|很差|差劲|失望|生气|垃圾|骗|退钱|不满|糟糕|complain|complaint|terrible|awful|worst|angry|disappoint|unacceptable|bad service|rude|scam|horrible|poor/i;
+/** Feedback that is a complaint (filed as one, with a ticket for a person): angry words, or goods that came damaged. */
+const isComplaint = (text: string) => NEGATIVE.test(text) || DAMAGED_GOODS.test(text);
 const THANKS = /谢|thank|thx|appreciate/i;
 const BYE = /再见|拜拜|bye|goodbye|see you/i;
 const HELLO = /你好|您好|嗨|哈喽|早上好|晚上好|在吗|在么|在不在|^(hi|hello|hey|good (morning|afternoon|evening))\b/i;
@@ -134,7 +137,7 @@ export class OfflineBrain implements Brain {
       // Only a question the text rules answer outright goes past: "the milk in my order leaked" reads like an
       // order question to the model, but after "what happened?" it is the complaint.
       if (!isRuledQuestion(ruled, { routes: false }) && !BARE_COMPLAINT.test(text)) {
-        const complaint = asked === 'complaint' || NEGATIVE.test(text);
+        const complaint = asked === 'complaint' || isComplaint(text);
         return { replies: await this.fileComplaint(ctx, text, complaint), intent: 'feedback_complaint' };
       }
     }
@@ -436,7 +439,7 @@ export class OfflineBrain implements Brain {
           await requestDescription(ctx, /投诉|complain/i.test(text) ? 'complaint' : 'feedback');
           return [{ text: r('complaint_ask'), suggestions: suggestions(ctx, ['suggest_human']) }];
         }
-        return this.fileComplaint(ctx, text, NEGATIVE.test(text));
+        return this.fileComplaint(ctx, text, isComplaint(text));
       }
       case 'human_agent': {
         await tools.request_human.run({ ctx, input: {} });

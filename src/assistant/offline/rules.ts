@@ -120,7 +120,7 @@ export const amountIn = (text: string): number | undefined => {
 };
 /** "我的生日礼券呢", "生日有什么福利", "my birthday gift?": the member's birthday benefits (not "生日礼物推荐"). */
 const BIRTHDAY =
-  /生日(?:礼券|券|礼包|礼(?!物)|福利|权益|特权|积分|优惠|双倍)|生日.{0,4}(?:有什么|有啥|有没有|送什么)|birthday (?:coupons?|vouchers?|rewards?|benefits?|points|offers?|perks?|treats?)|my birthday/i;
+  /生日(?:礼券|券|礼包|礼(?!物)|福利|权益|特权|积分|优惠|双倍)|生日.{0,4}(?:有什么|有啥|有没有|送什么)|我的生日|birthday (?:coupons?|vouchers?|rewards?|benefits?|points|offers?|perks?|treats?)|my birthday/i;
 /**
  * What points cannot do in this program (src/domain/loyalty: they are earned on paid orders only, and spent on
  * coupons only): "积分能转给别人吗", "积分能换现金吗", "签到有积分吗", "can I transfer my points".
@@ -211,7 +211,17 @@ const POINTS_EXPIRED =
   /积分.{0,6}(?<!快|将|要|会)(?:过期了|已经过期|已过期|被清零|清零了|没了)|(?:恢复|返还|找回|补回|退回)(?:过期的?)?积分|\bpoints? (?:have |has |had )?(?:already )?(?:expired|been wiped|disappeared)\b|\brestore (?:my )?(?:expired )?points\b|\b(?:get|bring) (?:my )?(?:expired )?points back\b|\bexpired points\b/i;
 /** "我上次买了什么", "what did I buy last time": the latest order with what was in it. */
 const LAST_PURCHASE =
-  /(?:我|上次|最近|上一次)(?:都)?买了(?:些)?(?:什么|啥)|买过(?:什么|啥)|上一单(?:是|买)|what did i (?:buy|order|purchase|get)\b|what (?:was|is) in my (?:last |latest )?order|last thing i (?:bought|ordered)|what i (?:bought|ordered) last/i;
+  /(?:我|上次|最近|上一次)(?:都)?买了(?:些)?(?:什么|啥)|(?:上个?月|这个?月|本月|上周|这周|本周|前几天|去年)(?:我)?(?:都)?买了(?:些)?(?:什么|啥)|买过(?:什么|啥)|上一单(?:是|买)|what did i (?:buy|order|purchase|get)\b|what (?:was|is) in my (?:last |latest )?order|last thing i (?:bought|ordered)|what i (?:bought|ordered) last/i;
+/** Goods that arrived broken, leaking or spoiled: a complaint, whatever the words around it. */
+export const DAMAGED_GOODS =
+  /\b(?:arrived|came|was delivered|were delivered|showed up|is|was|are|were|got)\s+(?:\w+\s+)?(?:broken|damaged|defective|smashed|crushed|cracked|torn|leaking|leaked|spoiled|rotten|faulty|dented)\b|\b(?:leaked|leaking) (?:in|all over)\b|(?:坏了|破损|损坏|碎了|压坏|摔坏|漏了|漏液|变质|发霉|烂了|有质量问题)/i;
+/** What is asked about a pasted order number. */
+const ORDER_ASK =
+  /\b(?:where|status|track\w*|when|arriv\w*|ship\w*|deliver\w*|check)\b|到哪|物流|快递|发货|到货|状态|怎么样了|查(?:一下|询)?|进度/i;
+/** A message that is an order number and nothing else but punctuation or "order". */
+const BARE_ORDER_ID = /^\s*(?:order|订单|订单号)?\s*[:：#]?\s*[A-Za-z]{0,4}\d[\w-]{5,40}\s*[?？.。!！]*\s*$/i;
+/** A span of time in a purchase question ("上个月买了什么"): more than the latest order is asked for. */
+const PURCHASE_SPAN = /上个?月|这个?月|本月|上周|这周|本周|前几天|去年|last (?:month|week|year)|this (?:month|week|year)|recently/i;
 /** "show my last order", "最近一笔订单": one order, the latest, rather than the last three. */
 export const LAST_ORDER =
   /\b(?:last|latest|most recent) (?:order|purchase)\b|最近一(?:笔|个|单)订单|上一(?:笔|个)订单|最新(?:的)?(?:一笔)?订单/i;
@@ -274,7 +284,10 @@ export function ruledQuestion(text: string, intent: Intent): RuledQuestion | nul
   if (ACCOUNT_CLOSE.test(text) && intent !== 'feedback_complaint') return { kind: 'account_close' };
   if (PROFILE_CHANGE.test(text) && intent !== 'feedback_complaint') return { kind: 'profile_change' };
   if (MEMBER_NUMBER.test(text) && !ORDER_ID.test(text)) return { kind: 'member_number' };
-  if (LAST_PURCHASE.test(text) && !ORDER_ID.test(text)) return { kind: 'last_purchase' };
+  if (LAST_PURCHASE.test(text) && !ORDER_ID.test(text)) {
+    // "上个月买了什么", "what did I buy last week": a span of time holds several orders, so the recent ones with their dates.
+    return PURCHASE_SPAN.test(text) ? { kind: 'route', intent: 'order_status' } : { kind: 'last_purchase' };
+  }
   // "我的生日券怎么不见了" looks for a coupon, not the birthday benefits.
   if (COUPON_GONE.test(text)) return intent === 'coupons' ? null : { kind: 'route', intent: 'coupons' };
   if (BIRTHDAY.test(text) && intent !== 'feedback_complaint' && intent !== 'human_agent') return { kind: 'birthday' };
@@ -310,5 +323,13 @@ export function ruledQuestion(text: string, intent: Intent): RuledQuestion | nul
   if (ORDER_CHANGE.test(text) && (intent === 'out_of_scope' || intent === 'order_status')) return { kind: 'order_change' };
   if (SPEND.test(text) && SPEND_OVERRIDES.has(intent)) return { kind: 'spend' };
   if (DEALS.test(text) && (intent === 'out_of_scope' || intent === 'greeting_chitchat')) return { kind: 'route', intent: 'coupons' };
+  // "my order arrived damaged", "包裹里的杯子碎了": damaged goods are a complaint for a person, not order tracking.
+  if (DAMAGED_GOODS.test(text) && (intent === 'order_status' || intent === 'out_of_scope')) {
+    return { kind: 'route', intent: 'feedback_complaint' };
+  }
+  // A pasted order number, alone or asked after ("SO26112700022", "where is SO26112700022?"), asks for that order.
+  if (intent === 'out_of_scope' && ORDER_ID.test(text) && (ORDER_ASK.test(text) || BARE_ORDER_ID.test(text))) {
+    return { kind: 'route', intent: 'order_status' };
+  }
   return null;
 }
