@@ -358,7 +358,7 @@ describe('points of an order', () => {
 describe('an order number alone, and damaged goods', () => {
   it('answers a pasted order number with that order, and "my order arrived damaged" with a complaint and a ticket', async () => {
     const [one] = await say('u-od', 'SO2605200009');
-    expect(one.text).toContain('Order SO2605200009 (2026-05-20, ¥64.50');
+    expect(one.text).toMatch(/^Order SO2605200009 \(2026-05-20, ¥64\.50, 1 item\): .+\. Status: /);
     expect(one.text).not.toContain('SO2605250010');
     const [asked] = await say('u-od', "what's the status of SO2605250010?");
     expect(asked.text).toContain('Order SO2605250010 (2026-05-25, ¥99');

@@ -416,6 +416,8 @@ export class OfflineBrain implements Brain {
         const o = await tools.get_order_status.run({ ctx, input: { orderId } });
         if (!o.orders.length) return [{ text: orderId ? r('order_not_found', { id: orderId }) : r('orders_none') }];
         if (ORDER_POINTS.test(text) || (orderId && MENTIONS_POINTS.test(text))) return [this.orderPoints(ctx, o.orders)];
+        // One order by its number, or the latest asked for: that order with its products and tracking.
+        if (orderId && o.orders.length === 1) return [this.lastPurchase(ctx, o.orders, 'named_order')];
         if (!orderId && LAST_ORDER.test(text)) return [this.lastPurchase(ctx, o.orders)];
         const lines = o.orders.flatMap((x) => {
           const line = r('order_line', {
@@ -513,12 +515,12 @@ export class OfflineBrain implements Brain {
   }
 
   /** The latest order with the names of its first products (the tool gives up to three), its status and tracking. */
-  private lastPurchase(ctx: TurnCtx, orders: OrderRows): OutboundReply {
+  private lastPurchase(ctx: TurnCtx, orders: OrderRows, key: 'last_order' | 'named_order' = 'last_order'): OutboundReply {
     const r = say(ctx);
     const last = orders[0];
     if (!last) return { text: r('orders_none') };
     const names = last.products.join(ctx.lang === 'zh-CN' ? '、' : ', ');
-    const line = r('last_order', {
+    const line = r(key, {
       id: last.id,
       date: last.orderedOn,
       total: money(last.total),
