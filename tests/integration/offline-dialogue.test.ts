@@ -400,6 +400,10 @@ describe('changing an order', () => {
     const [en] = await say('u-shop', 'I want to return an item');
     expect(en.text).toContain('our support team does that');
     expect(buttons(en)).toContain('Talk to a person');
+    // A payment problem is theirs too.
+    const [charged] = await say('u-shop', 'I was charged twice for my order');
+    expect(charged.text).toContain('sort out payments');
+    expect(buttons(charged)).toContain('Talk to a person');
     // Two in a row are not "failed answers": no handoff until the member asks for one.
     expect(await handoffsOf('emulator:conv-u-zh3')).toHaveLength(0);
     await say('u-zh3', '转人工');
@@ -729,6 +733,16 @@ describe('asking for a coupon by what it is', () => {
     expect(await balanceOf('zh-2')).toBe(before - 1_000);
     await say('u-zh2', '确认');
     expect(await balanceOf('zh-2')).toBe(before - 1_000);
+  });
+
+  it('"redeem the 12 off one" names the coupon by its value alone, and "no" redeems nothing', async () => {
+    const before = await balanceOf('ea-1');
+    const [ask] = await say('u-ea', 'redeem the 12 off one');
+    expect(ask.text).toContain(
+      `Redeem 1,000 points for "¥12 off ¥99"? Your balance would go from ${formatPoints(before)} to ${formatPoints(before - 1_000)}.`,
+    );
+    await say('u-ea', 'no');
+    expect(await balanceOf('ea-1')).toBe(before);
   });
 });
 

@@ -36,6 +36,8 @@ describe('offline text rules', () => {
     ['I want to return an item', { kind: 'order_change' }],
     ['I want a refund', { kind: 'order_change' }],
     ['我想退货', { kind: 'order_change' }],
+    ['I was charged twice', { kind: 'order_change' }],
+    ['付款重复扣款了', { kind: 'order_change' }],
     ['how long does a refund take', { kind: 'order_change' }],
     ['I returned an item, will my points be taken back?', { kind: 'points_policy', topic: 'refund' }],
     ['上个月我花了多少钱', { kind: 'spend' }],
@@ -158,6 +160,11 @@ describe('offline text rules', () => {
     expect(couponNamed('换一张5元无门槛券', options)?.option).toBe(1);
     expect(couponNamed('满1,000减100的券', options)).toBeUndefined();
     expect(couponNamed('要一张券', options)).toBeUndefined();
+    // One number that is one coupon's value (its minimum left unsaid) names it; a minimum alone does not.
+    expect(couponNamed('redeem the 40 off one', options)?.option).toBe(3);
+    expect(couponNamed('我要减12的那张券', options)?.option).toBe(2);
+    expect(couponNamed('满99的券', options)).toBeUndefined();
+    expect(couponNamed('the 40 off one', [...options, { option: 5, value: 40, minSpend: 199 }])).toBeUndefined();
     expect(WANT_COUPON.test('满299减40的券还有吗')).toBe(false);
   });
 

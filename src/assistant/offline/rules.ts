@@ -21,13 +21,18 @@ export const WANT_COUPON =
 
 /**
  * The one coupon of `options` the text names by its amounts: every amount of the coupon (its value, and its
- * minimum spend when it has one) is a number in the text, and no other option fits as well. Undefined otherwise.
+ * minimum spend when it has one) is a number in the text, and no other option fits as well. A single number that is
+ * the value of exactly one option, and no option's minimum, names it too ("the 40 off one"). Undefined otherwise.
  */
 export function couponNamed<T extends { value: number; minSpend: number }>(text: string, options: T[]): T | undefined {
   const numbers = new Set((text.replaceAll(',', '').match(/\d+(?:\.\d+)?/g) ?? []).map(Number));
   if (!numbers.size) return undefined;
   const fits = options.filter((o) => numbers.has(o.value) && (o.minSpend === 0 ? numbers.size === 1 : numbers.has(o.minSpend)));
-  return fits.length === 1 ? fits[0] : undefined;
+  if (fits.length === 1) return fits[0];
+  if (fits.length > 1 || numbers.size !== 1) return undefined;
+  const [n] = numbers;
+  const byValue = options.filter((o) => o.value === n);
+  return byValue.length === 1 && !options.some((o) => o.minSpend === n) ? byValue[0] : undefined;
 }
 /**
  * A bare pick right after the options were listed: "2", "第2个", "选三", "option 2", "#2". Only while the list
@@ -100,7 +105,7 @@ const SPEND_OVERRIDES = new Set<Intent>([
  * member is told so and offered a person at once, rather than getting the out-of-scope reply.
  */
 const ORDER_CHANGE =
-  /取消(?:这个|我的|一个|该)?订单|退货|退款|换货|退换|(?:改|修改|更改|换)(?:一下)?(?:收货|配送)?地址|开(?:个|张)?发票|cancel (?:my |the |an |this |that )?order|return (?:an? |my |the |this )?(?:item|order|product|purchase)|\brefund|change (?:my |the )?(?:delivery |shipping )?address|\binvoice|return policy|退换?货政策/i;
+  /取消(?:这个|我的|一个|该)?订单|退货|退款|换货|退换|(?:改|修改|更改|换)(?:一下)?(?:收货|配送)?地址|开(?:个|张)?发票|cancel (?:my |the |an |this |that )?order|return (?:an? |my |the |this )?(?:item|order|product|purchase)|\brefund|change (?:my |the )?(?:delivery |shipping )?address|\binvoice|return policy|退换?货政策|重复(?:扣款|扣费|付款|支付)|(?:扣|付|支付)了两次(?:款|钱)?|多扣了?(?:钱|款|费)|\b(?:charged|billed) (?:me )?(?:twice|two times|double)|\bdouble[- ]?(?:charged|billed)|\bovercharged/i;
 /** An amount of money in the text: "¥500", "¥1,000", "500元", "500 yuan", "500块". */
 const AMOUNT =
   /[¥￥]\s*((?:\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.\d{1,2})?)|((?:\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.\d{1,2})?)\s*(?:元|块钱?|块|rmb|yuan|cny)/i;
