@@ -9,6 +9,8 @@ export const products = sqliteTable(
     /** Chinese name when the catalog has one; replies fall back to name. */
     nameZh: text('name_zh'),
     category: text('category').notNull().default(''),
+    /** The category's Chinese label when the catalog has one; zh-CN replies fall back to category. */
+    categoryZh: text('category_zh'),
     brand: text('brand').notNull().default(''),
     priceCents: integer('price_cents').notNull(),
     stock: integer('stock').notNull().default(100),

@@ -124,6 +124,7 @@ export const DEMO_PRODUCTS: Product[] = ROWS.map(([id, name, nameZh, category, b
   name,
   nameZh,
   category,
+  categoryZh: CATEGORIES.find((c) => c.key === category)?.zh ?? null,
   brand,
   priceCents,
   // Deterministic, varied stock levels without another PRNG stream.

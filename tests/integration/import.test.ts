@@ -41,6 +41,9 @@ const ORDERS_CSV = [
   'm2,o10,2026-05-20T08:30:00Z,A3,2,79.80', // 16
 ].join('\r\n');
 
+/** An orders file with nothing but its header, for imports of products alone. */
+const NO_ORDERS = ['member_id,order_id,ordered_at,product_id,quantity,amount'];
+
 let store: TestStore;
 let ctx: ReturnType<typeof domainCtx>;
 let dir: string;
@@ -169,6 +172,41 @@ describe('importOrders', () => {
     expect(r.rejected.byReason).toEqual({ 'bad ordered_at': 30 });
     const [a2] = await store.db.select().from(products).where(eq(products.id, 'A2'));
     expect(a2).toMatchObject({ name: 'Rice cooker 4L', priceCents: 37_900, nameZh: null });
+  });
+
+  it("takes Chinese names from the optional name_zh and category_zh columns, and a file without them keeps the store's", async () => {
+    const zh = await importOrders({
+      ctx,
+      input: {
+        orders: NO_ORDERS,
+        products: [
+          'product_id,name,category,brand,price,name_zh,category_zh',
+          'A2,Rice cooker 4L,Home,Midea,379,美的电饭煲 4L,家居',
+          'A3,Chocolate,Snacks,Dove,39.9,,零食',
+          `A1,Tea,Drinks,Leaf,15.50,${'茶'.repeat(201)},饮品`,
+        ],
+      },
+    });
+    expect(zh.products).toEqual({ created: 0, updated: 2, unchanged: 0 });
+    expect(zh.rejected.byReason).toEqual({ 'bad name': 1 });
+    const row = async (id: string) => (await store.db.select().from(products).where(eq(products.id, id)))[0];
+    expect(await row('A2')).toMatchObject({ nameZh: '美的电饭煲 4L', categoryZh: '家居' });
+    expect(await row('A3')).toMatchObject({ nameZh: null, categoryZh: '零食' });
+    // The same rows again change nothing; a file in the plain format leaves the Chinese names as they are.
+    const again = await importOrders({
+      ctx,
+      input: {
+        orders: NO_ORDERS,
+        products: ['product_id,name,category,brand,price,name_zh,category_zh', 'A2,Rice cooker 4L,Home,Midea,379,美的电饭煲 4L,家居'],
+      },
+    });
+    expect(again.products).toEqual({ created: 0, updated: 0, unchanged: 1 });
+    const plain = await importOrders({
+      ctx,
+      input: { orders: NO_ORDERS, products: ['product_id,name,category,brand,price', 'A2,Rice cooker 4L,Home,Midea,389'] },
+    });
+    expect(plain.products).toEqual({ created: 0, updated: 1, unchanged: 0 });
+    expect(await row('A2')).toMatchObject({ priceCents: 38_900, nameZh: '美的电饭煲 4L', categoryZh: '家居' });
   });
 
   it('refuses a file whose header lacks a required column', async () => {

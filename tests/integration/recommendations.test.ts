@@ -1,7 +1,7 @@
 // Recommendations on a real libSQL store: staples, popularity, filters, reasons, upkeep on import/webhook/refund, the admin endpoint.
 import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Campaign, coupons, members, orderLines, orders } from '../../db/schema/index.js';
+import { type Campaign, coupons, members, orderLines, orders, products } from '../../db/schema/index.js';
 import { renderForMember } from '../../src/domain/campaigns/index.js';
 import { OfflineBrain } from '../../src/assistant/offline/brain.js';
 import type { TurnCtx } from '../../src/assistant/types.js';
@@ -10,6 +10,7 @@ import type { DomainCtx } from '../../src/domain/context.js';
 import { getAgentMemberCard } from '../../src/domain/handoffs/index.js';
 import { importOrders } from '../../src/domain/orders/import-orders.js';
 import {
+  describeReason,
   ensureRecommendationStats,
   rebuildRecommendationStats,
   getProductForMember,
@@ -96,6 +97,20 @@ describe('recommendForMember', () => {
     expect(ids(list)).toEqual(['COLA', 'CHIPS', 'NUTS']);
     expect(list.every((r) => r.reason.kind === 'popular')).toBe(true);
     expect(list[0].reason.category).toBe('Drinks');
+  });
+
+  it("names a category by the catalog's Chinese label in zh-CN, and by its own name without one", async () => {
+    await t.store.write((tx) => tx.update(products).set({ categoryZh: '饮料' }).where(eq(products.category, 'Drinks')));
+    try {
+      const [cola] = await recs('newbie', { k: 1 });
+      expect(cola.reason).toMatchObject({ kind: 'popular', category: 'Drinks', categoryZh: '饮料' });
+      expect(describeReason('zh-CN', cola.reason)).toBe('饮料类热销');
+      expect(describeReason('en', cola.reason)).toBe('popular in Drinks');
+      const chips = (await recs('newbie', { k: 2 }))[1];
+      expect(describeReason('zh-CN', chips.reason)).toBe('Snacks类热销');
+    } finally {
+      await t.store.write((tx) => tx.update(products).set({ categoryZh: null }));
+    }
   });
 
   it('never recommends what is out of stock, even to the member who buys it most', async () => {

@@ -43,12 +43,13 @@ describe('demo seed', () => {
   });
 
   it('has a bilingual catalog, point-priced and gift-only coupons, and the four tiers', async () => {
-    const [p] = await rows<{ n: number; zh: number; oos: number; tiered: number }>(
+    const [p] = await rows<{ n: number; zh: number; zhCat: number; oos: number; tiered: number }>(
       store,
-      sql`select count(*) as n, count(name_zh) as zh, sum(stock = 0) as oos, count(min_tier_code) as tiered from products`,
+      sql`select count(*) as n, count(name_zh) as zh, count(category_zh) as zhCat, sum(stock = 0) as oos, count(min_tier_code) as tiered from products`,
     );
     expect(Number(p.n)).toBeGreaterThanOrEqual(75);
     expect(Number(p.zh)).toBe(Number(p.n));
+    expect(Number(p.zhCat)).toBe(Number(p.n));
     expect(Number(p.oos)).toBeGreaterThan(0);
     expect(Number(p.tiered)).toBeGreaterThan(0);
     const [c] = await rows<{ priced: number; gift: number }>(

@@ -325,12 +325,24 @@ async function existingOrders(tx: Tx, ids: string[]): Promise<Map<string, string
 /** `excluded.<column>` in an upsert: the value the conflicting row would have inserted. */
 const excluded = (column: string) => sql.raw(`excluded.${column}`);
 
-type NewProductRow = { id: string; name: string; category: string; brand: string; priceCents: number };
+type NewProductRow = {
+  id: string;
+  name: string;
+  category: string;
+  brand: string;
+  priceCents: number;
+  nameZh?: string | null;
+  categoryZh?: string | null;
+};
+
+/** Optional products.csv columns: Chinese names of the product and its category (empty means none). */
+export const PRODUCT_ZH_COLUMNS = ['name_zh', 'category_zh'] as const;
 
 /**
  * Upserts products in batches, comparing with the store first so unchanged rows are not rewritten and
- * the report can tell created from updated. Chinese names, stock and tier limits are left alone: this
- * format does not carry them.
+ * the report can tell created from updated. Chinese names are set only from a file that has their columns
+ * (`name_zh`, `category_zh`), so a file without them keeps those the store has; stock and tier limits are left
+ * alone: this format does not carry them.
  */
 async function importProducts(
   store: { write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> },
@@ -341,6 +353,8 @@ async function importProducts(
   onProgress?: (p: ImportProgress) => void,
 ): Promise<void> {
   let header: Map<string, number> | null = null;
+  let zhName = false;
+  let zhCategory = false;
   let batch = new Map<string, NewProductRow>();
   let done = 0;
   onProgress?.({ phase: 'products', done });
@@ -361,6 +375,8 @@ async function importProducts(
             category: products.category,
             brand: products.brand,
             priceCents: products.priceCents,
+            nameZh: products.nameZh,
+            categoryZh: products.categoryZh,
           })
           .from(products)
           .where(inArray(products.id, part));
@@ -370,7 +386,14 @@ async function importProducts(
       for (const r of rows) {
         const c = current.get(r.id);
         if (!c) report.products.created++;
-        else if (c.name === r.name && c.category === r.category && c.brand === r.brand && c.priceCents === r.priceCents) {
+        else if (
+          c.name === r.name &&
+          c.category === r.category &&
+          c.brand === r.brand &&
+          c.priceCents === r.priceCents &&
+          (!zhName || c.nameZh === r.nameZh) &&
+          (!zhCategory || c.categoryZh === r.categoryZh)
+        ) {
           report.products.unchanged++;
           continue;
         } else report.products.updated++;
@@ -382,7 +405,14 @@ async function importProducts(
           .values(part)
           .onConflictDoUpdate({
             target: products.id,
-            set: { name: excluded('name'), category: excluded('category'), brand: excluded('brand'), priceCents: excluded('price_cents') },
+            set: {
+              name: excluded('name'),
+              category: excluded('category'),
+              brand: excluded('brand'),
+              priceCents: excluded('price_cents'),
+              ...(zhName ? { nameZh: excluded('name_zh') } : {}),
+              ...(zhCategory ? { categoryZh: excluded('category_zh') } : {}),
+            },
           });
       }
     });
@@ -394,6 +424,8 @@ async function importProducts(
       const h = readHeader(text, PRODUCT_COLUMNS);
       if (h.missing.length) throw new DomainError('bad_request', `products.csv: missing column(s) ${h.missing.join(', ')}`);
       header = h.index;
+      zhName = header.has('name_zh');
+      zhCategory = header.has('category_zh');
       continue;
     }
     if (text.trim() === '') continue;
@@ -404,7 +436,10 @@ async function importProducts(
       reject('products', line, err instanceof CsvError ? err.message : String(err), text, 'malformed CSV');
       continue;
     }
-    const col = (name: (typeof PRODUCT_COLUMNS)[number]) => (f[header!.get(name)!] ?? '').trim();
+    const col = (name: (typeof PRODUCT_COLUMNS)[number] | (typeof PRODUCT_ZH_COLUMNS)[number]) => {
+      const i = header!.get(name);
+      return i === undefined ? '' : (f[i] ?? '').trim();
+    };
     const productId = id(col('product_id'));
     const name = col('name');
     const price = cents(col('price'));
@@ -413,18 +448,28 @@ async function importProducts(
         ? ['product_id must be 1-64 characters', 'bad product_id']
         : name.length === 0 || name.length > 200
           ? ['name must be 1-200 characters', 'bad name']
-          : col('category').length > 100 || col('brand').length > 100
-            ? ['category and brand must be at most 100 characters', 'bad category/brand']
-            : price === null
-              ? [`price "${col('price')}" must be a non-negative amount with at most 2 decimals`, 'bad price']
-              : null;
+          : col('name_zh').length > 200
+            ? ['name_zh must be at most 200 characters', 'bad name']
+            : col('category').length > 100 || col('brand').length > 100 || col('category_zh').length > 100
+              ? ['category, category_zh and brand must be at most 100 characters', 'bad category/brand']
+              : price === null
+                ? [`price "${col('price')}" must be a non-negative amount with at most 2 decimals`, 'bad price']
+                : null;
     if (problem) {
       reject('products', line, problem[0], text, problem[1]);
       continue;
     }
     // A later row for the same id wins, as it would in a spreadsheet.
     batch.delete(productId!);
-    batch.set(productId!, { id: productId!, name, category: col('category'), brand: col('brand'), priceCents: price! });
+    batch.set(productId!, {
+      id: productId!,
+      name,
+      category: col('category'),
+      brand: col('brand'),
+      priceCents: price!,
+      ...(zhName ? { nameZh: col('name_zh') || null } : {}),
+      ...(zhCategory ? { categoryZh: col('category_zh') || null } : {}),
+    });
     if (batch.size >= batchSize) await flush();
   }
   await flush();

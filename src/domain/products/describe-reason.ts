@@ -9,14 +9,15 @@ import type { RecommendationReason } from './recommend.js';
  */
 export function describeReason(lang: Lang, reason: RecommendationReason): string {
   const name = (lang === 'zh-CN' && reason.productNameZh) || reason.productName || reason.productId || '';
+  const category = (lang === 'zh-CN' && reason.categoryZh) || reason.category;
   switch (reason.kind) {
     case 'repeat':
       return render(lang, (reason.timesBought ?? 0) >= 2 ? 'reason_repeat' : 'reason_repeat_once', { product: name });
     case 'co_purchase':
       return render(lang, 'reason_co_purchase', { product: name });
     case 'category':
-      return reason.category ? render(lang, 'reason_category', { category: reason.category }) : render(lang, 'reason_popular_any');
+      return category ? render(lang, 'reason_category', { category }) : render(lang, 'reason_popular_any');
     default:
-      return reason.category ? render(lang, 'reason_popular', { category: reason.category }) : render(lang, 'reason_popular_any');
+      return category ? render(lang, 'reason_popular', { category }) : render(lang, 'reason_popular_any');
   }
 }

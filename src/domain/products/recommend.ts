@@ -40,8 +40,9 @@ export interface RecommendationReason {
   productId?: string;
   productName?: string;
   productNameZh?: string | null;
-  /** category and popular: the product's category (empty categories are left out). */
+  /** category and popular: the product's category (empty categories are left out), and its Chinese label if any. */
   category?: string;
+  categoryZh?: string | null;
   /** repeat: paid orders of the member that contained it. */
   timesBought?: number;
 }
@@ -80,6 +81,7 @@ interface ProductRow {
   name: string;
   name_zh: string | null;
   category: string;
+  category_zh: string | null;
   price_cents: number;
   stock: number;
   min_tier_code: string | null;
@@ -258,7 +260,7 @@ async function readProfile(ctx: DomainCtx, memberId: string): Promise<Profile> {
   };
 }
 
-type ProductTuple = [string, string, string | null, string, number, number, string | null, number | null, number | null];
+type ProductTuple = [string, string, string | null, string, string | null, number, number, string | null, number | null, number | null];
 
 /**
  * Ranks products for one member by the estimated chance each is in their next order (kappa, the
@@ -336,7 +338,7 @@ async function rankWith(
         union select other_id from nb union select product_id from cat_top union select product_id from pop)
     select
       (select json_group_array(json_array(product_id, other_id, orders)) from nb) as nb,
-      (select json_group_array(json_array(p.id, p.name, p.name_zh, p.category, p.price_cents, p.stock, p.min_tier_code, s.orders, s.weight))
+      (select json_group_array(json_array(p.id, p.name, p.name_zh, p.category, p.category_zh, p.price_cents, p.stock, p.min_tier_code, s.orders, s.weight))
          from cand join products p on p.id = cand.id left join rec_product_stats s on s.product_id = p.id) as products,
       (select json_group_array(json_array(c.category, c.weight)) from rec_category_stats c
          where c.category in (select p.category from cand join products p on p.id = cand.id)) as cats`,
@@ -344,11 +346,12 @@ async function rankWith(
   });
   const nbRows = JSON.parse(row?.nb ?? '[]') as [string, string, number][];
   const rows = (JSON.parse(row?.products ?? '[]') as ProductTuple[]).map(
-    ([id, name, name_zh, category, price_cents, stock, min_tier_code, orders, weight]): ProductRow => ({
+    ([id, name, name_zh, category, category_zh, price_cents, stock, min_tier_code, orders, weight]): ProductRow => ({
       id,
       name,
       name_zh,
       category,
+      category_zh,
       price_cents,
       stock,
       min_tier_code,
@@ -408,9 +411,9 @@ async function rankWith(
       const seed = byId.get(c.seed);
       reason = { kind: 'co_purchase', productId: c.seed, productName: seed?.name ?? c.seed, productNameZh: seed?.name_zh ?? null };
     } else if (p.category !== '' && pcMember > pc) {
-      reason = { kind: 'category', category: p.category };
+      reason = { kind: 'category', category: p.category, categoryZh: p.category_zh };
     } else {
-      reason = p.category !== '' ? { kind: 'popular', category: p.category } : { kind: 'popular' };
+      reason = p.category !== '' ? { kind: 'popular', category: p.category, categoryZh: p.category_zh } : { kind: 'popular' };
     }
     out.push({ productId: p.id, name: p.name, nameZh: p.name_zh, priceCents: p.price_cents, category: p.category, score, reason });
   }

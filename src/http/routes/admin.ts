@@ -81,6 +81,7 @@ export const recommendationsSchema = z.object({
         productName: z.string().optional(),
         productNameZh: z.string().nullable().optional(),
         category: z.string().optional(),
+        categoryZh: z.string().nullable().optional(),
         timesBought: z.number().int().optional(),
       }),
       reasonText: z.string(),
