@@ -1,5 +1,7 @@
 // Staff API, order webhook, health and the OpenAPI document, over the app's real request handling.
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { products } from '../../db/schema/index.js';
 import { request as httpRequest } from 'node:http';
 import { Hono } from 'hono';
 import { setResponseHeader } from '../../src/http/middleware.js';
@@ -101,6 +103,26 @@ describe('POST /api/orders', () => {
     expect(await again.json()).toMatchObject({ outcome: 'unchanged', pointsEarned: 0 });
     const card = await (await t.app.request('/api/admin/members/api-1', { headers: admin })).json();
     expect(card.points.balance).toBe(1999);
+  });
+
+  it('creates a product a line names for the first time, with its Chinese names, and refuses an unknown one without a name', async () => {
+    const line = {
+      productId: 'NEW1',
+      quantity: 1,
+      amount: '25.00',
+      name: 'Oolong tea',
+      nameZh: '乌龙茶',
+      category: 'Drinks',
+      categoryZh: '饮品',
+    };
+    await addMember(t.store, clock, { id: 'api-new' });
+    const res = await signedOrder({ ...order('W9'), memberId: 'api-new', lines: [line] });
+    expect(res.status).toBe(200);
+    const [p] = await t.store.db.select().from(products).where(eq(products.id, 'NEW1'));
+    expect(p).toMatchObject({ name: 'Oolong tea', nameZh: '乌龙茶', category: 'Drinks', categoryZh: '饮品', priceCents: 2_500 });
+    const unknown = await signedOrder({ ...order('W10'), memberId: 'api-new', lines: [{ productId: 'NEW2', quantity: 1, amount: '5' }] });
+    expect(unknown.status).toBe(400);
+    expect(await t.store.db.select().from(products).where(eq(products.id, 'NEW2'))).toHaveLength(0);
   });
 
   it('ships and refunds: shipping keeps points, the refund reverses them', async () => {

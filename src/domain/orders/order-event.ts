@@ -21,7 +21,9 @@ export const orderLineSchema = z.object({
   amount,
   /** Optional catalog data: lets the shop send products the store has not seen yet. */
   name: z.string().min(1).max(200).optional(),
+  nameZh: z.string().min(1).max(200).optional(),
   category: z.string().max(100).optional(),
+  categoryZh: z.string().min(1).max(100).optional(),
   brand: z.string().max(100).optional(),
 });
 

@@ -233,7 +233,9 @@ async function ensureProducts(tx: Tx, input: OrderEvent): Promise<void> {
       .values({
         id: line.productId,
         name: line.name,
+        nameZh: line.nameZh ?? null,
         category: line.category ?? '',
+        categoryZh: line.categoryZh ?? null,
         brand: line.brand ?? '',
         priceCents: Math.round(line.amount / line.quantity),
       })
