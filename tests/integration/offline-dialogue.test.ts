@@ -54,6 +54,7 @@ const MEMBERS = [
   { id: 'ea-1', name: 'Eve Earner', locale: 'en', timeZone: 'Europe/London', user: 'u-ea' },
   { id: 'nw-1', name: 'Nina New', locale: 'en', timeZone: 'Europe/London', user: 'u-nw' },
   { id: 'od-1', name: 'Otto Order', locale: 'en', timeZone: 'Europe/London', user: 'u-od' },
+  { id: 'fb-1', name: 'Fay Feedback', locale: 'en', timeZone: 'Europe/London', user: 'u-fb' },
 ] as const;
 
 beforeAll(async () => {
@@ -871,6 +872,18 @@ describe('a complaint without words', () => {
     // The next message goes to the support queue the complaint opened, and is not filed a second time.
     await say('u-cm1', '请尽快处理');
     expect(await t.store.db.select().from(feedback).where(eq(feedback.memberId, 'cm-1'))).toHaveLength(1);
+  });
+
+  it('asks for the feedback after "I want to give feedback", then files the answer as feedback (no ticket), once', async () => {
+    const [ask] = await say('u-fb', 'I want to give feedback');
+    expect(ask.text).toBe("Please go ahead: what would you like to tell us? I'll pass it on to our team.");
+    expect(await t.store.db.select().from(feedback).where(eq(feedback.memberId, 'fb-1'))).toHaveLength(0);
+    const [thanks] = await say('u-fb', 'the app is lovely, the new coupons are easy to find');
+    expect(thanks.text).toContain('Thank you for the feedback');
+    expect(await t.store.db.select().from(feedback).where(eq(feedback.memberId, 'fb-1'))).toMatchObject([
+      { kind: 'text', text: 'the app is lovely, the new coupons are easy to find' },
+    ]);
+    expect(await handoffsOf('emulator:conv-u-fb')).toHaveLength(0);
   });
 
   it('files nothing when the member drops it, and answers a question asked instead', async () => {

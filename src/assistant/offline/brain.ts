@@ -438,8 +438,9 @@ export class OfflineBrain implements Brain {
       case 'feedback_complaint': {
         if (BARE_COMPLAINT.test(text)) {
           // "投诉" alone says nothing to file: ask what happened, and file the answer (next turn).
-          await requestDescription(ctx, /投诉|complain/i.test(text) ? 'complaint' : 'feedback');
-          return [{ text: r('complaint_ask'), suggestions: suggestions(ctx, ['suggest_human']) }];
+          const kind = /投诉|complain/i.test(text) ? 'complaint' : 'feedback';
+          await requestDescription(ctx, kind);
+          return [{ text: r(kind === 'complaint' ? 'complaint_ask' : 'feedback_ask'), suggestions: suggestions(ctx, ['suggest_human']) }];
         }
         return this.fileComplaint(ctx, text, isComplaint(text));
       }

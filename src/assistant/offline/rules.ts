@@ -207,7 +207,7 @@ export const COUPON_GONE =
   /券.{0,6}(?:没了|不见了|消失|找不到|怎么没|去哪|哪去了|过期了)|(?:coupons?|vouchers?)(?: is| are| has| have)? (?:gone|missing|disappeared|vanished|expired)|where (?:is|are|did) my (?:coupons?|vouchers?)|(?:lost|can'?t find|cannot find) my (?:coupons?|vouchers?)/i;
 /** Wanting to complain or give feedback without saying what about ("投诉", "I want to complain"): ask first. */
 export const BARE_COMPLAINT =
-  /^\s*(?:我(?:要|想)?(?:投诉|反馈|提(?:个)?建议|提(?:个)?意见)|投诉|我有投诉|反馈|提建议|提意见|complain|complaint|a complaint|i want to complain|i have a complaint|i(?:'d| would) like to (?:complain|make a complaint|give (?:some )?feedback)|make a complaint|feedback|give feedback)[\s!.。！~]*$/i;
+  /^\s*(?:我(?:要|想)?(?:投诉|反馈|提(?:个|点|一些)?建议|提(?:个|点|一些)?意见)|我想(?:给你们)?提(?:个|点|一些)?(?:建议|意见)|我有(?:个|一个|一些|点)?(?:投诉|建议|意见|反馈)|投诉|反馈|提建议|提意见|complain|complaint|a complaint|i want to complain|i have a complaint|i(?:'d| would) like to (?:complain|make a complaint|give (?:some )?feedback)|i (?:want|wanna) to (?:give|leave|share|send) (?:you )?(?:some )?feedback|i (?:want to|would like to|'d like to) make a suggestion|i have (?:some |a )?(?:feedback|suggestion|idea)|can i (?:give|leave) (?:you )?(?:some )?feedback|make a complaint|feedback|give feedback)[\s!.。！~?？]*$/i;
 /**
  * Points already gone ("我的积分过期了，能恢复吗", "my points expired, can you restore them"): what expired and when,
  * not the next expiry days. "积分快过期了" (about to expire) is an expiry question.
