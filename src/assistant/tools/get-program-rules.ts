@@ -16,7 +16,7 @@ export const getProgramRulesTool = defineTool({
       earning:
         'Points come from paid orders only: 1 point per yuan of the order, times the tier multiplier held at payment, rounded down. Check-ins, reviews, sharing and referrals earn no points.',
       spending:
-        'Points buy coupons (list_coupons, redeemable) that take money off an order. They cannot be exchanged for cash, transferred to another member or combined with another account.',
+        'Points buy coupons (list_coupons, redeemable) that take money off an order; they do not pay for an order directly at checkout. They cannot be exchanged for cash, transferred to another member or combined with another account.',
       expiry: {
         months: r.expiryMonths,
         rule: 'Points expire this many months after they are earned; the oldest are spent and expire first.',
