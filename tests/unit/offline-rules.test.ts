@@ -41,6 +41,8 @@ describe('offline text rules', () => {
     ['how long does a refund take', { kind: 'order_change' }],
     ['I returned an item, will my points be taken back?', { kind: 'points_policy', topic: 'refund' }],
     ['上个月我花了多少钱', { kind: 'spend' }],
+    ['how many orders have I made', { kind: 'spend' }],
+    ['我今年下了几单', { kind: 'spend' }],
     ['我的生日礼券呢', { kind: 'birthday' }],
     ['unsubscribe me from marketing', { kind: 'consent_how', to: 'out' }],
     ['please stop sending me promotions', { kind: 'consent_how', to: 'out' }],

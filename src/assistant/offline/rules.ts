@@ -90,7 +90,7 @@ export const ORDER_POINTS =
   /积分(?:什么时候|多久|几天|何时)(?:才|会)?(?:到账|到|发放|给|加上)|(?:when|how soon) (?:will|do|does|would) (?:i|my) (?:get|receive|see|earn) (?:my |the )?points|how long (?:until|before|for) (?:my |the )?points|(?:没|未|没有)(?:收到|到账|拿到|获得|给|加|发).{0,4}积分|积分.{0,6}(?:没|未|没有)(?:到账|收到|给|加|发)|(?:didn'?t|did not|never|haven'?t|have not|not)\s+(?:get|got|receive|received|see|seen|earn|earned)\s+(?:my |any |the )?points|missing points|points?\s+(?:are |is )?missing|no points for|points for (?:my |this |that |the )?(?:last |latest |recent )?order/i;
 /** "上个月我花了多少钱", "how much have I spent": the spend summary (tier window, this and last month). */
 const SPEND =
-  /花了多少|花了几|消费了多少|消费多少|消费额|消费金额|消费记录|花费|how much (?:did|have|had) i (?:spend|spent)|how much i(?:'ve| have)? spent|(?:my |total )spend\b(?! limit)/i;
+  /花了多少|花了几|消费了多少|消费多少|消费额|消费金额|消费记录|花费|how much (?:did|have|had) i (?:spend|spent)|how much i(?:'ve| have)? spent|(?:my |total )spend\b(?! limit)|(?:下|买|有)了?(?:多少|几)(?:个|笔|张)?(?:订单|单)|订单(?:数|数量)|how many (?:orders|purchases) (?:have|did|had) i|how many (?:orders|purchases) i(?:'ve| have)?/i;
 /** What a spend question may have been classified as; a spend question is none of the others (orders, feedback). */
 const SPEND_OVERRIDES = new Set<Intent>([
   'out_of_scope',
