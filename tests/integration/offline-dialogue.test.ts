@@ -820,6 +820,8 @@ describe('a coupon the member cannot find', () => {
     expect(reply.text).toContain('最近 30 天内过期未用的优惠券：\n· 满 99 减 12 元券，已于 2026-05-22 过期');
     expect(reply.text?.match(/已于/g)).toHaveLength(1);
     expect(buttons(reply)).toContain('转人工');
+    // Asking for the expired ones by name reads them too.
+    expect((await say('u-ex2', '我过期的券'))[0].text).toContain('满 99 减 12 元券，已于 2026-05-22 过期');
     const [none] = await say('u-th', 'my coupon disappeared');
     expect(none.text).toContain('None of your coupons expired in the last 30 days.');
   });

@@ -204,7 +204,7 @@ const ONE_QUESTION =
 export type Topic = 'points' | 'tier' | 'coupons' | 'orders';
 /** "我的券怎么没了", "my coupon disappeared": the coupons held and those that expired lately. */
 export const COUPON_GONE =
-  /券.{0,6}(?:没了|不见了|消失|找不到|怎么没|去哪|哪去了|过期了)|(?:coupons?|vouchers?)(?: is| are| has| have)? (?:gone|missing|disappeared|vanished|expired)|where (?:is|are|did) my (?:coupons?|vouchers?)|(?:lost|can'?t find|cannot find) my (?:coupons?|vouchers?)/i;
+  /券.{0,6}(?:没了|不见了|消失|找不到|怎么没|去哪|哪去了|过期了)|(?:coupons?|vouchers?)(?: is| are| has| have)? (?:gone|missing|disappeared|vanished|expired)|where (?:is|are|did) my (?:coupons?|vouchers?)|(?:lost|can'?t find|cannot find) my (?:coupons?|vouchers?)|(?:过期|失效)(?:了)?的(?:优惠)?券|expired (?:coupons?|vouchers?)|(?:coupons?|vouchers?).{0,20}\bincluding (?:the )?expired/i;
 /** Wanting to complain or give feedback without saying what about ("投诉", "I want to complain"): ask first. */
 export const BARE_COMPLAINT =
   /^\s*(?:我(?:要|想)?(?:投诉|反馈|提(?:个|点|一些)?建议|提(?:个|点|一些)?意见)|我想(?:给你们)?提(?:个|点|一些)?(?:建议|意见)|我有(?:个|一个|一些|点)?(?:投诉|建议|意见|反馈)|投诉|反馈|提建议|提意见|complain|complaint|a complaint|i want to complain|i have a complaint|i(?:'d| would) like to (?:complain|make a complaint|give (?:some )?feedback)|i (?:want|wanna) to (?:give|leave|share|send) (?:you )?(?:some )?feedback|i (?:want to|would like to|'d like to) make a suggestion|i have (?:some |a )?(?:feedback|suggestion|idea)|can i (?:give|leave) (?:you )?(?:some )?feedback|make a complaint|feedback|give feedback)[\s!.。！~?？]*$/i;
