@@ -1,7 +1,8 @@
 // The language-model brain against a local OpenAI-compatible server: grounded answers, safe fallbacks, confirmations.
 import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { llmTurns, memberCoupons } from '../../db/schema/index.js';
+import { llmTurns, memberCoupons, members } from '../../db/schema/index.js';
+import { setMemberLanguage } from '../../src/domain/members/index.js';
 import { getPointsSummary } from '../../src/domain/loyalty/index.js';
 import { formatPoints } from '../../src/lib/money.js';
 import type { InboundActivity } from '../../src/turn/types.js';
@@ -88,6 +89,7 @@ describe('language-model brain', () => {
         'recommend_products',
         'redeem_points',
         'request_human',
+        'set_language',
         'submit_feedback',
       ].sort(),
     );
@@ -129,6 +131,16 @@ describe('language-model brain', () => {
     expect(replies[0].text).toContain('the points it earned are taken back');
     expect(replies[0].text).toContain('Points last 12 months.');
     expect(await lastMetrics()).toMatchObject({ fallback: 'none', grounding: 'pass', toolCalls: ['get_program_rules'] });
+  });
+
+  it("a model that calls set_language changes the member's language in the store, once", async () => {
+    llm.script([{ toolCalls: [{ name: 'set_language', arguments: '{"language":"zh-CN"}' }] }, { content: 'Sure, Chinese from now on.' }]);
+    await ask('please send me your offers in Chinese from now on');
+    const locale = async () => (await t.store.db.select({ l: members.locale }).from(members).where(eq(members.id, 'L1')))[0].l;
+    expect(await locale()).toBe('zh-CN');
+    expect(await lastMetrics()).toMatchObject({ toolCalls: ['set_language'] });
+    await setMemberLanguage({ ctx: t.deps.domain, input: { memberId: 'L1', locale: 'en' } });
+    expect(await locale()).toBe('en');
   });
 
   it('an invented number never reaches the member: the store number is sent instead', async () => {

@@ -55,6 +55,7 @@ const MEMBERS = [
   { id: 'nw-1', name: 'Nina New', locale: 'en', timeZone: 'Europe/London', user: 'u-nw' },
   { id: 'od-1', name: 'Otto Order', locale: 'en', timeZone: 'Europe/London', user: 'u-od' },
   { id: 'fb-1', name: 'Fay Feedback', locale: 'en', timeZone: 'Europe/London', user: 'u-fb' },
+  { id: 'lg-1', name: 'Lee Lang', locale: 'en', timeZone: 'Asia/Shanghai', user: 'u-lg' },
 ] as const;
 
 beforeAll(async () => {
@@ -373,6 +374,19 @@ describe('an order number alone, and damaged goods', () => {
       { kind: 'complaint', text: 'my order arrived damaged' },
     ]);
     expect(await handoffsOf('emulator:conv-u-od')).toHaveLength(1);
+  });
+});
+
+describe('the language the member asks for', () => {
+  it('"speak Chinese" answers in Chinese and sets the member\'s language for offers; "说英文" sets it back; a repeat changes nothing', async () => {
+    const locale = async () => (await t.store.db.select({ l: members.locale }).from(members).where(eq(members.id, 'lg-1')))[0].l;
+    const [zh] = await say('u-lg', 'can you speak Chinese?');
+    expect(zh.text).toBe('好的，改用中文。我会用您写的语言回复，优惠和提醒消息今后也用中文发送。');
+    expect(await locale()).toBe('zh-CN');
+    expect((await say('u-lg', '说中文'))[0].text).toContain('您的语言已经是中文');
+    const [en] = await say('u-lg', '请用英文回复');
+    expect(en.text).toMatch(/^Sure, English it is\./);
+    expect(await locale()).toBe('en');
   });
 });
 

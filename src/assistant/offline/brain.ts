@@ -169,6 +169,11 @@ export class OfflineBrain implements Brain {
       }
       case 'birthday':
         return { replies: [await birthdayAnswer(ctx)], intent: 'tier_benefits' };
+      case 'language': {
+        // Said in the language asked for, whatever language the request itself was written in.
+        const { changed } = await tools.set_language.run({ ctx, input: { language: ruled.to } });
+        return { replies: [{ text: render(ruled.to, changed ? 'language_set' : 'language_already') }], intent: 'language' };
+      }
       case 'consent_how': {
         // The button is the exact keyword the consent gate acts on (STOP / 退订, START / 订阅).
         const keyword = render(ctx.lang, ruled.to === 'out' ? 'consent_keyword_out' : 'consent_keyword_in');

@@ -225,6 +225,11 @@ const ORDER_ASK =
   /\b(?:where|status|track\w*|when|arriv\w*|ship\w*|deliver\w*|check)\b|到哪|物流|快递|发货|到货|状态|怎么样了|查(?:一下|询)?|进度/i;
 /** A message that is an order number and nothing else but punctuation or "order". */
 const BARE_ORDER_ID = /^\s*(?:order|订单|订单号)?\s*[:：#]?\s*[A-Za-z]{0,4}\d[\w-]{5,40}\s*[?？.。!！]*\s*$/i;
+/** Asking to be written to in the other language: "说中文", "请用英文回复", "speak Chinese", "English please". */
+const LANGUAGE_ZH =
+  /^\s*(?:请|麻烦)?(?:(?:说|用|讲|换成?|切换(?:到|成)?|改成?)(?:中文|汉语|普通话)|中文(?:回复|回答|交流|沟通|就行|就好)?(?:吧|可以吗|好吗)?)(?:回复|回答|交流|沟通|和我说|跟我说)?(?:吧|好吗|可以吗|谢谢)?[\s!.。！?？~]*$|\b(?:speak|reply|answer|talk|write|respond|text)(?: to me)? in (?:chinese|mandarin)\b|\b(?:chinese|mandarin),? please\b|\b(?:change|switch|set) (?:my |the )?language to (?:chinese|mandarin)\b|\bswitch to (?:chinese|mandarin)\b|^\s*(?:can you |could you |please |pls )?(?:speak|use|write|talk)(?: in)? (?:chinese|mandarin)(?: please| pls| with me| to me)?[\s!.?]*$/i;
+const LANGUAGE_EN =
+  /^\s*(?:请|麻烦)?(?:(?:说|用|讲|换成?|切换(?:到|成)?|改成?)(?:英文|英语)|英文(?:回复|回答|交流|沟通|就行|就好)?(?:吧|可以吗|好吗)?)(?:回复|回答|交流|沟通|和我说|跟我说)?(?:吧|好吗|可以吗|谢谢)?[\s!.。！?？~]*$|\b(?:speak|reply|answer|talk|write|respond|text)(?: to me)? in english\b|\benglish,? please\b|\b(?:change|switch|set) (?:my |the )?language to english\b|\bswitch to english\b|^\s*(?:can you |could you |please |pls )?(?:speak|use|write|talk)(?: in)? english(?: please| pls| with me| to me)?[\s!.?]*$/i;
 /** A span of time in a purchase question ("上个月买了什么"): more than the latest order is asked for. */
 const PURCHASE_SPAN = /上个?月|这个?月|本月|上周|这周|本周|前几天|去年|last (?:month|week|year)|this (?:month|week|year)|recently/i;
 /** "show my last order", "最近一笔订单": one order, the latest, rather than the last three. */
@@ -260,6 +265,7 @@ export type RuledQuestion =
   | { kind: 'points_expired' }
   | { kind: 'topics'; topics: Topic[] }
   | { kind: 'profile_change' }
+  | { kind: 'language'; to: 'zh-CN' | 'en' }
   | { kind: 'account_close' }
   | { kind: 'shipping' }
   | { kind: 'support_hours' }
@@ -284,6 +290,8 @@ export function isRuledQuestion(ruled: RuledQuestion | null, options: { routes: 
 export function ruledQuestion(text: string, intent: Intent): RuledQuestion | null {
   if (ACK.test(text) || ACK_EMOJI.test(text)) return { kind: 'ack' };
   if (CONFUSED.test(text)) return { kind: 'confused' };
+  if (LANGUAGE_ZH.test(text)) return { kind: 'language', to: 'zh-CN' };
+  if (LANGUAGE_EN.test(text)) return { kind: 'language', to: 'en' };
   if (CONSENT_IN.test(text)) return { kind: 'consent_how', to: 'in' };
   if (CONSENT_OUT.test(text)) return { kind: 'consent_how', to: 'out' };
   if (ACCOUNT_CLOSE.test(text) && intent !== 'feedback_complaint') return { kind: 'account_close' };

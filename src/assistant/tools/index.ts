@@ -13,6 +13,7 @@ import { listCouponsTool } from './list-coupons.js';
 import { recommendProductsTool } from './recommend-products.js';
 import { redeemPointsTool } from './redeem-points.js';
 import { requestHumanTool } from './request-human.js';
+import { setLanguageTool } from './set-language.js';
 import { submitFeedbackTool } from './submit-feedback.js';
 
 export const tools = {
@@ -31,6 +32,7 @@ export const tools = {
   request_human: requestHumanTool,
   get_support_hours: getSupportHoursTool,
   get_program_rules: getProgramRulesTool,
+  set_language: setLanguageTool,
 } as const;
 
 export type ToolName = keyof typeof tools;

@@ -20,6 +20,7 @@ const TOPICS: Record<string, string> = {
   support_hours: "the support team's hours",
   profile_change: 'changing their details (phone, email, birthday, name)',
   account_close: 'closing their membership or deleting their data',
+  language: 'the language they are written to in',
   recommend_products: 'recommendations',
   feedback_complaint: 'feedback or a complaint',
   out_of_scope: 'something the assistant could not answer',

@@ -10,3 +10,4 @@ export {
   type ConsentState,
   type ConsentRecord,
 } from './consent.js';
+export { setMemberLanguage, type MemberLanguage } from './set-language.js';
