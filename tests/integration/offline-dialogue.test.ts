@@ -56,6 +56,7 @@ const MEMBERS = [
   { id: 'od-1', name: 'Otto Order', locale: 'en', timeZone: 'Europe/London', user: 'u-od' },
   { id: 'fb-1', name: 'Fay Feedback', locale: 'en', timeZone: 'Europe/London', user: 'u-fb' },
   { id: 'lg-1', name: 'Lee Lang', locale: 'en', timeZone: 'Asia/Shanghai', user: 'u-lg' },
+  { id: 'pt-1', name: '潘婷', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-pt' },
 ] as const;
 
 beforeAll(async () => {
@@ -82,6 +83,7 @@ beforeAll(async () => {
   await paidOrder(t.deps.domain, 'sh-2', 'SH2', '5200', '2026-03-02T00:00:00Z');
   await paidOrder(t.deps.domain, 'ea-1', 'EA1', '5200', '2026-03-02T00:00:00Z');
   await paidOrder(t.deps.domain, 'od-1', 'SO2605200009', '64.50', '2026-05-20T02:00:00Z');
+  await paidOrder(t.deps.domain, 'pt-1', 'PT1', '1200', '2026-05-20T02:00:00Z');
   await paidOrder(t.deps.domain, 'od-1', 'SO2605250010', '99', '2026-05-25T02:00:00Z');
   // zh-3: one order earned points, one was refunded (its points taken back), one is not paid yet.
   await paidOrder(t.deps.domain, 'zh-3', 'SO2605010001', '320', '2026-05-01T02:00:00Z');
@@ -170,6 +172,17 @@ describe('picking a listed coupon by its number', () => {
     const [reply] = await say('u-ea', 'how do I earn more points');
     expect(reply.text).toMatch(new RegExp(`^You earn 1 point per yuan .*\\(${tier.nameEn}: x${tier.multiplierPct / 100}\\)`));
     expect(reply.text).toContain('1. ¥5 off, no minimum: 500 points');
+  });
+
+  it('answers "积分有什么用" and "够不够换券" with what the points buy, from the store, not the balance alone', async () => {
+    const balance = await balanceOf('pt-1');
+    for (const text of ['积分有什么用', '我的积分够不够换券', '最便宜的券要多少积分']) {
+      const [reply] = await say('u-pt', text);
+      expect(reply.text, text).toMatch(
+        new RegExp(`^您有 ${formatPoints(balance)} 积分。可用积分兑换的优惠券：\n1\\. 5 元无门槛券：500 积分`),
+      );
+      expect(buttons(reply), text).toEqual(['兑换 1', '兑换 2']);
+    }
   });
 
   it('does not read a lone number as a pick when no list was shown', async () => {

@@ -168,7 +168,7 @@ const SHIPPING =
  * hours ("这家餐厅营业时间") are not ours, so the team or "you" must be named.
  */
 const SUPPORT_HOURS =
-  /(?:客服|人工)(?:的)?.{0,4}(?:几点|什么时候|何时|时间|上班|下班|在线|营业)|(?:你们|您们)(?:几点|什么时候|每天几点)(?:上班|下班|开门|营业|有人|在)|几点(?:有|才有)人工|\b(?:support|customer service|customer care|agents?|your team|live chat|staff)\b.{0,30}\b(?:hours|opening times|open|available|online)\b|\bwhat (?:are )?your (?:opening |business |working |support )?hours\b|\bwhen (?:are|is|do|does) (?:you|your team|support|customer service|an agent|agents|someone|a person) (?:open|available|online|in|start)\b/i;
+  /(?:客服|人工)(?:的)?.{0,4}(?:几点|什么时候|何时|时间|上班|下班|在线|营业)|(?:你们|您们)(?:几点|什么时候|每天几点)(?:上班|下班|开门|营业|有人|在)|几点(?:有|才有)人工|(?:你们|您们|客服|人工)?(?:周末|周六|周日|星期六|星期天|星期日|节假日|假期|晚上)(?:也)?(?:上班|营业|有人|在线|有客服|有人工)|(?:are|is) (?:you|your team|support|customer service|someone) (?:open|available|online|working) (?:on )?(?:weekends?|saturdays?|sundays?|holidays?)|\b(?:support|customer service|customer care|agents?|your team|live chat|staff)\b.{0,30}\b(?:hours|opening times|open|available|online)\b|\bwhat (?:are )?your (?:opening |business |working |support )?hours\b|\bwhen (?:are|is|do|does) (?:you|your team|support|customer service|an agent|agents|someone|a person) (?:open|available|online|in|start)\b/i;
 /**
  * How the program works ("会员制度是怎样的", "how does the loyalty program work"), and what a newcomer gets
  * ("有什么新人福利", "is there a welcome gift"): earning, spending, tiers, then the member's own standing.
@@ -217,9 +217,12 @@ const POINTS_EXPIRED =
 /** "我上次买了什么", "what did I buy last time": the latest order with what was in it. */
 const LAST_PURCHASE =
   /(?:我|上次|最近|上一次)(?:都)?买了(?:些)?(?:什么|啥)|(?:上个?月|这个?月|本月|上周|这周|本周|前几天|去年)(?:我)?(?:都)?买了(?:些)?(?:什么|啥)|买过(?:什么|啥)|上一单(?:是|买)|what did i (?:buy|order|purchase|get)\b|what (?:was|is) in my (?:last |latest )?order|last thing i (?:bought|ordered)|what i (?:bought|ordered) last/i;
-/** Goods that arrived broken, leaking or spoiled: a complaint, whatever the words around it. */
+/** Goods that arrived broken, leaking or spoiled, or a parcel lost: a complaint for a person, whatever the words around it. */
 export const DAMAGED_GOODS =
-  /\b(?:arrived|came|was delivered|were delivered|showed up|is|was|are|were|got)\s+(?:\w+\s+)?(?:broken|damaged|defective|smashed|crushed|cracked|torn|leaking|leaked|spoiled|rotten|faulty|dented)\b|\b(?:leaked|leaking) (?:in|all over)\b|(?:坏了|破损|损坏|碎了|压坏|摔坏|漏了|漏液|变质|发霉|烂了|有质量问题)/i;
+  /\b(?:arrived|came|was delivered|were delivered|showed up|is|was|are|were|got)\s+(?:\w+\s+)?(?:broken|damaged|defective|smashed|crushed|cracked|torn|leaking|leaked|spoiled|rotten|faulty|dented)\b|\b(?:leaked|leaking) (?:in|all over)\b|(?:坏了|破损|损坏|碎了|压坏|摔坏|漏了|漏液|变质|发霉|烂了|有质量问题)|(?:包裹|快递|货|件|东西)(?:被)?(?:弄)?丢了|丢件|显示(?:已)?签收.{0,6}(?:没|未)(?:收到|拿到)|\b(?:lost|missing) (?:my )?(?:package|parcel|order|delivery)\b|\b(?:package|parcel|order|delivery) (?:was |is |got |has been )?(?:lost|stolen)\b|\b(?:says|marked|shows?) (?:as )?delivered but\b/i;
+/** What a coupon costs in points, or whether the balance buys one. */
+const COUPON_COST =
+  /券.{0,8}(?:多少|几)(?:个)?积分|(?:多少|几)积分.{0,6}(?:换|兑)|(?:够不够|够|能不能|可以)(?:换|兑换?)(?:一张|张|个)?(?:优惠)?券|\b(?:enough|sufficient) points (?:for|to (?:get|redeem|buy)) (?:a |any |the )?(?:coupon|voucher)s?\b|\bhow many points (?:is|for|does|do|to get) (?:a |an |the |each )?(?:\w+ )?(?:coupon|voucher)s?\b|\b(?:coupon|voucher)s? cost\b/i;
 /** What is asked about a pasted order number. */
 const ORDER_ASK =
   /\b(?:where|status|track\w*|when|arriv\w*|ship\w*|deliver\w*|check)\b|到哪|物流|快递|发货|到货|状态|怎么样了|查(?:一下|询)?|进度/i;
@@ -337,6 +340,10 @@ export function ruledQuestion(text: string, intent: Intent): RuledQuestion | nul
   if (SPEND.test(text) && SPEND_OVERRIDES.has(intent)) return { kind: 'spend' };
   if (DEALS.test(text) && (intent === 'out_of_scope' || intent === 'greeting_chitchat')) return { kind: 'route', intent: 'coupons' };
   // "my order arrived damaged", "包裹里的杯子碎了": damaged goods are a complaint for a person, not order tracking.
+  // "我的积分够不够换券", "最便宜的券要多少积分": what the points buy, not the balance alone.
+  if (COUPON_COST.test(text) && (intent === 'points_balance' || intent === 'out_of_scope' || intent === 'coupons')) {
+    return { kind: 'route', intent: 'earn_redeem_points' };
+  }
   if (DAMAGED_GOODS.test(text) && (intent === 'order_status' || intent === 'out_of_scope')) {
     return { kind: 'route', intent: 'feedback_complaint' };
   }
