@@ -847,6 +847,12 @@ describe('a coupon the member cannot find', () => {
     expect(reply.text).toContain('最近 30 天内过期未用的优惠券：\n· 满 99 减 12 元券，已于 2026-05-22 过期');
     expect(reply.text?.match(/已于/g)).toHaveLength(1);
     expect(buttons(reply)).toContain('转人工');
+    // A coupon that did not apply: the coupons held, when one applies, and a person for the order.
+    const [problem] = await say('u-ex2', '券用不了');
+    expect(problem.text).toContain('· 5 元无门槛券，有效期至 2026-06-30');
+    expect(problem.text).toContain('订单满足最低消费时');
+    expect(buttons(problem)).toContain('转人工');
+    expect(await handoffsOf('emulator:conv-u-ex2')).toHaveLength(0);
     // Asking for the expired ones by name reads them too.
     expect((await say('u-ex2', '我过期的券'))[0].text).toContain('满 99 减 12 元券，已于 2026-05-22 过期');
     const [none] = await say('u-th', 'my coupon disappeared');

@@ -79,6 +79,9 @@ function parseShown(raw: string | null): RecsShown | null {
 }
 /** "优惠券怎么用", "how do I use my coupon": the coupons held, and how one is used at checkout. */
 const COUPON_HOW = /怎么用|怎样用|如何用|如何使用|怎么使用|在哪(?:里)?用|how (?:do|can|should) i use|how to use|where (?:do|can) i use/i;
+/** A coupon that did not work at checkout ("券用不了", "my discount didn't apply"): how coupons apply, then a person. */
+const COUPON_PROBLEM =
+  /券.{0,6}(?:用不了|不能用|无法使用|用不上|没(?:有)?抵扣|没(?:有)?减|不生效|失败)|(?:coupons?|vouchers?|discounts?|promo codes?|codes?) (?:didn'?t|did not|doesn'?t|does not|won'?t|will not|isn'?t|is not|wasn'?t|was not|can'?t|cannot) (?:apply|work|go through|be applied|be used|accepted|valid)|(?:can'?t|cannot|couldn'?t) (?:use|apply) (?:my )?(?:coupons?|vouchers?|discounts?)/i;
 /**
  * "积分兑换" / "redeem my points" asks what the points buy, so the answer is the options alone; the earn rule
  * comes first only when the member asks how points are earned (or both, or neither is clear).
@@ -396,7 +399,8 @@ export class OfflineBrain implements Brain {
             },
           ];
         }
-        const howTo = COUPON_HOW.test(text) ? `\n\n${r('coupons_how_to_use')}` : '';
+        const problem = COUPON_PROBLEM.test(text);
+        const howTo = problem ? `\n\n${r('coupons_problem')}` : COUPON_HOW.test(text) ? `\n\n${r('coupons_how_to_use')}` : '';
         // "我的券怎么没了": what expired lately, after what is held.
         const gone = c.recentlyExpired
           ? `\n\n${
@@ -414,8 +418,8 @@ export class OfflineBrain implements Brain {
               ...c.coupons.map((x) => r('coupon_line', { name: x.name, expires: x.expiresOn })),
             ].join('\n')
           : r('coupons_none');
-        const body = `${head}${c.coupons.length ? howTo : ''}${gone}${c.redeemable.length ? `\n\n${r('coupons_redeem_hint')}` : ''}`;
-        return [gone ? { text: body, suggestions: suggestions(ctx, ['suggest_human']) } : { text: body }];
+        const body = `${head}${c.coupons.length || problem ? howTo : ''}${gone}${c.redeemable.length && !problem ? `\n\n${r('coupons_redeem_hint')}` : ''}`;
+        return [gone || problem ? { text: body, suggestions: suggestions(ctx, ['suggest_human']) } : { text: body }];
       }
       case 'order_status': {
         const orderId = ORDER_ID.exec(text)?.[1];
