@@ -36,6 +36,7 @@ const EN: Record<Intent, string[]> = {
     'tell me what the diamond level includes',
     'what are the benefits of the gold tier',
     'which level is my membership',
+    "what's the point of gold",
   ],
   next_tier: [
     'how much more do i have to spend before i reach gold',

@@ -46,6 +46,11 @@ const EN_RULES: Rule[] = [
     pattern:
       /^(what'?s|what is|whats|check|show|show me|tell me|see|view|how much is|how much's|can i see|can you check)? ?(my )?(current |available |remaining |account )?balance( please| pls| now)?[?.!\s]*$/,
   },
+  // "What's the point of gold?" asks what the tier gives; "point" here is not a loyalty point.
+  {
+    intent: 'tier_benefits',
+    pattern: /\bwhat(?:'s| is) the point of (?:being )?(?:a |an )?(?:gold|silver|diamond|vip|member|membership|(?:a |the )?tiers?)\b/,
+  },
   {
     intent: 'tier_benefits',
     pattern: /^(my |show my |what is my |whats my )?(current )?(membership |member |loyalty )?(tier|level|status)[?.!\s]*$/,
