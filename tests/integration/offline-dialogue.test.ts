@@ -57,6 +57,7 @@ const MEMBERS = [
   { id: 'fb-1', name: 'Fay Feedback', locale: 'en', timeZone: 'Europe/London', user: 'u-fb' },
   { id: 'lg-1', name: 'Lee Lang', locale: 'en', timeZone: 'Asia/Shanghai', user: 'u-lg' },
   { id: 'pt-1', name: '潘婷', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-pt' },
+  { id: 'vd-1', name: 'Val Verdict', locale: 'en', timeZone: 'Europe/London', user: 'u-vd' },
 ] as const;
 
 beforeAll(async () => {
@@ -919,6 +920,19 @@ describe('a complaint without words', () => {
       { kind: 'text', text: 'the app is lovely, the new coupons are easy to find' },
     ]);
     expect(await handoffsOf('emulator:conv-u-fb')).toHaveLength(0);
+  });
+
+  it('takes a verdict in a few words as feedback: an apology and a person for "you\'re useless", thanks for "I love this app"', async () => {
+    const [sorry] = await say('u-vd', "you're useless");
+    expect(sorry.text).toMatch(/^Sorry to hear that\./);
+    expect(buttons(sorry)).toContain('Talk to a person');
+    const [thanks] = await say('u-vd', 'I love this app');
+    expect(thanks.text).toContain('Thank you for the feedback');
+    expect(await t.store.db.select().from(feedback).where(eq(feedback.memberId, 'vd-1')).orderBy(asc(feedback.createdAt))).toMatchObject([
+      { kind: 'text', text: "you're useless", sentiment: 'negative' },
+      { kind: 'text', text: 'I love this app', sentiment: 'positive' },
+    ]);
+    expect(await handoffsOf('emulator:conv-u-vd')).toHaveLength(0);
   });
 
   it('files nothing when the member drops it, and answers a question asked instead', async () => {

@@ -15,6 +15,7 @@ const EN: Record<Intent, string[]> = {
     'points remaining on my membership?',
     // The program keeps no other balance for a member, so a bare "balance" is the points balance.
     "what's my balance",
+    'points please',
   ],
   points_history: [
     'when are my points going to expire',
@@ -72,6 +73,8 @@ const EN: Record<Intent, string[]> = {
     'i would like to write a review of the store',
     'i have an idea to improve your app',
     'the jacket i received was damaged and i am very disappointed',
+    'i hate this app',
+    "you're useless",
   ],
   human_agent: [
     'let me talk to a real human please',

@@ -61,6 +61,8 @@ describe('offline text rules', () => {
     ['包裹丢了', { kind: 'route', intent: 'feedback_complaint' }],
     ['my package was lost', { kind: 'route', intent: 'feedback_complaint' }],
     ['你们周末上班吗', { kind: 'support_hours' }],
+    ['how much is shipping?', { kind: 'shipping' }],
+    ['is delivery free for silver?', { kind: 'shipping' }],
     ['when will my tier be reviewed?', { kind: 'tier_rule' }],
     ['can you speak Chinese?', { kind: 'language', to: 'zh-CN' }],
     ['请用英文回复', { kind: 'language', to: 'en' }],

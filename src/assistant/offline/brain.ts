@@ -618,13 +618,17 @@ export class OfflineBrain implements Brain {
    */
   private async fileComplaint(ctx: TurnCtx, text: string, complaint: boolean): Promise<OutboundReply[]> {
     const r = say(ctx);
-    await tools.submit_feedback.run({
-      ctx,
-      input: complaint ? { kind: 'complaint', text, sentiment: 'negative' } : { kind: 'text', text, sentiment: sentimentOf(text) },
-    });
+    const sentiment = complaint ? 'negative' : sentimentOf(text);
+    await tools.submit_feedback.run({ ctx, input: complaint ? { kind: 'complaint', text, sentiment } : { kind: 'text', text, sentiment } });
     const handoff = peekHandoffOutcome(ctx);
     if (handoff) return [{ text: r('complaint_recorded') }, handoffReply(ctx, handoff)];
-    return [{ text: complaint ? r('complaint_received') : r('feedback_thanks') }];
+    if (complaint) return [{ text: r('complaint_received') }];
+    // Unhappy words that are not a complaint ("you're useless") get an apology and the way to a person, not thanks.
+    return [
+      sentiment === 'negative'
+        ? { text: r('feedback_sorry'), suggestions: suggestions(ctx, ['suggest_human']) }
+        : { text: r('feedback_thanks') },
+    ];
   }
 
   /** One product just recommended ("第一个", "the second one"): its price, stock, tier and where to buy it, read now. */

@@ -162,7 +162,7 @@ const TIER_RULE =
   /(?:等级|级别).{0,6}(?:多久|怎么|如何|什么时候|何时|多长时间)(?:才|会)?(?:评|算|计算|更新|调整|变|重新)|(?:会|怎么|为什么|为啥)(?:被)?降级|降级(?:规则|吗|了)|保级(?:规则|条件)|等级(?:规则|怎么算)|how (?:are|is) (?:my |the )?(?:tiers?|membership levels?|tier status|status) (?:calculated|worked out|decided|reviewed|determined|updated)|how (?:do|does) (?:the )?(?:tiers?|membership levels?) work|how often (?:are|is|do|does) (?:my |the )?(?:tiers?|status|level)|when (?:will|is|are|does) (?:my |the )?(?:tiers?|status|level|membership level) (?:be )?(?:reviewed|updated|recalculated|checked|change)|(?:can|will|could|would) i (?:be |get )?(?:downgraded|lose my (?:tier|status))|\bdowngrad/i;
 /** "包邮吗", "运费多少", "do I get free shipping": the member's shipping benefits and shipping coupons. */
 const SHIPPING =
-  /包邮|免运费|免邮|运费|邮费|配送费|快递费|free (?:shipping|delivery)|shipping (?:fees?|costs?|charges?)|delivery (?:fees?|charges?|costs?)|pay (?:for )?(?:shipping|delivery)/i;
+  /包邮|免运费|免邮|运费|邮费|配送费|快递费|free (?:shipping|delivery)|shipping (?:fees?|costs?|charges?)|delivery (?:fees?|charges?|costs?)|pay (?:for )?(?:shipping|delivery)|how much (?:is|does|do you charge for) (?:the )?(?:shipping|delivery|postage)|(?:shipping|delivery|postage) (?:is |free )?free\b|(?:is|are) (?:the )?(?:shipping|delivery|postage) free/i;
 /**
  * "你们几点上班", "客服什么时候在", "when is customer service available": the support team's hours. A place's opening
  * hours ("这家餐厅营业时间") are not ours, so the team or "you" must be named.

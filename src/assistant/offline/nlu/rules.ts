@@ -38,7 +38,17 @@ const ZH_RULES: Rule[] = [
 
 const EN_RULES: Rule[] = [
   // A bare "points" / "my points" asks for the balance (the most common points question).
-  { intent: 'points_balance', pattern: /^(my |check my |show my )?(points|pts|rewards|reward points|loyalty points)[?.!\s]*$/ },
+  {
+    intent: 'points_balance',
+    pattern: /^(my |check my |show my )?(points|pts|rewards|reward points|loyalty points)( please| pls| now)?[?.!\s]*$/,
+  },
+  // A verdict on the shop in a few words ("I hate this app", "I love this store") or a put-down of the assistant ("you're
+  // useless") is feedback; praise of the assistant itself ("good job", "you are great") stays small talk.
+  {
+    intent: 'feedback_complaint',
+    pattern:
+      /^(i )?(really )?(hate|love|like|dislike|can'?t stand) (this|the|your) (app|bot|assistant|shop|store|service|program|programme|website|site)[.!\s]*$|^(you('re| are)|this (bot|app|assistant) is|your (app|bot|assistant|service) is) (so |really |completely |totally )?(useless|hopeless|terrible|awful|rubbish|stupid|pointless)[.!\s]*$|^(this|the|your) (app|shop|store|service|website|site) is (so |really )?(great|amazing|awesome|brilliant|excellent|terrible|awful|rubbish)[.!\s]*$/,
+  },
   // "What's my balance": the only balance a member has with the program is points (a bank or gift-card balance
   // names itself and does not match).
   {
