@@ -429,6 +429,11 @@ describe('changing an order', () => {
     const [en] = await say('u-shop', 'I want to return an item');
     expect(en.text).toContain('our support team does that');
     expect(buttons(en)).toContain('Talk to a person');
+    // Where a refund has got to: the orders as the shop reported them, a refunded one saying so, then a person.
+    const [refund] = await say('u-zh3', '退款到账了吗');
+    expect(refund.text).toMatch(/订单 SO2605100002（2026-05-10，¥150，共 1 件）：已退款/);
+    expect(refund.text).toContain('订单状态会显示为「已退款」');
+    expect(buttons(refund)).toContain('转人工');
     // A payment problem is theirs too.
     const [charged] = await say('u-shop', 'I was charged twice for my order');
     expect(charged.text).toContain('sort out payments');

@@ -39,6 +39,8 @@ describe('offline text rules', () => {
     ['I was charged twice', { kind: 'order_change' }],
     ['付款重复扣款了', { kind: 'order_change' }],
     ['how long does a refund take', { kind: 'order_change' }],
+    ['退款到账了吗', { kind: 'refund_status' }],
+    ['where is my refund?', { kind: 'refund_status' }],
     ['I returned an item, will my points be taken back?', { kind: 'points_policy', topic: 'refund' }],
     ['上个月我花了多少钱', { kind: 'spend' }],
     ['how many orders have I made', { kind: 'spend' }],

@@ -280,6 +280,13 @@ export class OfflineBrain implements Brain {
         };
         return { replies: [reply], intent: 'points_history' };
       }
+      case 'refund_status': {
+        const r = say(ctx);
+        const { orders } = await tools.get_order_status.run({ ctx, input: {} });
+        const list = orders.length ? [r('orders_header'), ...this.orderLines(ctx, orders)].join('\n') : r('orders_none');
+        const reply = { text: `${list}\n\n${r('refund_status_note')}`, suggestions: suggestions(ctx, ['suggest_human']) };
+        return { replies: [reply], intent: 'order_status' };
+      }
       case 'order_change': {
         const reply = { text: render(ctx.lang, 'order_change_human'), suggestions: suggestions(ctx, ['suggest_human', 'suggest_orders']) };
         return { replies: [reply], intent: 'order_change' };
@@ -429,17 +436,7 @@ export class OfflineBrain implements Brain {
         // One order by its number, or the latest asked for: that order with its products and tracking.
         if (orderId && o.orders.length === 1) return [this.lastPurchase(ctx, o.orders, 'named_order')];
         if (!orderId && LAST_ORDER.test(text)) return [this.lastPurchase(ctx, o.orders)];
-        const lines = o.orders.flatMap((x) => {
-          const line = r('order_line', {
-            id: x.id,
-            date: x.orderedOn,
-            total: money(x.total),
-            items: countOf(ctx.lang, x.items, 'item'),
-            status: r(`order_status_${x.status}` as TemplateKey),
-          });
-          return x.trackingNo && x.carrier ? [line, r('order_tracking', { carrier: x.carrier, tracking: x.trackingNo })] : [line];
-        });
-        return [{ text: [r('orders_header'), ...lines].join('\n') }];
+        return [{ text: [r('orders_header'), ...this.orderLines(ctx, o.orders)].join('\n') }];
       }
       case 'recommend_products': {
         const category = await categoryIn(ctx, text);
@@ -526,6 +523,21 @@ export class OfflineBrain implements Brain {
   }
 
   /** The latest order with the names of its first products (the tool gives up to three), its status and tracking. */
+  /** Each order on a line (number, date, total, items, status), with its tracking under it when shipped. */
+  private orderLines(ctx: TurnCtx, orders: OrderRows): string[] {
+    const r = say(ctx);
+    return orders.flatMap((x) => {
+      const line = r('order_line', {
+        id: x.id,
+        date: x.orderedOn,
+        total: money(x.total),
+        items: countOf(ctx.lang, x.items, 'item'),
+        status: r(`order_status_${x.status}` as TemplateKey),
+      });
+      return x.trackingNo && x.carrier ? [line, r('order_tracking', { carrier: x.carrier, tracking: x.trackingNo })] : [line];
+    });
+  }
+
   private lastPurchase(ctx: TurnCtx, orders: OrderRows, key: 'last_order' | 'named_order' = 'last_order'): OutboundReply {
     const r = say(ctx);
     const last = orders[0];

@@ -220,6 +220,9 @@ const LAST_PURCHASE =
 /** Goods that arrived broken, leaking or spoiled, or a parcel lost: a complaint for a person, whatever the words around it. */
 export const DAMAGED_GOODS =
   /\b(?:arrived|came|was delivered|were delivered|showed up|is|was|are|were|got)\s+(?:\w+\s+)?(?:broken|damaged|defective|smashed|crushed|cracked|torn|leaking|leaked|spoiled|rotten|faulty|dented)\b|\b(?:leaked|leaking) (?:in|all over)\b|(?:坏了|破损|损坏|碎了|压坏|摔坏|漏了|漏液|变质|发霉|烂了|有质量问题)|(?:包裹|快递|货|件|东西)(?:被)?(?:弄)?丢了|丢件|显示(?:已)?签收.{0,6}(?:没|未)(?:收到|拿到)|\b(?:lost|missing) (?:my )?(?:package|parcel|order|delivery)\b|\b(?:package|parcel|order|delivery) (?:was |is |got |has been )?(?:lost|stolen)\b|\b(?:says|marked|shows?) (?:as )?delivered but\b/i;
+/** Where a refund has got to (not how to get one, nor how long one takes: those are the support team's). */
+const REFUND_STATUS =
+  /退款(?:进度|状态|到账|到了|退了吗|怎么样了|到哪了?|好了吗|成功了吗|处理了吗)|退款(?:还)?(?:没|没有)(?:到|收到|到账)|(?:收到|到账).{0,2}退款(?:了吗|没)|\brefund (?:status|progress)\b|\bwhere(?:'s| is) my refund\b|\b(?:has|did|was|is) my refund\b|\b(?:status|progress) of my refund\b|\b(?:haven'?t|have not|didn'?t|did not|never) (?:received|got|gotten) my refund\b/i;
 /** What a coupon costs in points, or whether the balance buys one. */
 const COUPON_COST =
   /券.{0,8}(?:多少|几)(?:个)?积分|(?:多少|几)积分.{0,6}(?:换|兑)|(?:够不够|够|能不能|可以)(?:换|兑换?)(?:一张|张|个)?(?:优惠)?券|\b(?:enough|sufficient) points (?:for|to (?:get|redeem|buy)) (?:a |any |the )?(?:coupon|voucher)s?\b|\bhow many points (?:is|for|does|do|to get) (?:a |an |the |each )?(?:\w+ )?(?:coupon|voucher)s?\b|\b(?:coupon|voucher)s? cost\b/i;
@@ -275,6 +278,7 @@ export type RuledQuestion =
   | { kind: 'earn_estimate'; amount: number }
   | { kind: 'points_wrong' }
   | { kind: 'order_change' }
+  | { kind: 'refund_status' }
   | { kind: 'spend' }
   | { kind: 'route'; intent: Intent };
 
@@ -336,6 +340,8 @@ export function ruledQuestion(text: string, intent: Intent): RuledQuestion | nul
   if (topics.length >= 2 && JOINED.test(text) && !ONE_QUESTION.test(text) && text.length <= 80 && !ORDER_ID.test(text)) {
     return { kind: 'topics', topics };
   }
+  // "退款到账了吗", "where is my refund": the orders as the shop reported them (a refunded one says so), then a person.
+  if (REFUND_STATUS.test(text) && (intent === 'out_of_scope' || intent === 'order_status')) return { kind: 'refund_status' };
   if (ORDER_CHANGE.test(text) && (intent === 'out_of_scope' || intent === 'order_status')) return { kind: 'order_change' };
   if (SPEND.test(text) && SPEND_OVERRIDES.has(intent)) return { kind: 'spend' };
   if (DEALS.test(text) && (intent === 'out_of_scope' || intent === 'greeting_chitchat')) return { kind: 'route', intent: 'coupons' };
