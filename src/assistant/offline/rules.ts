@@ -105,7 +105,7 @@ const SPEND_OVERRIDES = new Set<Intent>([
  * member is told so and offered a person at once, rather than getting the out-of-scope reply.
  */
 const ORDER_CHANGE =
-  /取消(?:这个|我的|一个|该)?订单|退货|退款|换货|退换|(?:改|修改|更改|换)(?:一下)?(?:收货|配送)?地址|开(?:个|张)?发票|cancel (?:my |the |an |this |that )?order|return (?:an? |my |the |this )?(?:item|order|product|purchase)|\brefund|change (?:my |the )?(?:delivery |shipping )?address|\binvoice|return policy|退换?货政策|重复(?:扣款|扣费|付款|支付)|(?:扣|付|支付)了两次(?:款|钱)?|多扣了?(?:钱|款|费)|\b(?:charged|billed) (?:me )?(?:twice|two times|double)|\bdouble[- ]?(?:charged|billed)|\bovercharged/i;
+  /取消(?:这个|我的|一个|该)?订单|退货|退款|换货|退换|(?:改|修改|更改|换)(?:一下)?(?:收货|配送)?地址|(?:改|修改|更改)(?:一下)?(?:收货人|收件人)(?:的)?(?:电话|手机|手机号|姓名|名字|信息)|开(?:个|张)?发票|发票(?:怎么|如何|在哪)(?:开|申请|领)|cancel (?:my |the |an |this |that )?order|return (?:an? |my |the |this )?(?:item|order|product|purchase)|\brefund|change (?:my |the )?(?:delivery |shipping )?address|\binvoice|return policy|退换?货政策|重复(?:扣款|扣费|付款|支付)|(?:扣|付|支付)了两次(?:款|钱)?|多扣了?(?:钱|款|费)|\b(?:charged|billed) (?:me )?(?:twice|two times|double)|\bdouble[- ]?(?:charged|billed)|\bovercharged/i;
 /** An amount of money in the text: "¥500", "¥1,000", "500元", "500 yuan", "500块". */
 const AMOUNT =
   /[¥￥]\s*((?:\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.\d{1,2})?)|((?:\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.\d{1,2})?)\s*(?:元|块钱?|块|rmb|yuan|cny)/i;
@@ -342,7 +342,10 @@ export function ruledQuestion(text: string, intent: Intent): RuledQuestion | nul
   }
   // "退款到账了吗", "where is my refund": the orders as the shop reported them (a refunded one says so), then a person.
   if (REFUND_STATUS.test(text) && (intent === 'out_of_scope' || intent === 'order_status')) return { kind: 'refund_status' };
-  if (ORDER_CHANGE.test(text) && (intent === 'out_of_scope' || intent === 'order_status')) return { kind: 'order_change' };
+  // "我要换货" reads like redeeming to the model (换); with no points or coupon in it, it is an order change.
+  const changeIntent =
+    intent === 'out_of_scope' || intent === 'order_status' || (intent === 'earn_redeem_points' && !/积分|券|points?|coupon/i.test(text));
+  if (ORDER_CHANGE.test(text) && changeIntent) return { kind: 'order_change' };
   if (SPEND.test(text) && SPEND_OVERRIDES.has(intent)) return { kind: 'spend' };
   if (DEALS.test(text) && (intent === 'out_of_scope' || intent === 'greeting_chitchat')) return { kind: 'route', intent: 'coupons' };
   // "my order arrived damaged", "包裹里的杯子碎了": damaged goods are a complaint for a person, not order tracking.
