@@ -282,7 +282,11 @@ describe('shopping by category and price', () => {
   });
 
   it('does not take a price alone for shopping: hotels and flights have prices too', async () => {
-    for (const text of ['帮我推荐一个价格在100-200元之间的酒店', 'i want to fly to atlanta for under 300 from pittsburgh']) {
+    for (const text of [
+      '帮我推荐一个价格在100-200元之间的酒店',
+      'i want to fly to atlanta for under 300 from pittsburgh',
+      '附近有什么好吃的餐馆',
+    ]) {
       const [reply] = await say('u-oos', text);
       expect(reply.text, text).not.toMatch(/为您精选|Picked for you/);
     }
@@ -294,6 +298,9 @@ describe('shopping by category and price', () => {
       expect(reply.text, text).toContain('Picked for you');
       expect(names(reply.text).length, text).toBeGreaterThan(0);
     }
+    // "有什么好吃的" is a snack request: the in-stock snacks of the catalog.
+    const [tasty] = await say('u-pt', '有什么好吃的');
+    expect(names(tasty.text).sort()).toEqual(['CHIPS', 'NUTS']);
     expect(await handoffsOf('emulator:conv-u-nw')).toHaveLength(0);
   });
 });

@@ -79,6 +79,10 @@ function parseShown(raw: string | null): RecsShown | null {
 }
 /** "优惠券怎么用", "how do I use my coupon": the coupons held, and how one is used at checkout. */
 const COUPON_HOW = /怎么用|怎样用|如何用|如何使用|怎么使用|在哪(?:里)?用|how (?:do|can|should) i use|how to use|where (?:do|can) i use/i;
+/** Asking what the shop has: with a catalog category in it, a shopping request. */
+const SHOPPING_ASK = /有什么|有啥|有没有|来点|想买|\bany\b|\bdo you (?:have|sell|stock)\b|\bwhat .{0,12}\b(?:have|sell|got)\b/i;
+/** Places, not products: "附近有什么好吃的餐馆" asks about the world, not the shop. */
+const ELSEWHERE = /餐馆|餐厅|饭店|饭馆|酒店|景点|附近|外卖|\brestaurants?\b|\bhotels?\b|\bnearby\b|\bnear me\b|\bcafes?\b/i;
 /** A coupon that did not work at checkout ("券用不了", "my discount didn't apply"): how coupons apply, then a person. */
 const COUPON_PROBLEM =
   /券.{0,6}(?:用不了|不能用|无法使用|用不上|没(?:有)?抵扣|没(?:有)?减|不生效|失败)|(?:coupons?|vouchers?|discounts?|promo codes?|codes?) (?:didn'?t|did not|doesn'?t|does not|won'?t|will not|isn'?t|is not|wasn'?t|was not|can'?t|cannot) (?:apply|work|go through|be applied|be used|accepted|valid)|(?:can'?t|cannot|couldn'?t) (?:use|apply) (?:my )?(?:coupons?|vouchers?|discounts?)/i;
@@ -298,11 +302,13 @@ export class OfflineBrain implements Brain {
         break;
     }
     if (WEAK_INTENTS.has(intent) && !THANKS.test(text) && !HELLO.test(text) && !BYE.test(text)) {
-      // A catalog category with a price band ("100元以内的零食", "snacks under 50"), or a category as the whole
-      // message ("零食"), is a shopping request. A price alone is not: hotels and flights have prices too.
+      // A catalog category with a price band ("100元以内的零食", "snacks under 50"), asked for ("有什么好吃的", "do you sell
+      // coffee?"), or as the whole message ("零食"), is a shopping request. A price alone is not: hotels and flights
+      // have prices too.
       const band = parsePriceBand(text);
       const priced = band.minPrice !== undefined || band.maxPrice !== undefined;
-      if ((priced || estimateTokens(text) <= SHORT_MESSAGE_TOKENS) && (await categoryIn(ctx, text))) intent = 'recommend_products';
+      const asked = priced || (SHOPPING_ASK.test(text) && !ELSEWHERE.test(text)) || estimateTokens(text) <= SHORT_MESSAGE_TOKENS;
+      if (asked && (await categoryIn(ctx, text))) intent = 'recommend_products';
     }
     const replies = await this.answer(ctx, intent, text);
     return { replies, intent, confidence: intent === classified.intent ? classified.confidence : undefined };

@@ -8,8 +8,8 @@ import type { TurnCtx } from '../types.js';
  * names), so a word here only counts when the store has a category containing one of its stems.
  */
 const ALIASES: [RegExp, string[]][] = [
-  [/零食|小吃|饼干|坚果|糖果|薯片|巧克力|snack/i, ['snack', 'candy', 'confection']],
-  [/饮料|饮品|喝的|果汁|咖啡|茶叶|drink|beverage|juice|coffee/i, ['drink', 'beverage']],
+  [/零食|小吃|饼干|坚果|糖果|薯片|巧克力|好吃的|吃的|snack/i, ['snack', 'candy', 'confection']],
+  [/饮料|饮品|好喝的|喝的|果汁|咖啡|茶叶|drink|beverage|juice|coffee/i, ['drink', 'beverage']],
   [/生鲜|水果|蔬菜|鲜肉|海鲜|鸡蛋|fresh|fruit|vegetable|produce/i, ['fresh', 'produce', 'fruit']],
   [/母婴|宝宝|婴儿|奶粉|纸尿裤|baby|infant/i, ['baby', 'infant']],
   [/数码|电子|电器|耳机|充电|electronic|gadget/i, ['electronic']],
