@@ -398,6 +398,20 @@ describe('an order number alone, and damaged goods', () => {
   });
 });
 
+describe('the account around the chat', () => {
+  it('says the chat is already linked, sends password trouble to the shop sign-in and a person, and keeps points to the member', async () => {
+    const [linked] = await say('u-vd', 'how do I link my account?');
+    expect(linked.text).toBe(
+      'This chat is already linked to your membership vd-1 (Regular tier), so you can ask me about your points, coupons and orders here.',
+    );
+    const [login] = await say('u-vd', 'I forgot my password');
+    expect(login.text).toContain('"Forgot password" on the shop\'s sign-in page');
+    expect(buttons(login)).toContain('Talk to a person');
+    expect((await say('u-vd', 'can my wife use my points?'))[0].text).toContain("can't be transferred");
+    expect(await handoffsOf('emulator:conv-u-vd')).toHaveLength(0);
+  });
+});
+
 describe('the language the member asks for', () => {
   it('"speak Chinese" answers in Chinese and sets the member\'s language for offers; "说英文" sets it back; a repeat changes nothing', async () => {
     const locale = async () => (await t.store.db.select({ l: members.locale }).from(members).where(eq(members.id, 'lg-1')))[0].l;

@@ -166,6 +166,15 @@ export class OfflineBrain implements Brain {
           replies: [{ text: render(ctx.lang, 'chitchat_other'), suggestions: suggestions(ctx, MENU) }],
           intent: 'greeting_chitchat',
         };
+      case 'linked': {
+        const { tier } = await tools.get_tier_benefits.run({ ctx, input: {} });
+        return { replies: [{ text: render(ctx.lang, 'chat_linked', { id: ctx.member.id, tier: tier.name }) }], intent: 'member_number' };
+      }
+      case 'login_help':
+        return {
+          replies: [{ text: render(ctx.lang, 'login_help'), suggestions: suggestions(ctx, ['suggest_human']) }],
+          intent: 'login_help',
+        };
       case 'member_number': {
         // The member's tier from the tier table (read once per turn); no spend query is needed for its name.
         const { tier } = await tools.get_tier_benefits.run({ ctx, input: {} });

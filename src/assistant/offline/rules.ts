@@ -131,7 +131,7 @@ const BIRTHDAY =
  * coupons only): "积分能转给别人吗", "积分能换现金吗", "签到有积分吗", "can I transfer my points".
  */
 const POINTS_TRANSFER =
-  /积分.{0,6}(?:转给|转让|转赠|赠送|送给|给别人|给朋友|给家人|合并)|(?:转|送|给)(?:一些|点)?积分给|transfer (?:my |some |the )?points|points? (?:to|with) (?:a |my )?(?:friend|family|someone|another)|give (?:my |some )?points|gift (?:my )?points|share (?:my )?points|combine (?:my )?points/i;
+  /(?:wife|husband|partner|friend|family|mom|mum|mother|dad|father|son|daughter|kids?|child|children)\b.{0,10}\b(?:use|spend|have|share) (?:my )?points|(?:家人|老婆|老公|妻子|丈夫|朋友|父母|孩子|爸妈|爸爸|妈妈).{0,4}(?:用|使用|花)(?:我的)?积分|积分.{0,6}(?:转给|转让|转赠|赠送|送给|给别人|给朋友|给家人|合并)|(?:转|送|给)(?:一些|点)?积分给|transfer (?:my |some |the )?points|points? (?:to|with) (?:a |my )?(?:friend|family|someone|another)|give (?:my |some )?points|gift (?:my )?points|share (?:my )?points|combine (?:my )?points/i;
 const POINTS_CASH =
   /积分.{0,6}(?:换|兑换|提|折)(?:成)?现(?:金|钱)|积分.{0,4}(?:提现|兑现)|points? (?:for|into|to) (?:cash|money)|cash (?:out )?(?:my )?points|points? cash ?out/i;
 /** Paying with points at checkout ("积分能直接付款吗", "can I pay with points"): points buy coupons, which do. */
@@ -236,6 +236,12 @@ const LANGUAGE_ZH =
   /^\s*(?:请|麻烦)?(?:(?:说|用|讲|换成?|切换(?:到|成)?|改成?)(?:中文|汉语|普通话)|中文(?:回复|回答|交流|沟通|就行|就好)?(?:吧|可以吗|好吗)?)(?:回复|回答|交流|沟通|和我说|跟我说)?(?:吧|好吗|可以吗|谢谢)?[\s!.。！?？~]*$|\b(?:speak|reply|answer|talk|write|respond|text)(?: to me)? in (?:chinese|mandarin)\b|\b(?:chinese|mandarin),? please\b|\b(?:change|switch|set) (?:my |the )?language to (?:chinese|mandarin)\b|\bswitch to (?:chinese|mandarin)\b|^\s*(?:can you |could you |please |pls )?(?:speak|use|write|talk)(?: in)? (?:chinese|mandarin)(?: please| pls| with me| to me)?[\s!.?]*$/i;
 const LANGUAGE_EN =
   /^\s*(?:请|麻烦)?(?:(?:说|用|讲|换成?|切换(?:到|成)?|改成?)(?:英文|英语)|英文(?:回复|回答|交流|沟通|就行|就好)?(?:吧|可以吗|好吗)?)(?:回复|回答|交流|沟通|和我说|跟我说)?(?:吧|好吗|可以吗|谢谢)?[\s!.。！?？~]*$|\b(?:speak|reply|answer|talk|write|respond|text)(?: to me)? in english\b|\benglish,? please\b|\b(?:change|switch|set) (?:my |the )?language to english\b|\bswitch to english\b|^\s*(?:can you |could you |please |pls )?(?:speak|use|write|talk)(?: in)? english(?: please| pls| with me| to me)?[\s!.?]*$/i;
+/** Linking this chat to a membership ("绑定会员", "how do I link my account"). */
+const LINK_ASK =
+  /(?:绑定|关联|连接)(?:我的)?(?:会员|账号|账户|会员卡)|(?:会员|账号|账户)(?:怎么|如何)(?:绑定|关联)|\b(?:link|connect|bind)(?:ing)? (?:my |this )?(?:account|membership|member account|loyalty account|card)\b|\bis (?:my |this )?(?:account|chat) linked\b/i;
+/** The shop's sign-in: a password or login problem is the shop account's, which the assistant cannot see. */
+const LOGIN_HELP =
+  /忘(?:记)?了?密码|密码(?:忘|错|不对|找回|重置)|登(?:录|陆)不(?:上|了|进去)|无法登(?:录|陆)|(?:forgot|forget|reset|change) (?:my )?password|(?:can'?t|cannot|unable to|couldn'?t) (?:log ?in|sign ?in|access my account)|locked out of my account/i;
 /** A span of time in a purchase question ("上个月买了什么"): more than the latest order is asked for. */
 const PURCHASE_SPAN = /上个?月|这个?月|本月|上周|这周|本周|前几天|去年|last (?:month|week|year)|this (?:month|week|year)|recently/i;
 /** "show my last order", "最近一笔订单": one order, the latest, rather than the last three. */
@@ -262,6 +268,8 @@ export type RuledQuestion =
   | { kind: 'ack' }
   | { kind: 'confused' }
   | { kind: 'member_number' }
+  | { kind: 'linked' }
+  | { kind: 'login_help' }
   | { kind: 'birthday' }
   | { kind: 'last_purchase' }
   | { kind: 'consent_how'; to: 'out' | 'in' }
@@ -304,6 +312,9 @@ export function ruledQuestion(text: string, intent: Intent): RuledQuestion | nul
   if (ACCOUNT_CLOSE.test(text) && intent !== 'feedback_complaint') return { kind: 'account_close' };
   if (PROFILE_CHANGE.test(text) && intent !== 'feedback_complaint') return { kind: 'profile_change' };
   if (MEMBER_NUMBER.test(text) && !ORDER_ID.test(text)) return { kind: 'member_number' };
+  // Only a member the chat is linked to reaches the rules, so "how do I link my account" is answered with that link.
+  if (LINK_ASK.test(text)) return { kind: 'linked' };
+  if (LOGIN_HELP.test(text) && (intent === 'out_of_scope' || intent === 'human_agent')) return { kind: 'login_help' };
   if (LAST_PURCHASE.test(text) && !ORDER_ID.test(text)) {
     // "上个月买了什么", "what did I buy last week": a span of time holds several orders, so the recent ones with their dates.
     return PURCHASE_SPAN.test(text) ? { kind: 'route', intent: 'order_status' } : { kind: 'last_purchase' };

@@ -21,6 +21,7 @@ const TOPICS: Record<string, string> = {
   profile_change: 'changing their details (phone, email, birthday, name)',
   account_close: 'closing their membership or deleting their data',
   language: 'the language they are written to in',
+  login_help: 'signing in to the shop (password or login)',
   recommend_products: 'recommendations',
   feedback_complaint: 'feedback or a complaint',
   out_of_scope: 'something the assistant could not answer',
