@@ -331,6 +331,10 @@ describe('when points expire', () => {
     const lines = lots.map((l) => `${formatDate(l.expiresAt, 'Asia/Shanghai')}  ${formatPoints(l.remaining)} 积分`);
     expect(reply.text?.startsWith(['即将过期的积分：', ...lines].join('\n'))).toBe(true);
     expect(reply.text).toContain(`您当前有 ${formatPoints(await balanceOf('zh-1'))} 积分。`);
+    // "清零" and "延期" ask the same: when the points go.
+    for (const q of ['积分什么时候清零', '积分可以延期吗']) {
+      expect((await say('u-zh', q))[0].text?.startsWith(['即将过期的积分：', ...lines].join('\n')), q).toBe(true);
+    }
 
     for (const q of ['when do my points expire', 'how long are my points valid?']) {
       const [en] = await say('u-en', q);

@@ -349,6 +349,8 @@ export class OfflineBrain implements Brain {
         return [all || lines.length < 5 ? reply : { ...reply, suggestions: suggestions(ctx, ['suggest_history_all']) }];
       }
       case 'earn_redeem_points':
+        // "积分可以延期吗": when they expire (and the rule), not how they are earned.
+        if (EXPIRY.test(text) && !REDEEM_ASK.test(text) && !EARN_ASK.test(text)) return [await this.expiryAnswer(ctx)];
         return this.redeemOptions(ctx, !REDEEM_ASK.test(text) || EARN_ASK.test(text));
       case 'tier_benefits': {
         const compared = TIER_WORDS.filter(([re]) => re.test(text)).map(([, code]) => code);

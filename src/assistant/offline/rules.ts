@@ -81,7 +81,7 @@ const ACK_EMOJI = /^(?:(?!👎|😡|😠|🤬|💢|😤|😞|😢|😭)(?:\s|\p{
 /** Puzzlement without a question ("???", "huh?", "啥？"): what the assistant can do, not a failed answer. */
 const CONFUSED = /^\s*(?:[?？!！.。…]+|huh|what|eh|hmm+|啊|啥|什么|嗯|哈)\s*[?？!！.。…]*\s*$/i;
 /** Questions about when points run out, answered with the expiry days first. */
-export const EXPIRY = /过期|到期|失效|有效期|expir|run out|\bvalid/i;
+export const EXPIRY = /过期|到期|失效|有效期|清零|延期|延长|expir|run out|\bvalid|\bextend/i;
 /** Intents the NLU falls back to that a price band or a category name in the text outranks: "100元以内的零食". */
 export const WEAK_INTENTS = new Set<Intent>(['out_of_scope', 'greeting_chitchat']);
 export const SHORT_MESSAGE_TOKENS = 3;
