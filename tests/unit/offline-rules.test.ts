@@ -72,6 +72,7 @@ describe('offline text rules', () => {
     ['my package was lost', { kind: 'route', intent: 'feedback_complaint' }],
     ['你们周末上班吗', { kind: 'support_hours' }],
     ['how much is shipping?', { kind: 'shipping' }],
+    ['anything on sale?', { kind: 'route', intent: 'coupons' }],
     ['is delivery free for silver?', { kind: 'shipping' }],
     ['when will my tier be reviewed?', { kind: 'tier_rule' }],
     ['can you speak Chinese?', { kind: 'language', to: 'zh-CN' }],

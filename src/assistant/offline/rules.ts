@@ -249,7 +249,7 @@ export const LAST_ORDER =
   /\b(?:last|latest|most recent) (?:order|purchase)\b|最近一(?:笔|个|单)订单|上一(?:笔|个)订单|最新(?:的)?(?:一笔)?订单/i;
 /** "有什么优惠活动", "do you have any deals": the member's coupons and what points buy (weak intents only). */
 const DEALS =
-  /\b(?:any|good|best|current|member|special) deals\b|\bspecial offers?\b|\bpromotions?\b|\bpromo codes?\b|\bdiscounts?\b|优惠活动|有什么活动|有啥活动|促销|打折|折扣|特价/i;
+  /\b(?:any|good|best|current|member|special) deals\b|\bspecial offers?\b|\bpromotions?\b|\bpromo codes?\b|\bdiscounts?\b|\bon sale\b|\bany sales?\b|\b(?:sale|clearance) items?\b|优惠活动|有什么活动|有啥活动|促销|打折|折扣|特价/i;
 /** "我的会员号是多少", "what's my member number". */
 const MEMBER_NUMBER = /会员号|会员卡号|会员编号|会员\s*id|member(?:ship)?\s+(?:number|no\.?|id|card number)|loyalty (?:number|id)/i;
 /** Shipping words in a complaint, a request for a person or an order question belong to those answers. */
