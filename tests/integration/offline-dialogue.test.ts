@@ -507,6 +507,15 @@ describe('money questions', () => {
     const [one] = await say('u-cp', '50元能用什么券');
     expect(one.text).toContain('¥50 的订单可用的优惠券（1 张）');
     expect(one.text).not.toContain('满 99 减 12 元券');
+    // A coupon's own value is not an order amount: "is the ¥5 coupon still valid" gets the coupons held.
+    const [held] = await say('u-cp', '5元的券还能用吗');
+    expect(held.text).toMatch(/^您的优惠券（2 张）/);
+  });
+
+  it('answers "how many points for ¥12 off" with what the coupons cost in points, not what a ¥12 order earns', async () => {
+    const [cost] = await say('u-ea', 'how many points for ¥12 off?');
+    expect(cost.text).toContain('2. ¥12 off ¥99: 1,000 points');
+    expect(cost.text).not.toMatch(/order earns/);
   });
 
   it('compares two named tiers with their thresholds from the tier table', async () => {

@@ -79,6 +79,9 @@ function parseShown(raw: string | null): RecsShown | null {
 }
 /** "优惠券怎么用", "how do I use my coupon": the coupons held, and how one is used at checkout. */
 const COUPON_HOW = /怎么用|怎样用|如何用|如何使用|怎么使用|在哪(?:里)?用|how (?:do|can|should) i use|how to use|where (?:do|can) i use/i;
+/** An amount that is an order's ("200元的订单", "a ¥150 order", "if I spend 300"), not a coupon's value. */
+const ORDER_AMOUNT =
+  /订单|单子|买|消费|花|满|(?:能|可|可以)用(?:哪|什么|几)|order|spend|purchase|basket|cart|checkout|which (?:coupons?|vouchers?) (?:can|could|do) i use/i;
 /** Asking what the shop has: with a catalog category in it, a shopping request. */
 const SHOPPING_ASK = /有什么|有啥|有没有|来点|想买|\bany\b|\bdo you (?:have|sell|stock)\b|\bwhat .{0,12}\b(?:have|sell|got)\b/i;
 /** Places, not products: "附近有什么好吃的餐馆" asks about the world, not the shop. */
@@ -91,7 +94,7 @@ const COUPON_PROBLEM =
  * comes first only when the member asks how points are earned (or both, or neither is clear).
  */
 const REDEEM_ASK =
-  /兑换|换|抵|花|券.{0,10}积分|积分.{0,10}券|有什么用|有啥用|干嘛|干什么|做什么|能买|redeem|spend|trade|exchange|cash (?:in|out)|use (?:my )?points|get with|buy with|do with|worth|enough points|coupon cost|points (?:is|for|does) (?:a |the )?coupon/i;
+  /兑换|换|抵|花|券.{0,10}积分|积分.{0,10}券|有什么用|有啥用|干嘛|干什么|做什么|能买|\d\s*off\b|redeem|spend|trade|exchange|cash (?:in|out)|use (?:my )?points|get with|buy with|do with|worth|enough points|coupon cost|points (?:is|for|does) (?:a |the )?coupon/i;
 const EARN_ASK = /赚|攒|获得|得到|积累|怎么(?:才能)?(?:多)?(?:得|拿|积)|earn|collect|accumulat|gain|get (?:more )?points/i;
 const RECS_PER_ANSWER = 3;
 /** "全部积分明细": as many entries as the history tool gives at once. */
@@ -410,7 +413,8 @@ export class OfflineBrain implements Brain {
       }
       case 'coupons': {
         const c = await tools.list_coupons.run({ ctx, input: { recentlyExpired: COUPON_GONE.test(text) } });
-        const amount = amountIn(text);
+        // An order's amount, not a coupon's own ("is the ¥5 coupon still valid" names the coupon by its value).
+        const amount = ORDER_AMOUNT.test(text) ? amountIn(text) : undefined;
         if (amount !== undefined && c.coupons.length) {
           // "200元的订单能用哪张券": the held coupons whose minimum spend the amount reaches.
           const usable = c.coupons.filter((x) => x.minSpend <= amount);

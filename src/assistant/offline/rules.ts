@@ -113,6 +113,8 @@ const AMOUNT =
 const EARN_QUESTION =
   /(?:得|获得|赚|给|返|送)\S{0,4}(?:多少|几)\s*(?:个)?积分|多少积分|几个积分|how many points|points (?:will|would|do|does|can) (?:i|it|that|this)/i;
 const COUPON_WORDS = /券|coupon|voucher/i;
+/** An amount off (a coupon's value): "¥12 off", "减12", "12元券". */
+const COUPON_VALUE = /\d\s*(?:yuan|元|块|rmb)?\s*off\b|减\s*\d|\d\s*(?:元|块)?(?:优惠)?券|券|coupon|voucher/i;
 /** "what did I just redeem", "我刚兑换了什么": the coupons held (a redeemed coupon is one), not the redeem list. */
 const REDEEMED =
   /what (?:did|have) i (?:just |already )?redeem|(?:my|the) redeemed (?:coupons?|vouchers?)|coupons? i (?:just )?redeemed|我(?:刚才?|刚刚|之前|已经)?兑换(?:了)?(?:什么|啥|哪些|的(?:券|优惠券|东西))|兑换(?:到|成功)的(?:券|优惠券)(?:在哪|呢)/i;
@@ -225,7 +227,7 @@ const REFUND_STATUS =
   /退款(?:进度|状态|到账|到了|退了吗|怎么样了|到哪了?|好了吗|成功了吗|处理了吗)|退款(?:还)?(?:没|没有)(?:到|收到|到账)|(?:收到|到账).{0,2}退款(?:了吗|没)|\brefund (?:status|progress)\b|\bwhere(?:'s| is) my refund\b|\b(?:has|did|was|is) my refund\b|\b(?:status|progress) of my refund\b|\b(?:haven'?t|have not|didn'?t|did not|never) (?:received|got|gotten) my refund\b/i;
 /** What a coupon costs in points, or whether the balance buys one. */
 const COUPON_COST =
-  /券.{0,8}(?:多少|几)(?:个)?积分|(?:多少|几)积分.{0,6}(?:换|兑)|(?:够不够|够|能不能|可以)(?:换|兑换?)(?:一张|张|个)?(?:优惠)?券|\b(?:enough|sufficient) points (?:for|to (?:get|redeem|buy)) (?:a |any |the )?(?:coupon|voucher)s?\b|\bhow many points (?:is|for|does|do|to get) (?:a |an |the |each )?(?:\w+ )?(?:coupon|voucher)s?\b|\b(?:coupon|voucher)s? cost\b/i;
+  /券.{0,8}(?:多少|几)(?:个)?积分|\bhow many points (?:for|is|does|to get) .{0,16}\boff\b|(?:多少|几)积分.{0,6}(?:换|兑)|(?:够不够|够|能不能|可以)(?:换|兑换?)(?:一张|张|个)?(?:优惠)?券|\b(?:enough|sufficient) points (?:for|to (?:get|redeem|buy)) (?:a |any |the )?(?:coupon|voucher)s?\b|\bhow many points (?:is|for|does|do|to get) (?:a |an |the |each )?(?:\w+ )?(?:coupon|voucher)s?\b|\b(?:coupon|voucher)s? cost\b/i;
 /** What is asked about a pasted order number. */
 const ORDER_ASK =
   /\b(?:where|status|track\w*|when|arriv\w*|ship\w*|deliver\w*|check)\b|到哪|物流|快递|发货|到货|状态|怎么样了|查(?:一下|询)?|进度/i;
@@ -323,7 +325,8 @@ export function ruledQuestion(text: string, intent: Intent): RuledQuestion | nul
   if (COUPON_GONE.test(text)) return intent === 'coupons' ? null : { kind: 'route', intent: 'coupons' };
   if (BIRTHDAY.test(text) && intent !== 'feedback_complaint' && intent !== 'human_agent') return { kind: 'birthday' };
   const amount = amountIn(text);
-  if (amount !== undefined && EARN_QUESTION.test(text)) return { kind: 'earn_estimate', amount };
+  // "how many points for ¥12 off" asks a coupon's price in points, not what a ¥12 order earns.
+  if (amount !== undefined && EARN_QUESTION.test(text) && !COUPON_VALUE.test(text)) return { kind: 'earn_estimate', amount };
   if (POINTS_EXPIRED.test(text) && intent !== 'feedback_complaint') return { kind: 'points_expired' };
   if (POINTS_WRONG.test(text)) return { kind: 'points_wrong' };
   if (POINTS_TRANSFER.test(text)) return { kind: 'points_policy', topic: 'transfer' };
