@@ -766,6 +766,8 @@ describe('account requests', () => {
     expect(how.text).toContain('pick it under Coupons at checkout');
     const [list] = await say('u-sh2', 'my coupons');
     expect(list.text).not.toContain('at checkout');
+    // "How do I use it?" with nothing named: a coupon, in this chat.
+    expect((await say('u-sh2', 'how do I use it?'))[0].text).toContain('pick it under Coupons at checkout');
   });
 
   it('answers "when will I get my points" order by order from the store, with the rule that points come on payment', async () => {

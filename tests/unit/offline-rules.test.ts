@@ -73,6 +73,8 @@ describe('offline text rules', () => {
     ['你们周末上班吗', { kind: 'support_hours' }],
     ['how much is shipping?', { kind: 'shipping' }],
     ['anything on sale?', { kind: 'route', intent: 'coupons' }],
+    ['how do I use it?', { kind: 'route', intent: 'coupons' }],
+    ['这个怎么用', { kind: 'route', intent: 'coupons' }],
     ['is delivery free for silver?', { kind: 'shipping' }],
     ['when will my tier be reviewed?', { kind: 'tier_rule' }],
     ['can you speak Chinese?', { kind: 'language', to: 'zh-CN' }],

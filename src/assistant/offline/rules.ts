@@ -228,6 +228,9 @@ const REFUND_STATUS =
 /** What a coupon costs in points, or whether the balance buys one. */
 const COUPON_COST =
   /券.{0,8}(?:多少|几)(?:个)?积分|\bhow many points (?:for|is|does|to get) .{0,16}\boff\b|(?:多少|几)积分.{0,6}(?:换|兑)|(?:够不够|够|能不能|可以)(?:换|兑换?)(?:一张|张|个)?(?:优惠)?券|\b(?:enough|sufficient) points (?:for|to (?:get|redeem|buy)) (?:a |any |the )?(?:coupon|voucher)s?\b|\bhow many points (?:is|for|does|do|to get) (?:a |an |the |each )?(?:\w+ )?(?:coupon|voucher)s?\b|\b(?:coupon|voucher)s? cost\b/i;
+/** "How do I use it?" with nothing named. */
+const USE_IT =
+  /^\s*(?:(?:so |ok |okay )?how (?:do|can|should) i use (?:it|this|that|them|these|those)|how to use (?:it|this|that|them)|where (?:do|can) i use (?:it|this|that|them)|(?:那|这个?|它)?(?:要)?(?:怎么|如何|怎样)(?:使)?用(?:呢|啊)?|在哪(?:里)?用)[\s?？!.。]*$/i;
 /** What is asked about a pasted order number. */
 const ORDER_ASK =
   /\b(?:where|status|track\w*|when|arriv\w*|ship\w*|deliver\w*|check)\b|到哪|物流|快递|发货|到货|状态|怎么样了|查(?:一下|询)?|进度/i;
@@ -370,6 +373,8 @@ export function ruledQuestion(text: string, intent: Intent): RuledQuestion | nul
   if (DAMAGED_GOODS.test(text) && (intent === 'order_status' || intent === 'out_of_scope')) {
     return { kind: 'route', intent: 'feedback_complaint' };
   }
+  // "how do I use it?" / "怎么用" on its own: in this chat "it" is a coupon (how one is used, with those held).
+  if (USE_IT.test(text) && (intent === 'out_of_scope' || intent === 'greeting_chitchat')) return { kind: 'route', intent: 'coupons' };
   // A pasted order number, alone or asked after ("SO26112700022", "where is SO26112700022?"), asks for that order.
   if (intent === 'out_of_scope' && ORDER_ID.test(text) && (ORDER_ASK.test(text) || BARE_ORDER_ID.test(text))) {
     return { kind: 'route', intent: 'order_status' };
