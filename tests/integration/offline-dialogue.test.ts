@@ -974,6 +974,11 @@ describe('a complaint without words', () => {
       { kind: 'text', text: 'I love this app', sentiment: 'positive' },
     ]);
     expect(await handoffsOf('emulator:conv-u-vd')).toHaveLength(0);
+    // In Chinese too, and about the app failing.
+    const [zh] = await say('u-pt', '这个机器人好笨');
+    expect(zh.text).toMatch(/^很抱歉给您不好的体验/);
+    expect(buttons(zh)).toContain('转人工');
+    expect((await say('u-pt', 'APP老是闪退'))[0].text).toMatch(/^很抱歉给您不好的体验/);
   });
 
   it('files nothing when the member drops it, and answers a question asked instead', async () => {

@@ -103,6 +103,8 @@ describe('feedback categories and sentiment', () => {
     expect(sentimentOf('不满意')).toBe('negative');
     expect(sentimentOf('This is terrible and the courier was rude')).toBe('negative');
     expect(sentimentOf('not good at all')).toBe('negative');
+    expect(sentimentOf('APP老是闪退')).toBe('negative');
+    expect(sentimentOf('东西质量一般')).toBe('negative');
     expect(sentimentOf('Great service, thank you!')).toBe('positive');
     expect(sentimentOf('I have a question about chocolate')).toBe('neutral');
     expect(sentimentOfScore('csat', 5)).toBe('positive');

@@ -39,7 +39,7 @@ export function categorizeFeedback(text: string): FeedbackCategory {
 const NEGATED_POSITIVE =
   /不(?:太|怎么|是很)?(?:好|满意|喜欢|行|错了?)|没(?:有)?(?:用|帮助|解决)|\b(?:not|never|isn'?t|wasn'?t) (?:very )?(?:good|happy|satisfied|helpful|great|nice)\b|\bno help\b/gi;
 const NEGATIVE =
-  /投诉|太差|很差|差劲|差评|失望|生气|愤怒|垃圾|骗|退钱|不满|糟糕|烂|太慢|坑|气死|无语|恶心|\b(?:complain\w*|terrible|awful|worst|angry|furious|disappoint\w*|unacceptable|bad|rude|scam\w*|horrible|poor|useless|hate|annoy\w*|broken|late|waste\w*|ridiculous|never arrived)\b/gi;
+  /投诉|太差|很差|差劲|差评|失望|生气|愤怒|垃圾|骗|退钱|不满|糟糕|烂|太慢|坑|气死|无语|恶心|质量一般|笨|傻|蠢|闪退|卡顿|崩溃|打不开|报错|\b(?:complain\w*|terrible|awful|worst|angry|furious|disappoint\w*|unacceptable|bad|rude|scam\w*|horrible|poor|useless|hate|annoy\w*|broken|late|waste\w*|ridiculous|never arrived)\b/gi;
 const POSITIVE =
   /满意|很好|非常好|挺好|不错|棒|赞|喜欢|感谢|谢谢|好评|开心|高兴|给力|专业|耐心|\b(?:great|love\w*|excellent|thanks?|thank you|good|happy|helpful|awesome|amazing|perfect|fast|quick\w*|satisfied|nice|friendly|appreciate\w*)\b/gi;
 

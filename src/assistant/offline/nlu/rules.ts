@@ -32,6 +32,14 @@ const ZH_RULES: Rule[] = [
   },
   // Likewise a bare "我的等级" asks which tier the member is in.
   { intent: 'tier_benefits', pattern: /^(我的|我|查|查询|看看)?(会员)?(等级|级别)[?？!！。.\s]*$/ },
+  // A verdict on the goods, the service, the app or the assistant ("东西质量一般", "这个机器人好笨"), or the app failing
+  // ("APP老是闪退"), is feedback; delivery speed stays with the orders, which say where a parcel is.
+  {
+    intent: 'feedback_complaint',
+    pattern:
+      /(?:质量|东西|商品|产品|服务|态度|包装|app|应用|网站|页面|机器人|客服)(?:真的|实在)?(?:太|很|好|非常|有点|比较|特别)?(?:一般|差劲?|烂|垃圾|笨|傻|蠢|不行|不好|糟糕)|闪退|卡顿|打不开|崩溃|老是报错/,
+    unless: /积分|券|订单号|快递|物流|发货|好不好|怎么样|吗[?？]?$/,
+  },
   // Managing an order (cancel, change, address) is not order tracking; the product cannot do it.
   { intent: 'out_of_scope', pattern: /(取消|撤销|修改|更改|改)(一下)?(订单|收货地址|地址)|退(款|货)/ },
 ];
