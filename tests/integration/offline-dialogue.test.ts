@@ -344,6 +344,14 @@ describe('when points expire', () => {
 });
 
 describe('reaching a named tier', () => {
+  it('answers "钻石会员要消费多少" with the gap to Diamond from the store, not what the member spent', async () => {
+    const diamond = (await listTiers(t.store.db)).find((x) => x.code === 'diamond');
+    const status = await getTierStatus({ ctx: t.deps.domain, input: { memberId: 'pt-1' } });
+    if (!diamond) throw new Error('fixture tiers missing');
+    const [reply] = await say('u-pt', '钻石会员要消费多少');
+    expect(reply.text).toContain(`12 个月内再消费 ¥${formatMoney(diamond.thresholdCents - status.rollingSpendCents)} 即可升级为钻石`);
+  });
+
   it('gives the gap to the tier the member named as well as to the next one, from the store', async () => {
     const status = await getTierStatus({ ctx: t.deps.domain, input: { memberId: 'en-1' } });
     expect(status.tier.code).toBe('regular');
@@ -961,6 +969,16 @@ describe('a complaint without words', () => {
       { kind: 'text', text: 'the app is lovely, the new coupons are easy to find' },
     ]);
     expect(await handoffsOf('emulator:conv-u-fb')).toHaveLength(0);
+  });
+
+  it('files "我的积分被盗了" as a complaint with a ticket, not a points history', async () => {
+    const [sorry, ticket] = await say('u-lg', '我的积分被盗了');
+    expect(sorry.text).toContain('您的投诉已记录');
+    expect(ticket?.text).toBeTruthy();
+    expect(await t.store.db.select().from(feedback).where(eq(feedback.memberId, 'lg-1'))).toMatchObject([
+      { kind: 'complaint', text: '我的积分被盗了' },
+    ]);
+    expect(await handoffsOf('emulator:conv-u-lg')).toHaveLength(1);
   });
 
   it('takes a verdict in a few words as feedback: an apology and a person for "you\'re useless", thanks for "I love this app"', async () => {

@@ -20,6 +20,7 @@ import {
   isRuledQuestion,
   COUPON_GONE,
   DAMAGED_GOODS,
+  POINTS_MISUSE,
   couponNamed,
   productOrdinal,
   NEWCOMER,
@@ -43,7 +44,7 @@ import {
 const NEGATIVE =
   /投诉|太差|很差|差劲|失望|生气|垃圾|骗|退钱|不满|糟糕|complain|complaint|terrible|awful|worst|angry|disappoint|unacceptable|bad service|rude|scam|horrible|poor/i;
 /** Feedback that is a complaint (filed as one, with a ticket for a person): angry words, or goods that came damaged. */
-const isComplaint = (text: string) => NEGATIVE.test(text) || DAMAGED_GOODS.test(text);
+const isComplaint = (text: string) => NEGATIVE.test(text) || DAMAGED_GOODS.test(text) || POINTS_MISUSE.test(text);
 const THANKS = /谢|thank|thx|appreciate/i;
 const BYE = /再见|拜拜|bye|goodbye|see you/i;
 const HELLO = /你好|您好|嗨|哈喽|早上好|晚上好|在吗|在么|在不在|^(hi|hello|hey|good (morning|afternoon|evening))\b/i;

@@ -176,7 +176,7 @@ const SUPPORT_HOURS =
  * ("有什么新人福利", "is there a welcome gift"): earning, spending, tiers, then the member's own standing.
  */
 const PROGRAM_HOW =
-  /会员(?:制度|规则|体系|计划|权益有哪些|怎么玩)|(?:积分|会员)(?:制度|体系)|怎么(?:玩|参与)会员|how (?:does|do) (?:the |your |this )?(?:loyalty |rewards? |member(?:ship)? )?(?:program(?:me)?|scheme|club|membership|rewards|loyalty)(?: program(?:me)?)? work|tell me about (?:the |your )?(?:loyalty |rewards? |member(?:ship)? )?(?:program(?:me)?|membership|scheme|club)|how (?:does|do) (?:points and tiers|tiers and points) work/i;
+  /会员(?:制度|规则|体系|计划|权益有哪些|怎么玩)|会员费|会员(?:要|需要)?(?:交钱|收费|付费|花钱)|(?:membership|member) fees?|(?:is|does) (?:the )?(?:membership|program(?:me)?|loyalty program) (?:free|cost)|(?:积分|会员)(?:制度|体系)|怎么(?:玩|参与)会员|how (?:does|do) (?:the |your |this )?(?:loyalty |rewards? |member(?:ship)? )?(?:program(?:me)?|scheme|club|membership|rewards|loyalty)(?: program(?:me)?)? work|tell me about (?:the |your )?(?:loyalty |rewards? |member(?:ship)? )?(?:program(?:me)?|membership|scheme|club)|how (?:does|do) (?:points and tiers|tiers and points) work/i;
 export const NEWCOMER =
   /新人(?:福利|礼|专享|优惠)|新会员(?:福利|礼|专享|优惠|怎么|有什么)|我是新会员|刚(?:注册|加入)(?:的)?会员|welcome (?:gift|offer|coupon|bonus|reward)|new member (?:gift|offer|coupon|bonus|benefits?|perks?)|sign[- ]?up (?:bonus|gift|offer|reward)|i(?:'m| am) a new member|just joined/i;
 /**
@@ -219,6 +219,9 @@ const POINTS_EXPIRED =
 /** "我上次买了什么", "what did I buy last time": the latest order with what was in it. */
 const LAST_PURCHASE =
   /(?:我|上次|最近|上一次)(?:都)?买了(?:些)?(?:什么|啥)|(?:上个?月|这个?月|本月|上周|这周|本周|前几天|去年)(?:我)?(?:都)?买了(?:些)?(?:什么|啥)|买过(?:什么|啥)|上一单(?:是|买)|what did i (?:buy|order|purchase|get)\b|what (?:was|is) in my (?:last |latest )?order|last thing i (?:bought|ordered)|what i (?:bought|ordered) last/i;
+/** Points the member did not spend themselves ("我的积分被盗了", "someone used my points"): a complaint for a person. */
+export const POINTS_MISUSE =
+  /积分.{0,6}(?:被盗|被偷|被人(?:用|盗用|花)|被别人(?:用|花|兑换)|不是我(?:用|兑换|花)的)|(?:someone|somebody)(?: else)? (?:used|stole|took|spent|redeemed) my points|\bpoints (?:were |was |have been |got )?stolen\b|\bi (?:didn'?t|did not|never) (?:redeem|use|spend) (?:these|those|my|the) points\b/i;
 /** Goods that arrived broken, leaking or spoiled, or a parcel lost: a complaint for a person, whatever the words around it. */
 export const DAMAGED_GOODS =
   /\b(?:arrived|came|was delivered|were delivered|showed up|is|was|are|were|got)\s+(?:\w+\s+)?(?:broken|damaged|defective|smashed|crushed|cracked|torn|leaking|leaked|spoiled|rotten|faulty|dented)\b|\b(?:leaked|leaking) (?:in|all over)\b|(?:坏了|破损|损坏|碎了|压坏|摔坏|漏了|漏液|变质|发霉|烂了|有质量问题)|(?:包裹|快递|货|件|东西)(?:被)?(?:弄)?丢了|丢件|显示(?:已)?签收.{0,6}(?:没|未)(?:收到|拿到)|\b(?:lost|missing) (?:my )?(?:package|parcel|order|delivery)\b|\b(?:package|parcel|order|delivery) (?:was |is |got |has been )?(?:lost|stolen)\b|\b(?:says|marked|shows?) (?:as )?delivered but\b/i;
@@ -331,6 +334,7 @@ export function ruledQuestion(text: string, intent: Intent): RuledQuestion | nul
   // "how many points for ¥12 off" asks a coupon's price in points, not what a ¥12 order earns.
   if (amount !== undefined && EARN_QUESTION.test(text) && !COUPON_VALUE.test(text)) return { kind: 'earn_estimate', amount };
   if (POINTS_EXPIRED.test(text) && intent !== 'feedback_complaint') return { kind: 'points_expired' };
+  if (POINTS_MISUSE.test(text)) return intent === 'feedback_complaint' ? null : { kind: 'route', intent: 'feedback_complaint' };
   if (POINTS_WRONG.test(text)) return { kind: 'points_wrong' };
   if (POINTS_TRANSFER.test(text)) return { kind: 'points_policy', topic: 'transfer' };
   if (POINTS_CASH.test(text)) return { kind: 'points_policy', topic: 'cash' };
@@ -363,7 +367,8 @@ export function ruledQuestion(text: string, intent: Intent): RuledQuestion | nul
   const changeIntent =
     intent === 'out_of_scope' || intent === 'order_status' || (intent === 'earn_redeem_points' && !/积分|券|points?|coupon/i.test(text));
   if (ORDER_CHANGE.test(text) && changeIntent) return { kind: 'order_change' };
-  if (SPEND.test(text) && SPEND_OVERRIDES.has(intent)) return { kind: 'spend' };
+  // "钻石会员要消费多少" asks a tier's threshold, not what the member spent.
+  if (SPEND.test(text) && SPEND_OVERRIDES.has(intent) && !TIER_WORDS.some(([re]) => re.test(text))) return { kind: 'spend' };
   if (DEALS.test(text) && (intent === 'out_of_scope' || intent === 'greeting_chitchat')) return { kind: 'route', intent: 'coupons' };
   // "my order arrived damaged", "包裹里的杯子碎了": damaged goods are a complaint for a person, not order tracking.
   // "我的积分够不够换券", "最便宜的券要多少积分": what the points buy, not the balance alone.

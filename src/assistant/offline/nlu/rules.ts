@@ -104,7 +104,7 @@ const EN_PLEASANTRY_CORE =
 
 /** Chinese politeness vocabulary, longest first so "非常感谢" is removed before "感谢". */
 const ZH_PLEASANTRY =
-  /你好|您好|哈喽|早上好|中午好|下午好|晚上好|早安|晚安|谢谢|多谢|感谢|谢了|谢啦|非常|十分|万分|真的|真是|太|再见|拜拜|回见|下次见|好的|好吧|好啊|好呀|好|嗯|哦|噢|行|可以|收到|明白|了解|知道|清楚|懂|了|啦|啊|呀|哈|呢|吧|你|您|亲|的|帮助|帮忙|辛苦|麻烦|没有问题|没问题|没事|我|就这样|不用|暂时|不客气|嗨|在吗|ok|thanks|thank you|thx|hi|hello|bye/g;
+  /我想问一下|想问一下|想问问|问一下|请问一下|咨询一下|我想咨询|我要咨询|我有个问题|有个问题|你好|您好|哈喽|早上好|中午好|下午好|晚上好|早安|晚安|谢谢|多谢|感谢|谢了|谢啦|非常|十分|万分|真的|真是|太|再见|拜拜|回见|下次见|好的|好吧|好啊|好呀|好|嗯|哦|噢|行|可以|收到|明白|了解|知道|清楚|懂|了|啦|啊|呀|哈|呢|吧|你|您|亲|的|帮助|帮忙|辛苦|麻烦|没有问题|没问题|没事|我|就这样|不用|暂时|不客气|嗨|在吗|ok|thanks|thank you|thx|hi|hello|bye/g;
 const ZH_THANKS = /谢|感谢|辛苦|再见|拜拜/;
 /** Signs that a Chinese message also asks for something (so a "谢谢" in it is just politeness around a request). */
 const ZH_REQUEST =
