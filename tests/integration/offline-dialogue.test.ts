@@ -177,7 +177,7 @@ describe('picking a listed coupon by its number', () => {
 
   it('answers "积分有什么用" and "够不够换券" with what the points buy, from the store, not the balance alone', async () => {
     const balance = await balanceOf('pt-1');
-    for (const text of ['积分有什么用', '我的积分够不够换券', '最便宜的券要多少积分']) {
+    for (const text of ['积分有什么用', '我的积分够不够换券', '最便宜的券要多少积分', '一积分等于多少钱']) {
       const [reply] = await say('u-pt', text);
       expect(reply.text, text).toMatch(
         new RegExp(`^您有 ${formatPoints(balance)} 积分。可用积分兑换的优惠券：\n1\\. 5 元无门槛券：500 积分`),
@@ -521,9 +521,15 @@ describe('money questions', () => {
   });
 
   it('answers "how many points for ¥12 off" with what the coupons cost in points, not what a ¥12 order earns', async () => {
-    const [cost] = await say('u-ea', 'how many points for ¥12 off?');
-    expect(cost.text).toContain('2. ¥12 off ¥99: 1,000 points');
-    expect(cost.text).not.toMatch(/order earns/);
+    for (const q of [
+      'how many points for ¥12 off?',
+      'How many points do I need for the 12 yuan coupon?',
+      "what's the exchange rate of points?",
+    ]) {
+      const [cost] = await say('u-ea', q);
+      expect(cost.text, q).toMatch(/^You have [\d,]+ points\. Coupons you can redeem with points:/);
+      expect(cost.text, q).toContain('2. ¥12 off ¥99: 1,000 points');
+    }
   });
 
   it('compares two named tiers with their thresholds from the tier table', async () => {

@@ -127,18 +127,18 @@ export const amountIn = (text: string): number | undefined => {
 };
 /** "我的生日礼券呢", "生日有什么福利", "my birthday gift?": the member's birthday benefits (not "生日礼物推荐"). */
 const BIRTHDAY =
-  /生日(?:礼券|券|礼包|礼(?!物)|福利|权益|特权|积分|优惠|双倍)|生日.{0,4}(?:有什么|有啥|有没有|送什么)|我的生日|birthday (?:coupons?|vouchers?|rewards?|benefits?|points|offers?|perks?|treats?)|my birthday/i;
+  /生日(?:礼券|券|礼包|礼(?!物)|福利|权益|特权|积分|优惠|双倍)|生日.{0,4}(?:有什么|有啥|有没有|送什么)|我的生日|birthday (?:coupons?|vouchers?|rewards?|benefits?|points|offers?|perks?|treats?)|my birthday|\b(?:get|receive|claim|where(?:'s| is)) (?:my |the |a )?birthday (?:gift|present|reward|bonus)/i;
 /**
  * What points cannot do in this program (src/domain/loyalty: they are earned on paid orders only, and spent on
  * coupons only): "积分能转给别人吗", "积分能换现金吗", "签到有积分吗", "can I transfer my points".
  */
 const POINTS_TRANSFER =
-  /(?:wife|husband|partner|friend|family|mom|mum|mother|dad|father|son|daughter|kids?|child|children)\b.{0,10}\b(?:use|spend|have|share) (?:my )?points|(?:家人|老婆|老公|妻子|丈夫|朋友|父母|孩子|爸妈|爸爸|妈妈).{0,4}(?:用|使用|花)(?:我的)?积分|积分.{0,6}(?:转给|转让|转赠|赠送|送给|给别人|给朋友|给家人|合并)|(?:转|送|给)(?:一些|点)?积分给|transfer (?:my |some |the )?points|points? (?:to|with) (?:a |my )?(?:friend|family|someone|another)|give (?:my |some )?points|gift (?:my )?points|share (?:my )?points|combine (?:my )?points/i;
+  /(?:wife|husband|partner|friend|family|mom|mum|mother|dad|father|son|daughter|kids?|child|children)\b.{0,10}\b(?:use|spend|have|share) (?:my )?points|(?:家人|老婆|老公|妻子|丈夫|朋友|父母|孩子|爸妈|爸爸|妈妈).{0,4}(?:用|使用|花)(?:我的)?积分|积分.{0,6}(?:转给|转让|转赠|赠送|送给|给别人|给朋友|给家人|合并)|(?:转|送|给)(?:一些|点)?积分给|transfer (?:my |some |the )?points|\bpoints? (?:are |is )?(?:transferable|transferrable)\b|points? (?:to|with) (?:a |my )?(?:friend|family|someone|another)|give (?:my |some )?points|gift (?:my )?points|share (?:my )?points|combine (?:my )?points/i;
 const POINTS_CASH =
   /积分.{0,6}(?:换|兑换|提|折)(?:成)?现(?:金|钱)|积分.{0,4}(?:提现|兑现)|points? (?:for|into|to) (?:cash|money)|cash (?:out )?(?:my )?points|points? cash ?out/i;
 /** Paying with points at checkout ("积分能直接付款吗", "can I pay with points"): points buy coupons, which do. */
 const POINTS_PAY =
-  /积分.{0,6}(?:直接)?(?:付款|支付|付钱|买单|结账|结算|抵现|抵钱|当钱|当现金|抵扣)|用积分.{0,4}(?:付|支付|买单|结账|抵|买(?!.{0,4}券))|pay (?:for [\w ]{1,20} )?(?:with|by|in|using) (?:my )?points|use (?:my )?points to (?:pay|buy|purchase|check ?out)|points? (?:as|for) (?:a )?payment|points? (?:at|during) checkout/i;
+  /积分.{0,6}(?:直接)?(?:付款|支付|付钱|买单|结账|结算|抵现|抵钱|当钱|当现金|抵扣)|用积分.{0,4}(?:付|支付|买单|结账|抵|买(?!.{0,4}券))|pay (?:for [\w ]{1,20} )?(?:with|by|in|using) (?:my )?points|use (?:my )?points to (?:pay|buy|purchase|check ?out)|\b(?:buy|purchase|get) (?:\w+ ){0,3}with (?:my )?points\b|points? (?:as|for) (?:a )?payment|points? (?:at|during) checkout/i;
 const POINTS_OTHER_EARNING =
   /(?:签到|评价|晒单|分享|邀请|推荐好友|注册|生日).{0,6}(?:有|送|得|给|加|赚)(?:没有)?积分|积分.{0,4}(?:签到|评价|邀请)|points? for (?:checking in|check-?ins?|reviews?|sharing|referr|inviting|signing up)|(?:check-?in|review|referral|sign-?up)s? (?:earn|give|get)s? points/i;
 /**
@@ -228,9 +228,9 @@ export const DAMAGED_GOODS =
 /** Where a refund has got to (not how to get one, nor how long one takes: those are the support team's). */
 const REFUND_STATUS =
   /退款(?:进度|状态|到账|到了|退了吗|怎么样了|到哪了?|好了吗|成功了吗|处理了吗)|退款(?:还)?(?:没|没有)(?:到|收到|到账)|(?:收到|到账).{0,2}退款(?:了吗|没)|\brefund (?:status|progress)\b|\bwhere(?:'s| is) my refund\b|\b(?:has|did|was|is) my refund\b|\b(?:status|progress) of my refund\b|\b(?:haven'?t|have not|didn'?t|did not|never) (?:received|got|gotten) my refund\b/i;
-/** What a coupon costs in points, or whether the balance buys one. */
+/** What a coupon costs in points, or whether the balance buys one; what points are worth. */
 const COUPON_COST =
-  /券.{0,8}(?:多少|几)(?:个)?积分|\bhow many points (?:for|is|does|to get) .{0,16}\boff\b|(?:多少|几)积分.{0,6}(?:换|兑)|(?:够不够|够|能不能|可以)(?:换|兑换?)(?:一张|张|个)?(?:优惠)?券|\b(?:enough|sufficient) points (?:for|to (?:get|redeem|buy)) (?:a |any |the )?(?:coupon|voucher)s?\b|\bhow many points (?:is|for|does|do|to get) (?:a |an |the |each )?(?:\w+ )?(?:coupon|voucher)s?\b|\b(?:coupon|voucher)s? cost\b/i;
+  /\bexchange rate\b.{0,12}\bpoints?\b|\bpoints?\b.{0,12}\bexchange rate\b|\b(?:value of|worth of) (?:my |the |a )?points?\b|\bhow much (?:is|are) (?:a |one |\d+ )?points? worth\b|积分(?:价值|值多少钱|等于多少钱|怎么换算|兑换比例|比例)|一积分(?:等于|值|多少钱)|券.{0,8}(?:多少|几)(?:个)?积分|\bhow many points (?:for|is|does|to get) .{0,16}\boff\b|(?:多少|几)积分.{0,6}(?:换|兑)|(?:够不够|够|能不能|可以)(?:换|兑换?)(?:一张|张|个)?(?:优惠)?券|\b(?:enough|sufficient) points (?:for|to (?:get|redeem|buy)) (?:a |any |the )?(?:coupon|voucher)s?\b|\bhow many points (?:is|for|does|do|to get) (?:a |an |the |each )?(?:\w+ )?(?:coupon|voucher)s?\b|\b(?:coupon|voucher)s? cost\b/i;
 /** "How do I use it?" with nothing named. */
 const USE_IT =
   /^\s*(?:(?:so |ok |okay )?how (?:do|can|should) i use (?:it|this|that|them|these|those)|how to use (?:it|this|that|them)|where (?:do|can) i use (?:it|this|that|them)|(?:那|这个?|它)?(?:要)?(?:怎么|如何|怎样)(?:使)?用(?:呢|啊)?|在哪(?:里)?用)[\s?？!.。]*$/i;
@@ -372,7 +372,10 @@ export function ruledQuestion(text: string, intent: Intent): RuledQuestion | nul
   if (DEALS.test(text) && (intent === 'out_of_scope' || intent === 'greeting_chitchat')) return { kind: 'route', intent: 'coupons' };
   // "my order arrived damaged", "包裹里的杯子碎了": damaged goods are a complaint for a person, not order tracking.
   // "我的积分够不够换券", "最便宜的券要多少积分": what the points buy, not the balance alone.
-  if (COUPON_COST.test(text) && (intent === 'points_balance' || intent === 'out_of_scope' || intent === 'coupons')) {
+  if (
+    COUPON_COST.test(text) &&
+    (intent === 'points_balance' || intent === 'out_of_scope' || intent === 'coupons' || intent === 'greeting_chitchat')
+  ) {
     return { kind: 'route', intent: 'earn_redeem_points' };
   }
   if (DAMAGED_GOODS.test(text) && (intent === 'order_status' || intent === 'out_of_scope')) {
