@@ -848,6 +848,9 @@ describe('one of the products just recommended', () => {
       .where(eq(products.id, shown[1]));
     const [first] = await say('u-th', 'the first one');
     expect(first.text).toContain(`${product(shown[0]).name}: ¥${formatMoney(product(shown[0]).priceCents)}`);
+    // "How do I buy it?" is about the product just asked about.
+    const [buy] = await say('u-th', 'how do I buy it?');
+    expect(buy.text).toContain(`Buy it here: https://shop.test/p/${shown[0]}?from=chat`);
     // "第一个" with no list shown is not a product pick.
     const [cold] = await say('u-ex2', '第一个');
     expect(cold.text).not.toContain('购买链接');
@@ -863,6 +866,22 @@ describe('one of the products just recommended', () => {
     expect(pick.text).toContain(`购买链接：https://shop.test/p/${firstId}?from=chat`);
     expect(pick.text).not.toContain('确认');
     expect(await balanceOf('sp-1')).toBe(before);
+  });
+});
+
+describe('narrowing recommendations by price', () => {
+  it('takes "有没有10元以内的" right after recommendations as the same request with that price band', async () => {
+    await say('u-nw', 'what would you recommend?');
+    const [cheap] = await say('u-nw', 'anything under 7 yuan?');
+    const prices = [...(cheap.text ?? '').matchAll(/^- .+?, ¥([\d,.]+)/gm)].map((m) => Number(m[1]));
+    expect(prices.length).toBeGreaterThan(0);
+    for (const p of prices) expect(p).toBeLessThanOrEqual(7);
+    const [zh] = await say('u-pt', '推荐点东西');
+    expect(zh.text).toContain('为您精选');
+    const [band] = await say('u-pt', '有没有10元以内的');
+    const zhPrices = [...(band.text ?? '').matchAll(/^· .+?，¥([\d,.]+)/gm)].map((m) => Number(m[1]));
+    expect(zhPrices.length).toBeGreaterThan(0);
+    for (const p of zhPrices) expect(p).toBeLessThanOrEqual(10);
   });
 });
 

@@ -67,6 +67,8 @@ interface RecsShown {
   page?: string[];
   /** The lowest price shown, yuan. */
   cheapest: number;
+  /** The product the member last asked about by its place ("第二个"), for "怎么买" / "how do I buy it". */
+  picked?: string;
 }
 /** The remembered list, or null when there is none or it is not one we wrote (then the message is taken afresh). */
 function parseShown(raw: string | null): RecsShown | null {
@@ -80,6 +82,11 @@ function parseShown(raw: string | null): RecsShown | null {
 }
 /** "优惠券怎么用", "how do I use my coupon": the coupons held, and how one is used at checkout. */
 const COUPON_HOW = /怎么用|怎样用|如何用|如何使用|怎么使用|在哪(?:里)?用|how (?:do|can|should) i use|how to use|where (?:do|can) i use/i;
+/** "有没有300以内的" is a follow-up; a long message with a price in it is a question of its own. */
+const BAND_FOLLOW_UP_TOKENS = 12;
+/** How to buy the product just asked about, with nothing named. */
+const HOW_TO_BUY =
+  /^\s*(?:那)?(?:怎么买|在哪(?:里|儿)?买|如何购买|怎么购买|怎么下单|去哪(?:里|儿)?买|how (?:do|can) i (?:buy|order|get) (?:it|this|that|one)|where (?:do|can) i (?:buy|get|order) (?:it|this|that|one)|how to (?:buy|order)(?: it)?)[\s?？!.。]*$/i;
 /** An amount that is an order's ("200元的订单", "a ¥150 order", "if I spend 300"), not a coupon's value. */
 const ORDER_AMOUNT =
   /订单|单子|买|消费|花|满|(?:能|可|可以)用(?:哪|什么|几)|order|spend|purchase|basket|cart|checkout|which (?:coupons?|vouchers?) (?:can|could|do) i use/i;
@@ -137,6 +144,21 @@ export class OfflineBrain implements Brain {
       // "便宜点的" once the list has gone (10 minutes) is still shopping: recommendations afresh, not "I can't help".
       if (CHEAPER_RECS.test(text)) return { replies: await this.recommend(ctx, {}, []), intent: 'recommend_products' };
     }
+    // Right after recommendations, a price band alone ("有没有300以内的", "anything under 50?") narrows them.
+    const band = parsePriceBand(text);
+    if (
+      (band.minPrice !== undefined || band.maxPrice !== undefined) &&
+      estimateTokens(text) <= BAND_FOLLOW_UP_TOKENS &&
+      !ELSEWHERE.test(text)
+    ) {
+      const shown = parseShown(await ctx.state.get(recsOfferKey(ctx.conversationId)));
+      if (shown)
+        return { replies: await this.recommend(ctx, { category: shown.filter.category, ...band }, []), intent: 'recommend_products' };
+    }
+    if (HOW_TO_BUY.test(text)) {
+      const shown = parseShown(await ctx.state.get(recsOfferKey(ctx.conversationId)));
+      if (shown?.picked) return { replies: [await this.productDetail(ctx, shown.picked)], intent: 'recommend_products' };
+    }
     // Asked for in the previous turn; the pipeline's confirmation read of the same slot found it (no I/O here).
     const asked = takeDescriptionAsked(ctx);
     let classified: ReturnType<typeof classify> | undefined;
@@ -157,7 +179,12 @@ export class OfflineBrain implements Brain {
     if (ordinal !== undefined) {
       const shown = parseShown(await ctx.state.get(recsOfferKey(ctx.conversationId)));
       const id = shown ? (shown.page ?? shown.ids.slice(-RECS_PER_ANSWER))[ordinal - 1] : undefined;
-      if (id) return { replies: [await this.productDetail(ctx, id)], intent: 'recommend_products' };
+      if (shown && id) {
+        await ctx.state.set(recsOfferKey(ctx.conversationId), JSON.stringify({ ...shown, picked: id }), {
+          ttlSeconds: FOLLOW_UP_TTL_SECONDS,
+        });
+        return { replies: [await this.productDetail(ctx, id)], intent: 'recommend_products' };
+      }
     }
     classified ??= classify(text);
     let { intent } = classified;
