@@ -851,6 +851,7 @@ describe('one of the products just recommended', () => {
     // "How do I buy it?" is about the product just asked about.
     const [buy] = await say('u-th', 'how do I buy it?');
     expect(buy.text).toContain(`Buy it here: https://shop.test/p/${shown[0]}?from=chat`);
+    expect((await say('u-th', 'is it in stock?'))[0].text).toContain(`${product(shown[0]).name}: ¥`);
     // "第一个" with no list shown is not a product pick.
     const [cold] = await say('u-ex2', '第一个');
     expect(cold.text).not.toContain('购买链接');

@@ -84,9 +84,9 @@ function parseShown(raw: string | null): RecsShown | null {
 const COUPON_HOW = /怎么用|怎样用|如何用|如何使用|怎么使用|在哪(?:里)?用|how (?:do|can|should) i use|how to use|where (?:do|can) i use/i;
 /** "有没有300以内的" is a follow-up; a long message with a price in it is a question of its own. */
 const BAND_FOLLOW_UP_TOKENS = 12;
-/** How to buy the product just asked about, with nothing named. */
-const HOW_TO_BUY =
-  /^\s*(?:那)?(?:怎么买|在哪(?:里|儿)?买|如何购买|怎么购买|怎么下单|去哪(?:里|儿)?买|how (?:do|can) i (?:buy|order|get) (?:it|this|that|one)|where (?:do|can) i (?:buy|get|order) (?:it|this|that|one)|how to (?:buy|order)(?: it)?)[\s?？!.。]*$/i;
+/** About the product just asked about, with nothing named: how to buy it, its price, whether it is in stock. */
+const ABOUT_PICKED =
+  /^\s*(?:那|这个|它)?(?:怎么买|在哪(?:里|儿)?买|如何购买|怎么购买|怎么下单|去哪(?:里|儿)?买|多少钱|什么价格?|价格(?:多少|是多少)?|(?:还)?有货吗|有库存吗|how (?:do|can) i (?:buy|order|get) (?:it|this|that|one)|where (?:do|can) i (?:buy|get|order) (?:it|this|that|one)|how to (?:buy|order)(?: it)?|how much (?:is it|is that|does it cost)|what(?:'s| is) the price|is it (?:still )?(?:in stock|available))[\s?？!.。呢]*$/i;
 /** An amount that is an order's ("200元的订单", "a ¥150 order", "if I spend 300"), not a coupon's value. */
 const ORDER_AMOUNT =
   /订单|单子|买|消费|花|满|(?:能|可|可以)用(?:哪|什么|几)|order|spend|purchase|basket|cart|checkout|which (?:coupons?|vouchers?) (?:can|could|do) i use/i;
@@ -155,7 +155,7 @@ export class OfflineBrain implements Brain {
       if (shown)
         return { replies: await this.recommend(ctx, { category: shown.filter.category, ...band }, []), intent: 'recommend_products' };
     }
-    if (HOW_TO_BUY.test(text)) {
+    if (ABOUT_PICKED.test(text)) {
       const shown = parseShown(await ctx.state.get(recsOfferKey(ctx.conversationId)));
       if (shown?.picked) return { replies: [await this.productDetail(ctx, shown.picked)], intent: 'recommend_products' };
     }
