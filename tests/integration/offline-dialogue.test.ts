@@ -216,6 +216,8 @@ describe('closing a topic', () => {
     expect(puzzled.text).toContain('I can check your points');
     expect(buttons(puzzled)).toContain('My points');
     await say('u-th', '???');
+    // "help" and "menu" on their own get the same list with the menu.
+    for (const text of ['help', 'menu']) expect(buttons((await say('u-th', text))[0]), text).toContain('My points');
     expect(await handoffsOf('emulator:conv-u-th')).toHaveLength(0);
   });
 

@@ -80,6 +80,9 @@ const ACK =
 const ACK_EMOJI = /^(?:(?!👎|😡|😠|🤬|💢|😤|😞|😢|😭)(?:\s|\p{Extended_Pictographic}|\u200d|\ufe0f|\p{Emoji_Modifier}))+$/u;
 /** Puzzlement without a question ("???", "huh?", "啥？"): what the assistant can do, not a failed answer. */
 const CONFUSED = /^\s*(?:[?？!！.。…]+|huh|what|eh|hmm+|啊|啥|什么|嗯|哈)\s*[?？!！.。…]*\s*$/i;
+/** Asking for help or the menu with nothing else ("help", "menu", "start over", "帮助", "你能帮我吗"): what the assistant does. */
+const HELP =
+  /^\s*(?:(?:please )?help(?: me)?(?: please)?|i need (?:some )?help|can you help(?: me)?|could you help(?: me)?|menu|main menu|options|start|start over|restart|what'?s up|whats up|帮助|帮帮我|菜单|主菜单|你能帮我吗|能帮我吗|可以帮我吗|帮我一下|求助)\s*[?？!！.。…]*\s*$/i;
 /** Questions about when points run out, answered with the expiry days first. */
 export const EXPIRY = /过期|到期|失效|有效期|清零|延期|延长|expir|run out|\bvalid|\bextend/i;
 /** Intents the NLU falls back to that a price band or a category name in the text outranks: "100元以内的零食". */
@@ -312,7 +315,7 @@ export function isRuledQuestion(ruled: RuledQuestion | null, options: { routes: 
 /** What the rules make of a message the model classified as `intent`; null leaves the model's answer. In order. */
 export function ruledQuestion(text: string, intent: Intent): RuledQuestion | null {
   if (ACK.test(text) || ACK_EMOJI.test(text)) return { kind: 'ack' };
-  if (CONFUSED.test(text)) return { kind: 'confused' };
+  if (CONFUSED.test(text) || HELP.test(text)) return { kind: 'confused' };
   if (LANGUAGE_ZH.test(text)) return { kind: 'language', to: 'zh-CN' };
   if (LANGUAGE_EN.test(text)) return { kind: 'language', to: 'en' };
   if (CONSENT_IN.test(text)) return { kind: 'consent_how', to: 'in' };
