@@ -642,6 +642,8 @@ describe('how tiers and refunds work', () => {
       `over the last 12 months, a rolling window: ${tiers.map((x) => `${x.nameEn} from ¥${formatMoney(x.thresholdCents)}`).join(', ')}.`,
     );
     expect(reply.text).toContain(`Your spend in the last 12 months is ¥${formatMoney(status.rollingSpendCents)}.`);
+    // Whether points count toward a tier is the same rule.
+    expect((await say('u-tr', 'do my points count toward my tier?'))[0].text).toContain('Points do not count toward tiers.');
     const [zh] = await say('u-zh2', '我会被降级吗');
     const zhStatus = await getTierStatus({ ctx: t.deps.domain, input: { memberId: 'zh-2' } });
     expect(zh.text).toContain(`${tiers.map((x) => `${x.nameZh} ¥${formatMoney(x.thresholdCents)}`).join('，')}。`);
