@@ -24,7 +24,7 @@ export const getProgramRulesTool = defineTool({
       },
       tiers: {
         windowMonths: r.tierWindowMonths,
-        rule: 'A tier follows the paid spend in the rolling window (refunded or cancelled orders do not count). Tiers are reviewed after every payment or refund and daily: up as soon as a threshold is reached, down when the spend in the window falls below the tier threshold.',
+        rule: 'A tier follows the paid spend in the rolling window (refunded or cancelled orders do not count). Tiers are reviewed after every payment or refund and daily: up as soon as a threshold is reached, down when the spend in the window falls below the tier threshold. Points do not count toward tiers.',
         keepHorizonDays: r.keepTierHorizonDays,
       },
       refunds:
