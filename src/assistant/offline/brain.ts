@@ -512,7 +512,8 @@ export class OfflineBrain implements Brain {
         return [{ text: r('chitchat_other'), suggestions: suggestions(ctx, MENU) }];
       }
       default:
-        return [{ text: r('out_of_scope'), suggestions: suggestions(ctx, MENU) }];
+        // What it can answer, and the person the text offers, one tap away.
+        return [{ text: r('out_of_scope'), suggestions: suggestions(ctx, [...MENU, 'suggest_human']) }];
     }
   }
 
