@@ -268,6 +268,7 @@ describe('nlu: robustness', () => {
   it('tolerates common typos', () => {
     expect(classify('wher is my pakage').intent).toBe('order_status');
     expect(classify('how many pionts do i have').intent).toBe('points_balance');
+    expect(classify('my pionts').intent).toBe('points_balance');
     expect(classify('i want to file a complaitn').intent).toBe('feedback_complaint');
   });
 });

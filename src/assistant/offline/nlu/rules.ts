@@ -24,7 +24,7 @@ const ZH_RULES: Rule[] = [
     unless: /兑换|换|抵|需要|升级|过期|到期|明细|记录|获得|赚|得了/,
   },
   // A bare "积分" / "我的积分" asks for the balance (the most common points question).
-  { intent: 'points_balance', pattern: /^(我的|我|查|查询|看看)?(会员)?积分[?？!！。.\s]*$/ },
+  { intent: 'points_balance', pattern: /^(我的|我|查|查询|看看)?(会员)?(积分|积份|jifen)[?？!！。.\s]*$/ },
   // "余额" in a loyalty chat is the points balance: the program keeps no other balance for a member.
   {
     intent: 'points_balance',
@@ -45,10 +45,11 @@ const ZH_RULES: Rule[] = [
 ];
 
 const EN_RULES: Rule[] = [
-  // A bare "points" / "my points" asks for the balance (the most common points question).
+  // A bare "points" / "my points" asks for the balance (the most common points question), typed in a hurry too ("my pionts").
   {
     intent: 'points_balance',
-    pattern: /^(my |check my |show my )?(points|pts|rewards|reward points|loyalty points)( please| pls| now)?[?.!\s]*$/,
+    pattern:
+      /^(my |check my |show my )?(points|pionts|ponits|poinst|pts|rewards|reward points|loyalty points)( please| pls| now)?[?.!\s]*$/,
   },
   // A verdict on the shop in a few words ("I hate this app", "I love this store") or a put-down of the assistant ("you're
   // useless") is feedback; praise of the assistant itself ("good job", "you are great") stays small talk.
