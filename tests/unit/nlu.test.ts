@@ -269,6 +269,8 @@ describe('nlu: robustness', () => {
     expect(classify('wher is my pakage').intent).toBe('order_status');
     expect(classify('how many pionts do i have').intent).toBe('points_balance');
     expect(classify('my pionts').intent).toBe('points_balance');
+    expect(classify('order history').intent).toBe('order_status');
+    expect(classify('购买记录').intent).toBe('order_status');
     expect(classify('i want to file a complaitn').intent).toBe('feedback_complaint');
   });
 });

@@ -42,6 +42,8 @@ const ZH_RULES: Rule[] = [
   },
   // Managing an order (cancel, change, address) is not order tracking; the product cannot do it.
   { intent: 'out_of_scope', pattern: /(取消|撤销|修改|更改|改)(一下)?(订单|收货地址|地址)|退(款|货)/ },
+  // "订单记录" / "购买记录" are the orders, not the points history.
+  { intent: 'order_status', pattern: /(订单|购买|下单)(记录|历史|明细|列表)|购物记录/, unless: /积分/ },
 ];
 
 const EN_RULES: Rule[] = [
@@ -79,6 +81,12 @@ const EN_RULES: Rule[] = [
     pattern:
       /\b(talk|speak|chat|connect me|transfer me|put me through)\b.{0,25}\b(human|real person|live agent|an agent|representative|operator)\b/,
     unless: /\b(complain|complaint|rude|terrible)\b/,
+  },
+  // "Order history" is the orders, not the points history.
+  {
+    intent: 'order_status',
+    pattern: /\b(order|orders|purchase|purchases|buying) (history|records?)\b/,
+    unless: /\bpoints?\b/,
   },
   // Changing, cancelling or adding to an order is order management (out of scope), not "where is my order".
   {
