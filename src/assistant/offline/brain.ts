@@ -102,7 +102,7 @@ const COUPON_PROBLEM =
  * comes first only when the member asks how points are earned (or both, or neither is clear).
  */
 const REDEEM_ASK =
-  /兑换|换|抵|花|券.{0,10}积分|积分.{0,10}券|积分.{0,6}(?:多少钱|值|等于)|有什么用|有啥用|干嘛|干什么|做什么|能买|\d\s*off\b|points.{0,30}coupon|coupon.{0,30}points|exchange rate|redeem|spend|trade|exchange|cash (?:in|out)|use (?:my )?points|get with|buy with|do with|worth|enough points|coupon cost|points (?:is|for|does) (?:a |the )?coupon/i;
+  /兑换|换|抵|花|券.{0,10}积分|积分.{0,10}券|积分.{0,6}(?:多少钱|值|等于)|积分商城|礼品|礼物|catalog|gifts?|有什么用|有啥用|干嘛|干什么|做什么|能买|\d\s*off\b|points.{0,30}coupon|coupon.{0,30}points|exchange rate|redeem|spend|trade|exchange|cash (?:in|out)|use (?:my )?points|get with|buy with|do with|worth|enough points|coupon cost|points (?:is|for|does) (?:a |the )?coupon/i;
 const EARN_ASK = /赚|攒|获得|得到|积累|怎么(?:才能)?(?:多)?(?:得|拿|积)|earn|collect|accumulat|gain|get (?:more )?points/i;
 const RECS_PER_ANSWER = 3;
 /** "全部积分明细": as many entries as the history tool gives at once. */
