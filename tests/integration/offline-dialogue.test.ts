@@ -177,7 +177,7 @@ describe('picking a listed coupon by its number', () => {
 
   it('answers "积分有什么用" and "够不够换券" with what the points buy, from the store, not the balance alone', async () => {
     const balance = await balanceOf('pt-1');
-    for (const text of ['积分有什么用', '我的积分够不够换券', '最便宜的券要多少积分', '一积分等于多少钱']) {
+    for (const text of ['积分有什么用', '我的积分够不够换券', '最便宜的券要多少积分', '一积分等于多少钱', '有积分商城吗']) {
       const [reply] = await say('u-pt', text);
       expect(reply.text, text).toMatch(
         new RegExp(`^您有 ${formatPoints(balance)} 积分。可用积分兑换的优惠券：\n1\\. 5 元无门槛券：500 积分`),
