@@ -58,6 +58,7 @@ const MEMBERS = [
   { id: 'lg-1', name: 'Lee Lang', locale: 'en', timeZone: 'Asia/Shanghai', user: 'u-lg' },
   { id: 'pt-1', name: '潘婷', locale: 'zh-CN', timeZone: 'Asia/Shanghai', user: 'u-pt' },
   { id: 'vd-1', name: 'Val Verdict', locale: 'en', timeZone: 'Europe/London', user: 'u-vd' },
+  { id: 'wi-1', name: 'Walt Wrong', locale: 'en', timeZone: 'Europe/London', user: 'u-wi' },
 ] as const;
 
 beforeAll(async () => {
@@ -1001,6 +1002,15 @@ describe('a complaint without words', () => {
       { kind: 'text', text: 'the app is lovely, the new coupons are easy to find' },
     ]);
     expect(await handoffsOf('emulator:conv-u-fb')).toHaveLength(0);
+  });
+
+  it('files "I received the wrong item" as a complaint with a ticket, not as thanks for feedback', async () => {
+    const [sorry] = await say('u-wi', 'I received the wrong item');
+    expect(sorry.text).toContain('complaint');
+    expect(await t.store.db.select().from(feedback).where(eq(feedback.memberId, 'wi-1'))).toMatchObject([
+      { kind: 'complaint', text: 'I received the wrong item' },
+    ]);
+    expect(await handoffsOf('emulator:conv-u-wi')).toHaveLength(1);
   });
 
   it('files "我的积分被盗了" as a complaint with a ticket, not a points history', async () => {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/assistant/offline/nlu/index.js';
 import {
+  DAMAGED_GOODS,
   amountIn,
   couponNamed,
   MORE_RECS,
@@ -69,6 +70,8 @@ describe('offline text rules', () => {
     ['我的积分够不够换券', { kind: 'route', intent: 'earn_redeem_points' }],
     ['最便宜的券要多少积分', { kind: 'route', intent: 'earn_redeem_points' }],
     ['包裹丢了', { kind: 'route', intent: 'feedback_complaint' }],
+    ['missing item in my order', { kind: 'route', intent: 'feedback_complaint' }],
+    ['商家发错货了', { kind: 'route', intent: 'feedback_complaint' }],
     ['my package was lost', { kind: 'route', intent: 'feedback_complaint' }],
     ['你们周末上班吗', { kind: 'support_hours' }],
     ['how much is shipping?', { kind: 'shipping' }],
@@ -189,6 +192,14 @@ describe('offline text rules', () => {
     'what are the return policies for points cards',
   ])('leaves "%s" to the model', (text) => {
     expect(ruled(text)).toBeNull();
+  });
+
+  it('knows goods that came wrong, short or damaged (filed as complaints) from a wish about the next order', () => {
+    for (const text of ['I received the wrong item', 'the size is wrong', 'missing item in my order', '少发了一件', '杯子碎了']) {
+      expect(DAMAGED_GOODS.test(text), text).toBe(true);
+    }
+    for (const text of ["don't send me the wrong size again", 'where is my order', '尺码怎么选'])
+      expect(DAMAGED_GOODS.test(text), text).toBe(false);
   });
 
   it('finds the one coupon a member names by its amounts, and none when it is ambiguous', () => {
