@@ -472,6 +472,9 @@ describe('changing an order', () => {
     expect(refund.text).toMatch(/订单 SO2605100002（2026-05-10，¥150，共 1 件）：已退款/);
     expect(refund.text).toContain('订单状态会显示为「已退款」');
     expect(buttons(refund)).toContain('转人工');
+    // So is an exchange for a size that does not fit ("尺码" reads like a coupon code to the model).
+    const [size] = await say('u-zh3', '尺码不合适');
+    expect(size.text).toContain('需要人工客服处理');
     // A payment problem is theirs too.
     const [charged] = await say('u-shop', 'I was charged twice for my order');
     expect(charged.text).toContain('sort out payments');

@@ -38,6 +38,10 @@ describe('offline text rules', () => {
     ['I want a refund', { kind: 'order_change' }],
     ['我想退货', { kind: 'order_change' }],
     ['我要换货', { kind: 'order_change' }],
+    ['尺码不合适', { kind: 'order_change' }],
+    ['能换个尺码吗', { kind: 'order_change' }],
+    ['衣服太小了', { kind: 'order_change' }],
+    ["the shoes don't fit", { kind: 'order_change' }],
     ['帮我修改收货人电话', { kind: 'order_change' }],
     ['发票怎么开', { kind: 'order_change' }],
     ['I was charged twice', { kind: 'order_change' }],
@@ -195,7 +199,15 @@ describe('offline text rules', () => {
   });
 
   it('knows goods that came wrong, short or damaged (filed as complaints) from a wish about the next order', () => {
-    for (const text of ['I received the wrong item', 'the size is wrong', 'missing item in my order', '少发了一件', '杯子碎了']) {
+    for (const text of [
+      'I received the wrong item',
+      'the size is wrong',
+      'missing item in my order',
+      '少发了一件',
+      '杯子碎了',
+      '质量有问题',
+      '收到的东西和图片不一样',
+    ]) {
       expect(DAMAGED_GOODS.test(text), text).toBe(true);
     }
     for (const text of ["don't send me the wrong size again", 'where is my order', '尺码怎么选'])

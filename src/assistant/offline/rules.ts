@@ -109,6 +109,9 @@ const SPEND_OVERRIDES = new Set<Intent>([
  */
 const ORDER_CHANGE =
   /取消(?:这个|我的|一个|该)?订单|退货|退款|换货|退换|(?:改|修改|更改|换)(?:一下)?(?:收货|配送)?地址|(?:改|修改|更改)(?:一下)?(?:收货人|收件人)(?:的)?(?:电话|手机|手机号|姓名|名字|信息)|开(?:个|张)?发票|发票(?:怎么|如何|在哪)(?:开|申请|领)|cancel (?:my |the |an |this |that )?order|return (?:an? |my |the |this )?(?:item|order|product|purchase)|\brefund|change (?:my |the )?(?:delivery |shipping )?address|\binvoice|return policy|退换?货政策|重复(?:扣款|扣费|付款|支付)|(?:扣|付|支付)了两次(?:款|钱)?|多扣了?(?:钱|款|费)|\b(?:charged|billed) (?:me )?(?:twice|two times|double)|\bdouble[- ]?(?:charged|billed)|\bovercharged/i;
+/** Something that does not fit, to be exchanged ("尺码不合适", "衣服太小了", "the shoes don't fit"). */
+const WRONG_FIT =
+  /尺码不(?:合适|对|合身)|不合身|(?:衣服|裤子|鞋子?|裙子|外套|码数?|尺码|号)(?:有点|太|偏)(?:小|大|紧|肥)|(?:穿着|穿起来|穿上)(?:有点|太|偏)?(?:小|大|紧|肥)|换(?:个|一个|一下)?(?:尺码|码数|颜色|大(?:一)?号|小(?:一)?号)|\bexchange (?:it|this|them|my \w+)?\s*(?:for|to) (?:a |the )?(?:different|bigger|smaller|larger|other) (?:size|colou?r)\b|\b(?:doesn'?t|does not|don'?t|do not) fit\b/i;
 /** An amount of money in the text: "¥500", "¥1,000", "500元", "500 yuan", "500块". */
 const AMOUNT =
   /[¥￥]\s*((?:\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.\d{1,2})?)|((?:\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.\d{1,2})?)\s*(?:元|块钱?|块|rmb|yuan|cny)/i;
@@ -227,7 +230,7 @@ export const POINTS_MISUSE =
   /积分.{0,6}(?:被盗|被偷|被人(?:用|盗用|花)|被别人(?:用|花|兑换)|不是我(?:用|兑换|花)的)|(?:someone|somebody)(?: else)? (?:used|stole|took|spent|redeemed) my points|\bpoints (?:were |was |have been |got )?stolen\b|\bi (?:didn'?t|did not|never) (?:redeem|use|spend) (?:these|those|my|the) points\b/i;
 /** Goods that arrived broken, leaking, spoiled, wrong or short, or a parcel lost: a complaint for a person, whatever the words around it. */
 export const DAMAGED_GOODS =
-  /\b(?:arrived|came|was delivered|were delivered|showed up|is|was|are|were|got)\s+(?:\w+\s+)?(?:broken|damaged|defective|smashed|crushed|cracked|torn|leaking|leaked|spoiled|rotten|faulty|dented)\b|\b(?:leaked|leaking) (?:in|all over)\b|(?:坏了|破损|损坏|碎了|压坏|摔坏|漏了|漏液|变质|发霉|烂了|有质量问题)|(?:包裹|快递|货|件|东西)(?:被)?(?:弄)?丢了|丢件|显示(?:已)?签收.{0,6}(?:没|未)(?:收到|拿到)|\b(?:lost|missing) (?:my )?(?:package|parcel|order|delivery)\b|\b(?:package|parcel|order|delivery) (?:was |is |got |has been )?(?:lost|stolen)\b|\b(?:says|marked|shows?) (?:as )?delivered but\b|发错(?:了)?(?:货|商品|东西|颜色|尺码)?|少发|漏发|缺件|少了(?:一|1|两|2)?(?:件|个|样)|(?:收到|送来)的?(?:东西|商品|货)?(?:不对|错了)|\b(?:received|got|sent|delivered) (?:me )?(?:the |a )?wrong (?:item|items|product|products|size|colou?r|order)\b|\b(?:the )?(?:size|colou?r|item|product) (?:is|was|are|were) wrong\b|\b(?:missing|missed) (?:an |one |some )?(?:items?|products?|parts?)\b|\bitems? (?:is |are |was |were )?missing\b|\bmy order (?:is|was|came) (?:wrong|incomplete)\b/i;
+  /\b(?:arrived|came|was delivered|were delivered|showed up|is|was|are|were|got)\s+(?:\w+\s+)?(?:broken|damaged|defective|smashed|crushed|cracked|torn|leaking|leaked|spoiled|rotten|faulty|dented)\b|\b(?:leaked|leaking) (?:in|all over)\b|(?:坏了|破损|损坏|碎了|压坏|摔坏|漏了|漏液|变质|发霉|烂了|有质量问题|质量有问题)|(?:和|跟|与)(?:图片|描述|页面|详情页?)(?:上的)?不(?:一样|符|一致)|货不对板|\bnot as (?:described|pictured|advertised)\b|\b(?:doesn'?t|does not|didn'?t|did not) (?:look like|match) the (?:picture|photo|description|listing)\b|(?:包裹|快递|货|件|东西)(?:被)?(?:弄)?丢了|丢件|显示(?:已)?签收.{0,6}(?:没|未)(?:收到|拿到)|\b(?:lost|missing) (?:my )?(?:package|parcel|order|delivery)\b|\b(?:package|parcel|order|delivery) (?:was |is |got |has been )?(?:lost|stolen)\b|\b(?:says|marked|shows?) (?:as )?delivered but\b|发错(?:了)?(?:货|商品|东西|颜色|尺码)?|少发|漏发|缺件|少了(?:一|1|两|2)?(?:件|个|样)|(?:收到|送来)的?(?:东西|商品|货)?(?:不对|错了)|\b(?:received|got|sent|delivered) (?:me )?(?:the |a )?wrong (?:item|items|product|products|size|colou?r|order)\b|\b(?:the )?(?:size|colou?r|item|product) (?:is|was|are|were) wrong\b|\b(?:missing|missed) (?:an |one |some )?(?:items?|products?|parts?)\b|\bitems? (?:is |are |was |were )?missing\b|\bmy order (?:is|was|came) (?:wrong|incomplete)\b/i;
 /** Where a refund has got to (not how to get one, nor how long one takes: those are the support team's). */
 const REFUND_STATUS =
   /退款(?:进度|状态|到账|到了|退了吗|怎么样了|到哪了?|好了吗|成功了吗|处理了吗)|退款(?:还)?(?:没|没有)(?:到|收到|到账)|(?:收到|到账).{0,2}退款(?:了吗|没)|\brefund (?:status|progress)\b|\bwhere(?:'s| is) my refund\b|\b(?:has|did|was|is) my refund\b|\b(?:status|progress) of my refund\b|\b(?:haven'?t|have not|didn'?t|did not|never) (?:received|got|gotten) my refund\b/i;
@@ -368,8 +371,14 @@ export function ruledQuestion(text: string, intent: Intent): RuledQuestion | nul
   if (REFUND_STATUS.test(text) && (intent === 'out_of_scope' || intent === 'order_status')) return { kind: 'refund_status' };
   // "我要换货" reads like redeeming to the model (换); with no points or coupon in it, it is an order change.
   const changeIntent =
-    intent === 'out_of_scope' || intent === 'order_status' || (intent === 'earn_redeem_points' && !/积分|券|points?|coupon/i.test(text));
+    intent === 'out_of_scope' ||
+    intent === 'order_status' ||
+    ((intent === 'earn_redeem_points' || intent === 'coupons') && !/积分|券|points?|coupon/i.test(text));
   if (ORDER_CHANGE.test(text) && changeIntent) return { kind: 'order_change' };
+  // "尺码不合适" reads like coupons to the model (码), "衣服太小了" like feedback: an exchange, unless it is a complaint.
+  if (WRONG_FIT.test(text) && (changeIntent || (intent === 'feedback_complaint' && !/投诉|complain/i.test(text)))) {
+    return { kind: 'order_change' };
+  }
   // "钻石会员要消费多少" asks a tier's threshold, not what the member spent.
   if (SPEND.test(text) && SPEND_OVERRIDES.has(intent) && !TIER_WORDS.some(([re]) => re.test(text))) return { kind: 'spend' };
   if (DEALS.test(text) && (intent === 'out_of_scope' || intent === 'greeting_chitchat')) return { kind: 'route', intent: 'coupons' };
