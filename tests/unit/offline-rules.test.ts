@@ -57,6 +57,8 @@ describe('offline text rules', () => {
     ['unsubscribe me from marketing', { kind: 'consent_how', to: 'out' }],
     ['please stop sending me promotions', { kind: 'consent_how', to: 'out' }],
     ['别再给我发广告了', { kind: 'consent_how', to: 'out' }],
+    ['别给我发短信了', { kind: 'consent_how', to: 'out' }],
+    ['stop texting me', { kind: 'consent_how', to: 'out' }],
     ['我想取消订阅营销消息', { kind: 'consent_how', to: 'out' }],
     ['I want to receive offers again', { kind: 'consent_how', to: 'in' }],
     ['重新订阅优惠信息', { kind: 'consent_how', to: 'in' }],

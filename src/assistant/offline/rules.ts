@@ -153,7 +153,7 @@ const POINTS_OTHER_EARNING =
  * these get the keyword as a one-tap button instead.
  */
 const CONSENT_OUT =
-  /unsubscribe|取消订阅|opt(?: me)? out|stop (?:sending|messaging|texting|emailing) (?:me )?(?:any )?(?:marketing|promotions?|offers|ads|adverts|deals|spam|newsletters?|these)|no more (?:marketing|promotions?|offers|ads|adverts|deals|messages)|(?:don'?t|do not) (?:send|message|text|email) me (?:any )?(?:more )?(?:marketing|promotions?|offers|ads|adverts|deals|spam|newsletters?)|不要再?(?:给我)?(?:发|推送?)(?:广告|营销|促销|优惠|活动|消息)|别再?(?:给我)?(?:发|推送?)(?:广告|营销|促销|优惠|活动|消息)|(?:取消|关闭|停止)(?:营销|推送|促销|广告)|不想(?:再)?(?:收到|接收)(?:广告|营销|促销|优惠|推送)/i;
+  /unsubscribe|取消订阅|opt(?: me)? out|stop (?:sending|messaging|texting|emailing) (?:me )?(?:any )?(?:marketing|promotions?|offers|ads|adverts|deals|spam|newsletters?|these)|no more (?:marketing|promotions?|offers|ads|adverts|deals|messages)|(?:don'?t|do not) (?:send|message|text|email) me (?:any )?(?:more )?(?:marketing|promotions?|offers|ads|adverts|deals|spam|newsletters?)|不要再?(?:给我)?(?:发|推送?)(?:广告|营销|促销|优惠|活动|消息|短信|推送)|别再?(?:给我)?(?:发|推送?)(?:广告|营销|促销|优惠|活动|消息|短信|推送)|(?:取消|关闭|停止)(?:营销|推送|促销|广告)|不想(?:再)?(?:收到|接收)(?:广告|营销|促销|优惠|推送|短信)|\bstop (?:texting|messaging|spamming) me\b/i;
 const CONSENT_IN =
   /resubscribe|re-subscribe|subscribe (?:me )?again|opt(?: me)? (?:back )?in|(?:start|resume) (?:sending|receiving)|(?:receive|get) (?:offers|promotions|deals|marketing)(?: messages)? again|重新订阅|恢复(?:推送|订阅|接收)|(?:想|要)(?:收到|接收)(?:优惠|活动|促销)(?:信息|消息)?/i;
 /**
