@@ -184,7 +184,7 @@ const SUPPORT_HOURS =
 const PROGRAM_HOW =
   /会员(?:制度|规则|体系|计划|权益有哪些|怎么玩)|会员费|会员(?:要|需要)?(?:交钱|收费|付费|花钱)|(?:membership|member) fees?|(?:is|does) (?:the )?(?:membership|program(?:me)?|loyalty program) (?:free|cost)|(?:积分|会员)(?:制度|体系)|怎么(?:玩|参与)会员|how (?:does|do) (?:the |your |this )?(?:loyalty |rewards? |member(?:ship)? )?(?:program(?:me)?|scheme|club|membership|rewards|loyalty)(?: program(?:me)?)? work|tell me about (?:the |your )?(?:loyalty |rewards? |member(?:ship)? )?(?:program(?:me)?|membership|scheme|club)|how (?:does|do) (?:points and tiers|tiers and points) work/i;
 export const NEWCOMER =
-  /新人(?:福利|礼|专享|优惠)|新会员(?:福利|礼|专享|优惠|怎么|有什么)|我是新会员|刚(?:注册|加入)(?:的)?会员|welcome (?:gift|offer|coupon|bonus|reward)|new member (?:gift|offer|coupon|bonus|benefits?|perks?)|sign[- ]?up (?:bonus|gift|offer|reward)|i(?:'m| am) a new member|just joined/i;
+  /新人(?:福利|礼|专享|优惠)|新会员(?:福利|礼|专享|优惠|怎么|有什么)|我是新会员|刚(?:注册|加入)(?:的)?会员|welcome (?:gift|offer|coupon|bonus|reward)|new member (?:gift|offer|coupon|bonus|benefits?|perks?)|sign[- ]?up (?:bonus|gift|offer|reward)|i(?:'m| am) a new member|just joined|\bi(?:'m| am) new(?: here| to (?:this|the|your) (?:program(?:me)?|shop|store|club))?\b|\bhow (?:do|can) i (?:join|become a member|sign up)\b|\bwhat do i get for (?:signing up|joining)\b|\bfirst time here\b|怎么(?:加入|成为)会员|如何(?:加入|成为)会员|刚(?:注册|加入)/i;
 /**
  * Changing the member's own details ("修改手机号", "change my email"): the shop's account page does that, not
  * the chat. A delivery address belongs to an order (ORDER_CHANGE).
