@@ -270,6 +270,8 @@ describe('nlu: robustness', () => {
     expect(classify('how many pionts do i have').intent).toBe('points_balance');
     expect(classify('my pionts').intent).toBe('points_balance');
     expect(classify('order history').intent).toBe('order_status');
+    expect(classify('suggestions').intent).toBe('recommend_products');
+    expect(classify("what's hot").intent).toBe('recommend_products');
     expect(classify('购买记录').intent).toBe('order_status');
     expect(classify('i want to file a complaitn').intent).toBe('feedback_complaint');
   });

@@ -82,6 +82,12 @@ const EN_RULES: Rule[] = [
       /\b(talk|speak|chat|connect me|transfer me|put me through)\b.{0,25}\b(human|real person|live agent|an agent|representative|operator)\b/,
     unless: /\b(complain|complaint|rude|terrible)\b/,
   },
+  // A bare "suggestions" / "what's hot" asks for products (a suggestion for the shop names what it is about).
+  {
+    intent: 'recommend_products',
+    pattern:
+      /^(any |some |got any )?(suggestions|recs|ideas|picks)( for me)?[?.!\s]*$|^what'?s (hot|trending|popular|new)( now| right now| today)?[?.!\s]*$/,
+  },
   // "Order history" is the orders, not the points history.
   {
     intent: 'order_status',
