@@ -780,6 +780,8 @@ describe('account requests', () => {
     const [close] = await say('u-sh1', '注销会员');
     expect(close.text).toContain('需要客服核实身份后为您办理');
     expect(buttons(close)).toContain('转人工');
+    // "个人中心" (the account page) is not a request for a person, whatever the model makes of its 人.
+    expect((await say('u-sh1', '个人中心'))[0].text).toContain('我的账户');
     expect(await handoffsOf('emulator:conv-u-th')).toHaveLength(0);
     expect(await handoffsOf('emulator:conv-u-sh1')).toHaveLength(0);
   });

@@ -69,6 +69,8 @@ describe('offline text rules', () => {
     ['我的生日是哪天', { kind: 'birthday' }],
     ['说中文', { kind: 'language', to: 'zh-CN' }],
     ['how do I link my account?', { kind: 'linked' }],
+    ['个人中心', { kind: 'profile_change' }],
+    ['my profile', { kind: 'profile_change' }],
     ['怎么绑定会员', { kind: 'linked' }],
     ['I forgot my password', { kind: 'login_help' }],
     ['登录不上去', { kind: 'login_help' }],

@@ -190,7 +190,7 @@ export const NEWCOMER =
  * the chat. A delivery address belongs to an order (ORDER_CHANGE).
  */
 const PROFILE_CHANGE =
-  /(?:修改|更改|更换|改|换)(?:一下)?(?:我的)?(?:绑定的)?(?:手机号码?|手机|电话号码?|邮箱|生日|出生日期|姓名|名字|昵称|登录密码|密码|会员资料|个人资料|资料)|(?:手机号码?|邮箱|生日|姓名|名字|密码|资料)(?:填错了|写错了|不对|错了|怎么改|如何修改|能改吗|可以改吗)|\b(?:change|update|edit|correct|fix) (?:my )?(?:phone(?: number)?|mobile(?: number)?|e-?mail(?: address)?|birthday|date of birth|name|password|profile|account details|personal details)\b/i;
+  /^\s*(?:我的)?(?:个人中心|会员中心|个人信息|个人资料|账户设置|账号设置)[?？!！。.\s]*$|^\s*(?:my )?(?:account|profile|account settings|personal details)[?.!\s]*$|(?:修改|更改|更换|改|换)(?:一下)?(?:我的)?(?:绑定的)?(?:手机号码?|手机|电话号码?|邮箱|生日|出生日期|姓名|名字|昵称|登录密码|密码|会员资料|个人资料|资料)|(?:手机号码?|邮箱|生日|姓名|名字|密码|资料)(?:填错了|写错了|不对|错了|怎么改|如何修改|能改吗|可以改吗)|\b(?:change|update|edit|correct|fix) (?:my )?(?:phone(?: number)?|mobile(?: number)?|e-?mail(?: address)?|birthday|date of birth|name|password|profile|account details|personal details)\b/i;
 /** Closing the membership or erasing personal data ("注销会员", "delete my account"): a person verifies and does it. */
 const ACCOUNT_CLOSE =
   /注销(?:会员|账户|账号|我的)?|删除(?:我的)?(?:账户|账号|数据|个人信息|个人数据|资料|会员)|(?:不想|不要)(?:再)?(?:当|做)会员|\b(?:delete|close|cancel|remove|deactivate|terminate) (?:my )?(?:account|membership|loyalty account|data|personal data|profile)\b|\b(?:erase|forget) (?:all )?(?:my )?(?:data|details|me)\b|right to be forgotten/i;
