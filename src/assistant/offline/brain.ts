@@ -128,12 +128,15 @@ export class OfflineBrain implements Brain {
       const named = couponNamed(text, listed.redeemable);
       if (named) return this.redeem(ctx, named.option, listed);
     }
+    // The recommendations just shown, read at most once a turn by whichever follow-up below needs them.
+    let listRead: Promise<RecsShown | null> | undefined;
+    const lastList = () => (listRead ??= ctx.state.get(recsOfferKey(ctx.conversationId)).then(parseShown));
     const bare = BARE_PICK.exec(text);
     if (bare && (await ctx.state.get(redeemOfferKey(ctx.conversationId)))) {
       return this.redeem(ctx, CN_DIGITS[bare[1]] ?? Number(bare[1]));
     }
     if (MORE_RECS.test(text) || CHEAPER_RECS.test(text)) {
-      const shown = parseShown(await ctx.state.get(recsOfferKey(ctx.conversationId)));
+      const shown = await lastList();
       if (shown) {
         const replies = MORE_RECS.test(text)
           ? await this.recommend(ctx, shown.filter, shown.ids)
@@ -146,17 +149,14 @@ export class OfflineBrain implements Brain {
     }
     // Right after recommendations, a price band alone ("有没有300以内的", "anything under 50?") narrows them.
     const band = parsePriceBand(text);
-    if (
-      (band.minPrice !== undefined || band.maxPrice !== undefined) &&
-      estimateTokens(text) <= BAND_FOLLOW_UP_TOKENS &&
-      !ELSEWHERE.test(text)
-    ) {
-      const shown = parseShown(await ctx.state.get(recsOfferKey(ctx.conversationId)));
+    const priced = band.minPrice !== undefined || band.maxPrice !== undefined;
+    if (priced && estimateTokens(text) <= BAND_FOLLOW_UP_TOKENS && !ELSEWHERE.test(text)) {
+      const shown = await lastList();
       if (shown)
         return { replies: await this.recommend(ctx, { category: shown.filter.category, ...band }, []), intent: 'recommend_products' };
     }
     if (ABOUT_PICKED.test(text)) {
-      const shown = parseShown(await ctx.state.get(recsOfferKey(ctx.conversationId)));
+      const shown = await lastList();
       if (shown?.picked) return { replies: [await this.productDetail(ctx, shown.picked)], intent: 'recommend_products' };
     }
     // Asked for in the previous turn; the pipeline's confirmation read of the same slot found it (no I/O here).
@@ -177,7 +177,7 @@ export class OfflineBrain implements Brain {
     }
     const ordinal = productOrdinal(text);
     if (ordinal !== undefined) {
-      const shown = parseShown(await ctx.state.get(recsOfferKey(ctx.conversationId)));
+      const shown = await lastList();
       const id = shown ? (shown.page ?? shown.ids.slice(-RECS_PER_ANSWER))[ordinal - 1] : undefined;
       if (shown && id) {
         await ctx.state.set(recsOfferKey(ctx.conversationId), JSON.stringify({ ...shown, picked: id }), {
@@ -345,10 +345,8 @@ export class OfflineBrain implements Brain {
       // A catalog category with a price band ("100元以内的零食", "snacks under 50"), asked for ("有什么好吃的", "do you sell
       // coffee?"), or as the whole message ("零食"), is a shopping request. A price alone is not: hotels and flights
       // have prices too.
-      const band = parsePriceBand(text);
-      const priced = band.minPrice !== undefined || band.maxPrice !== undefined;
-      const asked = priced || (SHOPPING_ASK.test(text) && !ELSEWHERE.test(text)) || estimateTokens(text) <= SHORT_MESSAGE_TOKENS;
-      if (asked && (await categoryIn(ctx, text))) intent = 'recommend_products';
+      const shopping = priced || (SHOPPING_ASK.test(text) && !ELSEWHERE.test(text)) || estimateTokens(text) <= SHORT_MESSAGE_TOKENS;
+      if (shopping && (await categoryIn(ctx, text))) intent = 'recommend_products';
     }
     const replies = await this.answer(ctx, intent, text);
     return { replies, intent, confidence: intent === classified.intent ? classified.confidence : undefined };
@@ -572,7 +570,6 @@ export class OfflineBrain implements Brain {
     return [{ text: [r('recommend_header'), ...lines].join('\n'), suggestions: suggestions(ctx, [...more, 'suggest_cheaper_recs']) }];
   }
 
-  /** The latest order with the names of its first products (the tool gives up to three), its status and tracking. */
   /** Each order on a line (number, date, total, items, status), with its tracking under it when shipped. */
   private orderLines(ctx: TurnCtx, orders: OrderRows): string[] {
     const r = say(ctx);
@@ -588,6 +585,10 @@ export class OfflineBrain implements Brain {
     });
   }
 
+  /**
+   * The latest order (or the one asked for by number, `named_order`) with the names of its first products (the tool
+   * gives up to three), its status and tracking.
+   */
   private lastPurchase(ctx: TurnCtx, orders: OrderRows, key: 'last_order' | 'named_order' = 'last_order'): OutboundReply {
     const r = say(ctx);
     const last = orders[0];
@@ -712,10 +713,10 @@ export class OfflineBrain implements Brain {
   }
 
   /** The coupons the points buy (numbered, a button per affordable one), after the earn rule when asked for. */
-  private async redeemOptions(ctx: TurnCtx, withEarnRule: boolean): Promise<OutboundReply[]> {
+  private async redeemOptions(ctx: TurnCtx, withEarnRule: boolean, listed?: CouponList): Promise<OutboundReply[]> {
     const r = say(ctx);
     const [coupons, balance] = await Promise.all([
-      tools.list_coupons.run({ ctx, input: {} }),
+      listed ?? tools.list_coupons.run({ ctx, input: {} }),
       tools.get_points_balance.run({ ctx, input: {} }),
     ]);
     const parts: string[] = [];
@@ -748,7 +749,7 @@ export class OfflineBrain implements Brain {
     const r = say(ctx);
     const c = listed ?? (await tools.list_coupons.run({ ctx, input: {} }));
     const choice = c.redeemable.find((x) => x.option === n) ?? c.redeemable.find((x) => x.pointsCost === n);
-    if (!choice) return { replies: await this.redeemOptions(ctx, false), intent: 'earn_redeem_points' };
+    if (!choice) return { replies: await this.redeemOptions(ctx, false, c), intent: 'earn_redeem_points' };
     const res = await tools.redeem_points.run({ ctx, input: { couponId: choice.couponId } });
     if (res.status === 'insufficient_points') {
       return {

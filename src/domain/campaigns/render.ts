@@ -7,7 +7,7 @@ import { formatMoney } from '../../lib/money.js';
 import { formatDate } from '../../lib/time.js';
 import type { DomainCtx } from '../context.js';
 import { getPointsSummary, getTierStatus } from '../loyalty/index.js';
-import { productUrl, recommendationLine, recommendForMember } from '../products/index.js';
+import { productUrl, rankForMember, recommendationLine } from '../products/index.js';
 import { fillTemplate, type TemplateVariable, templateVariables } from './template.js';
 
 export interface RenderedMessage {
@@ -53,7 +53,7 @@ async function values(ctx: DomainCtx, member: Member, lang: Lang, used: string[]
   }
   if (need.has('recommendation') || need.has('recommendation_url')) {
     // One read for both: the link is the page of the product the line names.
-    const [top] = await recommendForMember({ ctx, input: { memberId: member.id, k: 1 } });
+    const [top] = await rankForMember({ ctx, input: { memberId: member.id, k: 1 } });
     if (top) {
       if (need.has('recommendation')) out.recommendation = recommendationLine(lang, [top]);
       const url = productUrl(ctx, top.productId);

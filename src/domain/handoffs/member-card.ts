@@ -5,7 +5,7 @@ import type { Verb } from '../context.js';
 import { listMemberCoupons } from '../loyalty/index.js';
 import { getConsentHistory, getMember, getMemberCard, type MemberCard } from '../members/index.js';
 import { getOrders, type OrderView } from '../orders/index.js';
-import { describeReason, productUrl, recommendForMember } from '../products/index.js';
+import { describeReason, productUrl, rankForMember } from '../products/index.js';
 
 export interface CardRecommendation {
   productId: string;
@@ -31,11 +31,11 @@ export interface AgentMemberCard {
 
 /** What the recommender would suggest to this member now, with its reason as the console shows it (English). */
 export async function cardRecommendations(
-  ctx: Parameters<typeof recommendForMember>[0]['ctx'],
+  ctx: Parameters<typeof rankForMember>[0]['ctx'],
   memberId: string,
   limit = 3,
 ): Promise<CardRecommendation[]> {
-  const items = await recommendForMember({ ctx, input: { memberId, k: limit } });
+  const items = await rankForMember({ ctx, input: { memberId, k: limit } });
   return items.map((i) => ({
     productId: i.productId,
     name: i.name,

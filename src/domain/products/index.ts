@@ -1,8 +1,10 @@
 // Products: catalog lookups and recommendations.
 export { getBestSellers, type BestSeller } from './best-sellers.js';
 export {
+  rankForMember,
   recommendForMember,
   recommendForNewcomer,
+  type RankedRecommendation,
   DEFAULT_PRIOR_STRENGTH,
   estimatePriorStrength,
   MAX_K,

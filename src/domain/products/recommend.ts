@@ -131,16 +131,26 @@ function passes(p: ProductRow, f: Filters): boolean {
   return true;
 }
 
-export const recommendForMember: Verb<RecommendInput, Recommendation[]> = async ({ ctx, input }) => {
+/** A recommendation without what the member's points take off it. */
+export type RankedRecommendation = Omit<Recommendation, 'pointsOff'>;
+
+async function rankFor(ctx: DomainCtx, input: RecommendInput): Promise<{ ranked: RankedRecommendation[]; balance: number }> {
   checkInput(input);
   const profile = await readProfile(ctx, input.memberId);
   if (!profile.member) throw new DomainError('not_found', `Member ${input.memberId} not found`);
-  const { member } = profile;
-  const [ranked, redeemable] = await Promise.all([
-    rank(ctx, profile, filtersOf(input, member.allowed), input.k),
-    listRedeemableCoupons({ ctx, input: {} }),
-  ]);
-  return ranked.map((r) => ({ ...r, pointsOff: bestPointsCoupon(redeemable, member.pointsBalance, r.priceCents) }));
+  return { ranked: await rank(ctx, profile, filtersOf(input, profile.member.allowed), input.k), balance: profile.member.pointsBalance };
+}
+
+/**
+ * The ranking alone, for what shows no points (a broadcast's {{recommendation}}, the agent's card): it spares the
+ * coupon read `recommendForMember` adds, once per member of a broadcast.
+ */
+export const rankForMember: Verb<RecommendInput, RankedRecommendation[]> = async ({ ctx, input }) => (await rankFor(ctx, input)).ranked;
+
+/** The ranking with what a coupon the member's points buy takes off each item (chat, the admin API). */
+export const recommendForMember: Verb<RecommendInput, Recommendation[]> = async ({ ctx, input }) => {
+  const [{ ranked, balance }, redeemable] = await Promise.all([rankFor(ctx, input), listRedeemableCoupons({ ctx, input: {} })]);
+  return ranked.map((r) => ({ ...r, pointsOff: bestPointsCoupon(redeemable, balance, r.priceCents) }));
 };
 
 /**
@@ -281,7 +291,7 @@ type ProductTuple = [string, string, string | null, string, string | null, numbe
  * Reads only the member's rows, bounded neighbour lists of their strongest products, the top of the
  * popularity index and the candidates' catalog rows: no work grows with the store.
  */
-async function rank(ctx: DomainCtx, profile: Profile, filters: Filters, k: number): Promise<Omit<Recommendation, 'pointsOff'>[]> {
+async function rank(ctx: DomainCtx, profile: Profile, filters: Filters, k: number): Promise<RankedRecommendation[]> {
   const banded = filters.minPriceCents !== undefined || filters.maxPriceCents !== undefined;
   const first = await rankWith(ctx, profile, filters, k, banded ? BAND_WINDOW : null);
   return banded && first.length < k ? rankWith(ctx, profile, filters, k, null) : first;
@@ -293,7 +303,7 @@ async function rankWith(
   filters: Filters,
   k: number,
   popularWindow: number | null,
-): Promise<Omit<Recommendation, 'pointsOff'>[]> {
+): Promise<RankedRecommendation[]> {
   const fm = decayTo(ctx.clock().getTime(), MEMBER_HALF_LIFE_DAYS);
   const kappa = estimatePriorStrength(profile.totals);
   const N = profile.ordersWeight * fm;
@@ -389,7 +399,7 @@ async function rankWith(
     co.set(other, e);
   }
 
-  const out: Omit<Recommendation, 'pointsOff'>[] = [];
+  const out: RankedRecommendation[] = [];
   for (const p of rows) {
     if (!passes(p, filters)) continue;
     const mine = ownBy.get(p.id);

@@ -3,7 +3,7 @@ import { render, type Lang } from '../../assistant/templates.js';
 import { formatMoney } from '../../lib/money.js';
 import type { Verb } from '../context.js';
 import { describeReason } from './describe-reason.js';
-import { type Recommendation, recommendForMember } from './recommend.js';
+import { type RankedRecommendation, rankForMember } from './recommend.js';
 
 /**
  * "Milk ¥5 (you often buy Milk); Cola ¥3 (popular in Drinks)" in en, "牛奶 ¥5（您常买牛奶）；…" in
@@ -11,12 +11,12 @@ import { type Recommendation, recommendForMember } from './recommend.js';
  * when there is nothing to recommend, so a broadcast can fall back to its own text.
  */
 export const recommendationText: Verb<{ memberId: string; lang: Lang; k?: number }, string | null> = async ({ ctx, input }) => {
-  const items = await recommendForMember({ ctx, input: { memberId: input.memberId, k: input.k ?? 1 } });
+  const items = await rankForMember({ ctx, input: { memberId: input.memberId, k: input.k ?? 1 } });
   return items.length ? recommendationLine(input.lang, items) : null;
 };
 
 /** The line `recommendationText` writes, for recommendations already read. */
-export function recommendationLine(lang: Lang, items: Recommendation[]): string {
+export function recommendationLine(lang: Lang, items: RankedRecommendation[]): string {
   return items
     .map((i) =>
       render(lang, 'recommendation_item', {
