@@ -51,11 +51,7 @@ export const listExpiredCoupons: Verb<{ memberId: string; days?: number }, HeldC
   });
 };
 
-/**
- * What the member's points can take off one product: points are not money and pay for nothing directly, they buy
- * coupons. So this is the coupon worth most off that price (its minimum spend met by the price alone) among those the
- * balance can buy, the cheaper in points on a tie; null when none fits.
- */
+/** A coupon the member's points can buy, and what it takes off one product. */
 export interface PointsOff {
   couponId: string;
   nameZh: string;
@@ -65,13 +61,20 @@ export interface PointsOff {
   pointsCost: number;
 }
 
+/**
+ * What the member's points can take off one product: points are not money and pay for nothing directly, they buy
+ * coupons. So this is the coupon worth most off that price (its minimum spend met by the price alone) among those the
+ * balance can buy, the cheaper in points on a tie; null when none fits.
+ */
 export function bestPointsCoupon(redeemable: readonly Coupon[], balance: number, priceCents: number): PointsOff | null {
-  let best: Coupon | undefined;
+  let best: (Coupon & { pointsCost: number }) | undefined;
   for (const c of redeemable) {
     if (c.pointsCost === null || c.pointsCost > balance || c.minSpendCents > priceCents) continue;
-    if (!best || c.valueCents > best.valueCents || (c.valueCents === best.valueCents && c.pointsCost < (best.pointsCost ?? 0))) best = c;
+    if (!best || c.valueCents > best.valueCents || (c.valueCents === best.valueCents && c.pointsCost < best.pointsCost)) {
+      best = { ...c, pointsCost: c.pointsCost };
+    }
   }
-  if (!best || best.pointsCost === null) return null;
+  if (!best) return null;
   return {
     couponId: best.id,
     nameZh: best.nameZh,
