@@ -119,8 +119,8 @@ const AMOUNT =
 const EARN_QUESTION =
   /(?:得|获得|赚|给|返|送)\S{0,4}(?:多少|几)\s*(?:个)?积分|多少积分|几个积分|how many points|points (?:will|would|do|does|can) (?:i|it|that|this)/i;
 const COUPON_WORDS = /券|coupon|voucher/i;
-/** An amount off (a coupon's value): "¥12 off", "减12", "12元券". */
-const COUPON_VALUE = /\d\s*(?:yuan|元|块|rmb)?\s*off\b|减\s*\d|\d\s*(?:元|块)?(?:优惠)?券|券|coupon|voucher/i;
+/** An amount off (a coupon's value): "¥12 off", "减12"; a coupon named outright is COUPON_WORDS. */
+const COUPON_VALUE = /\d\s*(?:yuan|元|块|rmb)?\s*off\b|减\s*\d/i;
 /** "what did I just redeem", "我刚兑换了什么": the coupons held (a redeemed coupon is one), not the redeem list. */
 const REDEEMED =
   /what (?:did|have) i (?:just |already )?redeem|(?:my|the) redeemed (?:coupons?|vouchers?)|coupons? i (?:just )?redeemed|我(?:刚才?|刚刚|之前|已经)?兑换(?:了)?(?:什么|啥|哪些|的(?:券|优惠券|东西))|兑换(?:到|成功)的(?:券|优惠券)(?:在哪|呢)/i;
@@ -338,7 +338,9 @@ export function ruledQuestion(text: string, intent: Intent): RuledQuestion | nul
   if (BIRTHDAY.test(text) && intent !== 'feedback_complaint' && intent !== 'human_agent') return { kind: 'birthday' };
   const amount = amountIn(text);
   // "how many points for ¥12 off" asks a coupon's price in points, not what a ¥12 order earns.
-  if (amount !== undefined && EARN_QUESTION.test(text) && !COUPON_VALUE.test(text)) return { kind: 'earn_estimate', amount };
+  if (amount !== undefined && EARN_QUESTION.test(text) && !COUPON_VALUE.test(text) && !COUPON_WORDS.test(text)) {
+    return { kind: 'earn_estimate', amount };
+  }
   if (POINTS_EXPIRED.test(text) && intent !== 'feedback_complaint') return { kind: 'points_expired' };
   if (POINTS_MISUSE.test(text)) return intent === 'feedback_complaint' ? null : { kind: 'route', intent: 'feedback_complaint' };
   if (POINTS_WRONG.test(text)) return { kind: 'points_wrong' };
